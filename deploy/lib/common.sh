@@ -1,0 +1,29 @@
+# Shared shell helpers for deploy/*.sh. Sourced, not run.
+
+log() { printf '[aifactory] %s\n' "$*" >&2; }
+
+# Installs the Debian packages that are not yet installed (root, or sudo when available).
+ensure_apt() {
+  local missing=()
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  log "installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Waits until a TCP port on 127.0.0.1 accepts connections, or fails after $2 seconds.
+wait_port() {
+  local port=$1 timeout=${2:-30} i
+  for ((i = 0; i < timeout * 10; i++)); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  log "nothing listens on 127.0.0.1:$port after ${timeout}s"
+  return 1
+}

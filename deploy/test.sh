@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every test of AiFactory on a fresh Debian 12 machine that has the .NET 10 SDK and Node.js/npm.
+# It installs what the tests need (Debian packages, NuGet, npm), starts the test servers on 127.0.0.1
+# in a temporary folder, runs the suite, stops the servers, and exits non-zero when any test fails.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+# shellcheck source=deploy/lib/common.sh
+source deploy/lib/common.sh
+
+# Each file in deploy/services/ adds its Debian packages to APT_PACKAGES and may define
+# <name>_start and <name>_stop functions; SERVICES lists the names in start order.
+APT_PACKAGES=()
+SERVICES=()
+for f in deploy/services/*.sh; do
+  [ -e "$f" ] || continue
+  # shellcheck source=/dev/null
+  source "$f"
+done
+ensure_apt "${APT_PACKAGES[@]}"
+
+AIFACTORY_TEST_TMP=$(mktemp -d -t aifactory-test.XXXXXX)
+export AIFACTORY_TEST_TMP
+started=()
+cleanup() {
+  local i
+  for ((i = ${#started[@]} - 1; i >= 0; i--)); do "${started[$i]}_stop" || true; done
+  rm -rf "$AIFACTORY_TEST_TMP"
+}
+trap cleanup EXIT
+for s in "${SERVICES[@]}"; do
+  log "starting test service: $s"
+  "${s}_start"
+  started+=("$s")
+done
+
+log "building"
+dotnet build AiFactory.sln -c Release -nologo -v:q -clp:ErrorsOnly
+
+results="$AIFACTORY_TEST_TMP/results"
+set +e
+dotnet test AiFactory.sln -c Release --no-build -nologo --logger "trx" --results-directory "$results" \
+  --logger "console;verbosity=minimal" 2>&1 | tee "$AIFACTORY_TEST_TMP/test.log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line over all test assemblies, summed from the trx files.
+python3 - "$results" <<'PY'
+import sys, pathlib, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for trx in pathlib.Path(sys.argv[1]).glob("*.trx"):
+    c = ET.parse(trx).getroot().find("t:ResultSummary/t:Counters", ns)
+    if c is None:
+        continue
+    passed += int(c.get("passed", 0))
+    failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+    skipped += int(c.get("notExecuted", 0))
+print(f"Tests: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit "$status"
