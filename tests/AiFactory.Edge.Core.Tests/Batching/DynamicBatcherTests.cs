@@ -148,8 +148,9 @@ public sealed class DynamicBatcherTests
     [Fact]
     public async Task Submit_WhenQueueIsFull_WaitsForRoomAndHonoursCancellation()
     {
+        // The clock never moves: only full batches run, and the drain at the end runs the rest.
         var executor = new SumExecutor(maxBatch: 2) { Gate = new ManualResetEventSlim(false) };
-        await using var batcher = new DynamicBatcher(executor, new DynamicBatcherOptions { MaxBatchSize = 2, QueueCapacity = 2, MaxQueueDelayMicroseconds = 0 });
+        await using var batcher = new DynamicBatcher(executor, new DynamicBatcherOptions { MaxBatchSize = 2, QueueCapacity = 2, MaxQueueDelayMicroseconds = 60_000_000 }, new FakeTimeProvider());
 
         // Two frames go into the blocked batch, two more fill the queue.
         var first = batcher.SubmitAsync(new float[] { 1, 0, 0 }, new float[2]).AsTask();
@@ -166,9 +167,12 @@ public sealed class DynamicBatcherTests
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => blocked);
         executor.Gate.Set();
-        await Task.WhenAll(first, second, third, fourth, waiting).WaitAsync(Patience);
+        await Task.WhenAll(first, second, third, fourth).WaitAsync(Patience);
+        await batcher.DrainAsync().WaitAsync(Patience);
+        await waiting.WaitAsync(Patience);
 
         Assert.Equal(5, batcher.Metrics.FramesCompleted);
+        Assert.Equal([2, 2, 1], executor.Batches);
     }
 
     [Fact]
