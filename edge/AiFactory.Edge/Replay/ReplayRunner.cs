@@ -14,7 +14,6 @@ public static class ReplayRunner
     /// <returns>0 on success; 2 when an input or the model is unusable (after replaying everything else).</returns>
     public static async Task<int> RunAsync(ReplayOptions options, TextWriter console, CancellationToken cancellationToken)
     {
-        var files = FindInputs(options.Input);
         using var environment = OnnxEnvironment.Create();
         await using var package = ModelPackage.Load(options.ModelFolder, environment, new DynamicBatcherOptions
         {
@@ -24,6 +23,7 @@ public static class ReplayRunner
             NonFinite = NonFinitePolicy.Reject,
         });
         var card = package.Card;
+        var files = FindInputs(options.Input);
         await console.WriteLineAsync($"replaying {files.Count} file(s) through model '{card.Name}' {card.Version} ({card.Task}); ONNX Runtime {OnnxEnvironment.RuntimeVersion}; batch ≤ {options.MaxBatch}, delay ≤ {options.MaxDelayMicroseconds} µs").ConfigureAwait(false);
         var anomaly = card.IsAnomaly ? new AnomalyReplay(package, console) : null;
         var classification = card.IsClassification ? new ClassificationReplay(package, console) : null;
