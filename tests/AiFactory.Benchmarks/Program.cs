@@ -1,1 +1,3 @@
-return 0;
+using AiFactory.Benchmarks;
+
+return await BenchmarkSuite.RunAsync(args);
