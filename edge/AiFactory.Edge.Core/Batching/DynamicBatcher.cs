@@ -32,6 +32,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private readonly string _closedMessage;
     private int _head;
     private int _count;
+    private int _runnerAsleep;
     private volatile bool _closing;
 
     public DynamicBatcher(IBatchExecutor executor, DynamicBatcherOptions options, TimeProvider? time = null)
@@ -161,7 +162,13 @@ public sealed class DynamicBatcher : IAsyncDisposable
         }
 
         Metrics.QueueChanged(1);
-        _wake.Set();
+
+        // Signal the runner only when it sleeps (or is about to): a kernel wake per frame would cost more than the frame.
+        if (Interlocked.CompareExchange(ref _runnerAsleep, 0, 1) == 1)
+        {
+            _wake.Set();
+        }
+
         return task;
     }
 
@@ -241,7 +248,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
 
                 if (queued == 0)
                 {
-                    _wake.WaitOne();
+                    Sleep(untilFramesReach: 1);
                     continue;
                 }
 
@@ -254,7 +261,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
                         {
                             // Sleep until the deadline or the next submit, then look again.
                             _deadlineTimer.Change(remaining, Timeout.InfiniteTimeSpan);
-                            _wake.WaitOne();
+                            Sleep(untilFramesReach: queued + 1);
                             continue;
                         }
 
@@ -271,6 +278,22 @@ public sealed class DynamicBatcher : IAsyncDisposable
             FailQueued();
             _stopped.TrySetResult();
         }
+    }
+
+    /// <summary>Sleeps until a producer, the deadline timer or a drain wakes the runner, unless frames arrived meanwhile.</summary>
+    private void Sleep(int untilFramesReach)
+    {
+        // The flag is raised with a full fence before the queue is re-read, and producers clear it with a full
+        // fence after queuing: either the runner sees the new frame here, or the producer sees the flag and wakes it.
+        Interlocked.Exchange(ref _runnerAsleep, 1);
+        if (Volatile.Read(ref _count) >= untilFramesReach || _closing)
+        {
+            Interlocked.Exchange(ref _runnerAsleep, 0);
+            return;
+        }
+
+        _wake.WaitOne();
+        Interlocked.Exchange(ref _runnerAsleep, 0);
     }
 
     private void SpinUntil(long oldest)
