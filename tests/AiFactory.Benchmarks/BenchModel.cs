@@ -7,10 +7,13 @@ namespace AiFactory.Benchmarks;
 /// <summary>A model folder opened for benchmarking: its card, its graph, and frames of plausible (normalised) inputs.</summary>
 internal sealed class BenchModel : IDisposable
 {
-    public BenchModel(OnnxEnvironment environment, string folder)
+    private readonly int _intraOpThreads;
+
+    public BenchModel(OnnxEnvironment environment, string folder, int intraOpThreads)
     {
+        _intraOpThreads = intraOpThreads;
         Card = ModelCardReader.Read(folder);
-        Model = OnnxModel.Load(environment, Card.OnnxPath, new OnnxSessionOptions(), Card.Name);
+        Model = OnnxModel.Load(environment, Card.OnnxPath, new OnnxSessionOptions { IntraOpThreads = intraOpThreads }, Card.Name);
         ModelCardReader.CheckAgainst(Card, Model.Inputs, Model.Outputs);
         OutputNames = Card.IsAnomaly ? [Card.Output.Score!] : Card.Output.Label is { Length: > 0 } l ? [l, Card.Output.Probabilities!] : [Card.Output.Probabilities!];
         var random = new Random(1);
@@ -26,6 +29,8 @@ internal sealed class BenchModel : IDisposable
     }
 
     public ModelCard Card { get; }
+
+    public int IntraOpThreads => _intraOpThreads;
 
     public OnnxModel Model { get; }
 

@@ -7,7 +7,7 @@ namespace AiFactory.Benchmarks;
 
 /// <summary>
 /// Runs every inference benchmark for each model side by side in one process and prints a table per part;
-/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--out FILE] [--only raw|batcher|node]
+/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|node]
 /// </summary>
 internal static class BenchmarkSuite
 {
@@ -17,6 +17,7 @@ internal static class BenchmarkSuite
         var seconds = double.Parse(Option(args, "--seconds") ?? "2", CultureInfo.InvariantCulture);
         var only = Option(args, "--only");
         var output = Option(args, "--out");
+        var intraOp = int.Parse(Option(args, "--intra-op") ?? "1", CultureInfo.InvariantCulture);
         using var environment = OnnxEnvironment.Create("aifactory-bench");
         var report = new Dictionary<string, object>
         {
@@ -24,11 +25,12 @@ internal static class BenchmarkSuite
             ["onnxruntime"] = OnnxEnvironment.RuntimeVersion,
             ["date"] = DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture),
             ["seconds_per_measurement"] = seconds,
+            ["intra_op_threads"] = intraOp,
         };
-        Console.WriteLine($"machine: {report["machine"]}; ONNX Runtime {report["onnxruntime"]}; {seconds} s per measurement");
+        Console.WriteLine($"machine: {report["machine"]}; ONNX Runtime {report["onnxruntime"]}; {seconds} s per measurement; {intraOp} intra-op thread(s) in every session, Node's included");
         foreach (var name in new[] { "pump-anomaly", "steel-defects" })
         {
-            using var model = new BenchModel(environment, Path.Combine(models, name));
+            using var model = new BenchModel(environment, Path.Combine(models, name), intraOp);
             var part = new Dictionary<string, object>();
             if (only is null or "raw")
             {

@@ -15,7 +15,7 @@ internal static class NodePeerBenchmark
         }
 
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "node", "score-one-by-one.mjs"), ortNode, model.Card.OnnxPath, model.Card.Input.Name, model.Card.FrameLength.ToString(System.Globalization.CultureInfo.InvariantCulture), seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "node", "score-one-by-one.mjs"), ortNode, model.Card.OnnxPath, model.Card.Input.Name, model.Card.FrameLength.ToString(System.Globalization.CultureInfo.InvariantCulture), seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), model.IntraOpThreads.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(a);
         }

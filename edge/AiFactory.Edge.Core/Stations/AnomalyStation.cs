@@ -145,18 +145,7 @@ public sealed class AnomalyStation
 
         _normaliser!.Apply(sample, _normalised);
         _window.Push(_normalised, _frame);
-        var result = _inFlight.NextResultBuffer;
-        ValueTask<InferenceTiming> task;
-        try
-        {
-            task = _batcher.SubmitAsync(_frame, result, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            task = ValueTask.FromException<InferenceTiming>(ex);
-        }
-
-        _inFlight.Add(task, meta);
+        _inFlight.Submit(_batcher, _frame, meta, cancellationToken);
     }
 
     private void Deliver(InFlightRing<Pending>.Completed done)

@@ -94,17 +94,7 @@ public sealed class ClassifierStation
 
         _normaliser.Apply(_sample, _normalised);
         _window.Push(_normalised, _frame);
-        ValueTask<InferenceTiming> task;
-        try
-        {
-            task = _batcher.SubmitAsync(_frame, _inFlight.NextResultBuffer, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            task = ValueTask.FromException<InferenceTiming>(ex);
-        }
-
-        _inFlight.Add(task, new Pending(_index++, timestamp, imputed));
+        _inFlight.Submit(_batcher, _frame, new Pending(_index++, timestamp, imputed), cancellationToken);
     }
 
     public async ValueTask FlushAsync()

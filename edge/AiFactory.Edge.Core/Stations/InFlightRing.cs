@@ -29,10 +29,25 @@ internal sealed class InFlightRing<TMeta>
 
     public bool IsFull => Count == _tasks.Length;
 
-    /// <summary>The result buffer the next submitted frame must write into.</summary>
-    public float[] NextResultBuffer => _results[(_head + Count) % _tasks.Length];
+    private float[] NextResultBuffer => _results[(_head + Count) % _tasks.Length];
 
-    public void Add(ValueTask<InferenceTiming> task, TMeta meta)
+    /// <summary>Submits a frame whose result lands in this ring's next buffer; a refused submit becomes that frame's error.</summary>
+    public void Submit(DynamicBatcher batcher, ReadOnlyMemory<float> frame, TMeta meta, CancellationToken cancellationToken)
+    {
+        ValueTask<InferenceTiming> task;
+        try
+        {
+            task = batcher.SubmitAsync(frame, NextResultBuffer, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            task = ValueTask.FromException<InferenceTiming>(ex);
+        }
+
+        Add(task, meta);
+    }
+
+    private void Add(ValueTask<InferenceTiming> task, TMeta meta)
     {
         var slot = (_head + Count) % _tasks.Length;
         _tasks[slot] = task;

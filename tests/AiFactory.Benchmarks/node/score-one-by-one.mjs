@@ -1,16 +1,16 @@
 // The Node.js peer of the edge's batcher: one message scored at a time through onnxruntime-node,
 // awaiting each session.run before the next message, as a Node-RED flow's ONNX node does.
-// Usage: node score-one-by-one.mjs <onnxruntime-node dir> <model.onnx> <input name> <row width> <seconds>
+// Usage: node score-one-by-one.mjs <onnxruntime-node dir> <model.onnx> <input name> <row width> <seconds> <intra-op threads>
 // Prints one JSON object: throughput (messages/s), p50/p99 latency (µs), messages.
 import { createRequire } from 'node:module';
 
-const [ortDir, modelPath, inputName, widthText, secondsText] = process.argv.slice(2);
+const [ortDir, modelPath, inputName, widthText, secondsText, threadsText] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
 const ort = require(ortDir);
 const width = Number(widthText);
 const seconds = Number(secondsText);
 
-const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: Number(threadsText ?? '1'), interOpNumThreads: 1, graphOptimizationLevel: 'all' });
 const data = new Float32Array(width);
 let seed = 12345;
 const next = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648 - 0.5; };
