@@ -51,14 +51,7 @@ public sealed class MosquittoBroker : IDisposable
 
     public void Stop()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill();
-            _process.WaitForExit();
-        }
-
-        _process?.Dispose();
-        _process = null;
+        ChildProcess.Stop(ref _process);
     }
 
     public void Publish(string topic, string payload, int qos = 1)

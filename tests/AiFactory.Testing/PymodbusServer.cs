@@ -48,14 +48,7 @@ public sealed class PymodbusServer : IDisposable
 
     public void Stop()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill();
-            _process.WaitForExit();
-        }
-
-        _process?.Dispose();
-        _process = null;
+        ChildProcess.Stop(ref _process);
     }
 
     public void Dispose() => Stop();

@@ -50,14 +50,7 @@ public sealed class SocatPtyPair : IDisposable
 
     public void Stop()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill();
-            _process.WaitForExit();
-        }
-
-        _process?.Dispose();
-        _process = null;
+        ChildProcess.Stop(ref _process);
         // A killed socat leaves its links behind, pointing at ptys that no longer exist: unplugged for real.
         File.Delete(DevicePath);
         File.Delete(InstrumentPath);

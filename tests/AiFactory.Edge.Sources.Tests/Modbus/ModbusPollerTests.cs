@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using AiFactory.Edge.Core.Samples;
 using AiFactory.Edge.Sources.Modbus;
 using AiFactory.Testing;
@@ -7,16 +6,13 @@ namespace AiFactory.Edge.Sources.Tests.Modbus;
 
 /// <summary>The Modbus TCP poller against an independent server (pymodbus) on 127.0.0.1.</summary>
 [Trait("Category", "Integration")]
-public sealed class ModbusPollerTests : IDisposable
+public sealed class ModbusPollerTests : SourceHarness
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private readonly PymodbusServer _server = new();
-    private readonly Channel<TagSample> _samples = Channel.CreateUnbounded<TagSample>();
-    private readonly CancellationTokenSource _stop = new();
 
-    public void Dispose()
+    public override void Dispose()
     {
-        _stop.Cancel();
+        base.Dispose();
         _server.Dispose();
     }
 
@@ -31,12 +27,12 @@ public sealed class ModbusPollerTests : IDisposable
             new ModbusPoint("swapped", 1, ModbusFunction.HoldingRegisters, 5, ModbusValueType.UInt16, SwapBytes: true),
             new ModbusPoint("input", 1, ModbusFunction.InputRegisters, 0, Scale: 0.5),
             new ModbusPoint("coil", 1, ModbusFunction.Coils, 0, ModbusValueType.Bit));
-        var running = poller.RunAsync(_samples.Writer, _stop.Token);
+        var running = poller.RunAsync(Writer, Stopping);
 
         var values = new Dictionary<string, double>();
         while (values.Count < 6)
         {
-            var s = await _samples.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+            var s = await NextSample();
             values[s.Tag] = s.Value;
         }
 
@@ -57,9 +53,9 @@ public sealed class ModbusPollerTests : IDisposable
             new ModbusPoint("missing-register", 1, ModbusFunction.HoldingRegisters, 200),
             new ModbusPoint("silent-slave", 9, ModbusFunction.HoldingRegisters, 0),
             new ModbusPoint("good", 1, ModbusFunction.HoldingRegisters, 2, ModbusValueType.Int16));
-        var running = poller.RunAsync(_samples.Writer, _stop.Token);
+        var running = poller.RunAsync(Writer, Stopping);
 
-        Assert.Equal("good", (await _samples.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Tag);
+        Assert.Equal("good", (await NextSample()).Tag);
         await WaitFor(() => poller.Slave(9).Timeouts >= 1 && poller.Slave(1).Exceptions >= 1);
         Assert.Equal(0, poller.Slave(1).Timeouts);
         Assert.True(poller.Slave(1).Reads >= 1);
@@ -72,18 +68,16 @@ public sealed class ModbusPollerTests : IDisposable
     {
         _server.Start();
         var poller = Poller(new ModbusPoint("i16", 1, ModbusFunction.HoldingRegisters, 2, ModbusValueType.Int16));
-        var running = poller.RunAsync(_samples.Writer, _stop.Token);
-        await _samples.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+        var running = poller.RunAsync(Writer, Stopping);
+        await NextSample();
 
         _server.Stop();
         await WaitFor(() => poller.Status.State != SourceState.Connected);
         _server.Start();
         await WaitFor(() => poller.Status.State == SourceState.Connected && poller.Status.Reconnects >= 1);
-        while (_samples.Reader.TryRead(out _))
-        {
-        }
+        DropPending();
 
-        Assert.Equal(-2, (await _samples.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Value);
+        Assert.Equal(-2, (await NextSample()).Value);
         await StopAsync(running);
     }
 
@@ -99,19 +93,5 @@ public sealed class ModbusPollerTests : IDisposable
         Groups = [new ModbusPollGroup(TimeSpan.FromMilliseconds(100), points)],
     });
 
-    private async Task StopAsync(Task running)
-    {
-        await _stop.CancelAsync();
-        await running.WaitAsync(Patience);
-    }
 
-    private static async Task WaitFor(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached in time");
-            await Task.Delay(20);
-        }
-    }
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using AiFactory.Edge.Core.Samples;
 using AiFactory.Edge.Sources.Decoding;
 using AiFactory.Edge.Sources.Mqtt;
@@ -8,16 +7,13 @@ namespace AiFactory.Edge.Sources.Tests.Mqtt;
 
 /// <summary>The MQTT source against a real mosquitto broker on 127.0.0.1.</summary>
 [Trait("Category", "Integration")]
-public sealed class MqttSourceTests : IDisposable
+public sealed class MqttSourceTests : SourceHarness
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private readonly MosquittoBroker _broker = new();
-    private readonly Channel<TagSample> _samples = Channel.CreateUnbounded<TagSample>();
-    private readonly CancellationTokenSource _stop = new();
 
-    public void Dispose()
+    public override void Dispose()
     {
-        _stop.Cancel();
+        base.Dispose();
         _broker.Dispose();
     }
 
@@ -25,7 +21,7 @@ public sealed class MqttSourceTests : IDisposable
     public async Task Broker_AbsentAtStart_SourceConnectsWhenItComesAndDecodes()
     {
         var source = Source();
-        var running = source.RunAsync(_samples.Writer, _stop.Token);
+        var running = source.RunAsync(Writer, Stopping);
         await Task.Delay(300);
         Assert.NotEqual(SourceState.Connected, source.Status.State);
 
@@ -33,8 +29,8 @@ public sealed class MqttSourceTests : IDisposable
         await WaitFor(() => source.Status.State == SourceState.Connected);
         _broker.Publish("plant/line1/pump/telemetry", """{"ts": 1767225600000, "sensors": {"flow": 31.5, "vib": [0.027, 0.040]}}""");
 
-        var flow = await Next();
-        var vib = await Next();
+        var flow = await NextSample();
+        var vib = await NextSample();
         Assert.Equal(new TagSample("pump-1/Volume Flow RateRMS", DateTimeOffset.FromUnixTimeMilliseconds(1767225600000), 31.5), flow);
         Assert.Equal(0.040, vib.Value);
         await StopAsync(running);
@@ -45,7 +41,7 @@ public sealed class MqttSourceTests : IDisposable
     {
         _broker.Start();
         var source = Source();
-        var running = source.RunAsync(_samples.Writer, _stop.Token);
+        var running = source.RunAsync(Writer, Stopping);
         await WaitFor(() => source.Status.State == SourceState.Connected);
 
         _broker.Publish("plant/line1/pump/telemetry", "{not json");
@@ -53,7 +49,7 @@ public sealed class MqttSourceTests : IDisposable
         _broker.Publish("plant/line1/pump/level", "abc");
         _broker.Publish("plant/line1/pump/level", "3.25");
 
-        var level = await Next();
+        var level = await NextSample();
         Assert.Equal("pump-1/level", level.Tag);
         Assert.Equal(3.25, level.Value);
         await WaitFor(() => source.Status.DecodeErrors == 3);
@@ -66,10 +62,10 @@ public sealed class MqttSourceTests : IDisposable
     {
         _broker.Start();
         var source = Source();
-        var running = source.RunAsync(_samples.Writer, _stop.Token);
+        var running = source.RunAsync(Writer, Stopping);
         await WaitFor(() => source.Status.State == SourceState.Connected);
         _broker.Publish("plant/line1/pump/level", "1");
-        Assert.Equal(1, (await Next()).Value);
+        Assert.Equal(1, (await NextSample()).Value);
 
         _broker.Stop();
         await WaitFor(() => source.Status.State == SourceState.Disconnected);
@@ -78,7 +74,7 @@ public sealed class MqttSourceTests : IDisposable
         await WaitFor(() => source.Status.State == SourceState.Connected);
         _broker.Publish("plant/line1/pump/level", "2");
 
-        Assert.Equal(2, (await Next()).Value);
+        Assert.Equal(2, (await NextSample()).Value);
         Assert.Equal(2, source.Connects);
         Assert.Equal(1, source.Status.Reconnects);
         await StopAsync(running);
@@ -99,21 +95,5 @@ public sealed class MqttSourceTests : IDisposable
         ],
     });
 
-    private async Task<TagSample> Next() => await _samples.Reader.ReadAsync().AsTask().WaitAsync(Patience);
 
-    private async Task StopAsync(Task running)
-    {
-        await _stop.CancelAsync();
-        await running.WaitAsync(Patience);
-    }
-
-    private static async Task WaitFor(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached in time");
-            await Task.Delay(20);
-        }
-    }
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using AiFactory.Edge.Core.Samples;
 using AiFactory.Edge.Sources.Serial;
 using AiFactory.Testing;
@@ -7,16 +6,13 @@ namespace AiFactory.Edge.Sources.Tests.Serial;
 
 /// <summary>The serial source on a real pty pair (socat): termios set-up, framing, garbage, unplug and replug.</summary>
 [Trait("Category", "Integration")]
-public sealed class SerialLineSourceTests : IDisposable
+public sealed class SerialLineSourceTests : SourceHarness
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private readonly SocatPtyPair _pty = new();
-    private readonly Channel<TagSample> _samples = Channel.CreateUnbounded<TagSample>();
-    private readonly CancellationTokenSource _stop = new();
 
-    public void Dispose()
+    public override void Dispose()
     {
-        _stop.Cancel();
+        base.Dispose();
         _pty.Dispose();
     }
 
@@ -25,7 +21,7 @@ public sealed class SerialLineSourceTests : IDisposable
     {
         _pty.Start();
         var source = Source(maxLine: 64);
-        var running = source.RunAsync(_samples.Writer, _stop.Token);
+        var running = source.RunAsync(Writer, Stopping);
         await WaitFor(() => source.Status.State == SourceState.Connected);
 
         _pty.Send("T=21.5 H=40\r\n");
@@ -46,7 +42,7 @@ public sealed class SerialLineSourceTests : IDisposable
     {
         _pty.Start();
         var source = Source(maxLine: 64);
-        var running = source.RunAsync(_samples.Writer, _stop.Token);
+        var running = source.RunAsync(Writer, Stopping);
         await WaitFor(() => source.Status.State == SourceState.Connected);
         _pty.Send("T=1 H=2\n");
         await Next();
@@ -66,7 +62,7 @@ public sealed class SerialLineSourceTests : IDisposable
     public async Task Device_Missing_IsReportedByPathAndRetried()
     {
         var source = new SerialLineSource(new SerialPortOptions { Name = "bath", Device = _pty.DevicePath, ReopenDelay = TimeSpan.FromMilliseconds(100), Parser = new RegexLineParser("T=(?<T>\\S+)") });
-        var running = source.RunAsync(_samples.Writer, _stop.Token);
+        var running = source.RunAsync(Writer, Stopping);
 
         await WaitFor(() => source.Status.LastError is not null);
         Assert.Equal($"serial 'bath': cannot open '{_pty.DevicePath}': No such file or directory", source.Status.LastError);
@@ -89,23 +85,9 @@ public sealed class SerialLineSourceTests : IDisposable
 
     private async Task<(string, double)> Next()
     {
-        var s = await _samples.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+        var s = await NextSample();
         return (s.Tag, s.Value);
     }
 
-    private async Task StopAsync(Task running)
-    {
-        await _stop.CancelAsync();
-        await running.WaitAsync(Patience);
-    }
 
-    private static async Task WaitFor(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached in time");
-            await Task.Delay(20);
-        }
-    }
 }
