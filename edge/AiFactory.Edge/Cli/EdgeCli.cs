@@ -11,6 +11,7 @@ public static class EdgeCli
         var root = new RootCommand("AiFactory edge agent: reads the line, scores it with ONNX models, answers the line.");
         root.Subcommands.Add(ReplayCommand.Create(console));
         root.Subcommands.Add(RunCommand.Create(console));
+        root.Subcommands.Add(ValidateCommand.Create(console));
         return root;
     }
 }
