@@ -8,8 +8,11 @@ internal static class CliRunner
     public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
-        var parse = EdgeCli.Build(output).Parse(args);
-        var exit = await parse.InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = output });
+        var exit = await RunAsync(output, args);
         return (exit, output.ToString());
     }
+
+    /// <summary>Runs with a caller-owned writer, e.g. a synchronized one the test reads while the command runs.</summary>
+    public static Task<int> RunAsync(TextWriter output, params string[] args) =>
+        EdgeCli.Build(output).Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = output });
 }

@@ -68,6 +68,28 @@ public sealed class MosquittoBroker : IDisposable
         }
     }
 
+    /// <summary>Publishes one message per line through one mosquitto_pub process (-l), in order.</summary>
+    public void PublishLines(string topic, IEnumerable<string> payloads, int qos = 1)
+    {
+        using var pub = Process.Start(new ProcessStartInfo("/usr/bin/mosquitto_pub")
+        {
+            ArgumentList = { "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-q", qos.ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", topic, "-l" },
+            RedirectStandardInput = true,
+            RedirectStandardError = true,
+        })!;
+        foreach (var payload in payloads)
+        {
+            pub.StandardInput.WriteLine(payload);
+        }
+
+        pub.StandardInput.Close();
+        pub.WaitForExit();
+        if (pub.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"mosquitto_pub -l to '{topic}' failed: {pub.StandardError.ReadToEnd()}");
+        }
+    }
+
     public void Dispose()
     {
         Stop();

@@ -12,7 +12,7 @@ internal static class CliErrors
         {
             return await action().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is ModelCardException or OnnxRuntimeException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or ArgumentException)
+        catch (Exception ex) when (ex is AiFactory.Edge.Config.EdgeConfigException or ModelCardException or OnnxRuntimeException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or ArgumentException)
         {
             await console.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return 2;

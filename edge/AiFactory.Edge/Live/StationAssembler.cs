@@ -3,9 +3,9 @@ using AiFactory.Edge.Core.Samples;
 namespace AiFactory.Edge.Live;
 
 /// <summary>
-/// Builds one station's feature vectors from its tags ("&lt;station&gt;/&lt;feature&gt;"): a vector is complete when every
-/// feature has a new value since the last one (per-sample stations), or when the trigger tag arrives (per-part
-/// stations, holding the last value of any feature that did not change).
+/// Builds one station's feature vectors (in the model card's feature order) from the tags feeding it: a vector
+/// is complete when every feature has a new value since the last one (per-sample stations), or when the trigger
+/// tag arrives (per-part stations, holding the last value of any feature that did not change).
 /// </summary>
 public sealed class StationAssembler
 {
@@ -15,23 +15,22 @@ public sealed class StationAssembler
     private readonly string? _trigger;
     private int _freshCount;
 
-    public StationAssembler(string station, IReadOnlyList<string> features, string? trigger = null)
+    /// <param name="tags">The tag feeding each feature, in feature order.</param>
+    public StationAssembler(string station, IReadOnlyList<string> tags, string? trigger = null)
     {
         Station = station;
-        for (var i = 0; i < features.Count; i++)
+        for (var i = 0; i < tags.Count; i++)
         {
-            _index[$"{station}/{features[i]}"] = i;
+            _index[tags[i]] = i;
         }
 
-        _values = new double[features.Count];
+        _values = new double[tags.Count];
         Array.Fill(_values, double.NaN);
-        _fresh = new bool[features.Count];
-        _trigger = trigger is null ? null : $"{station}/{trigger}";
+        _fresh = new bool[tags.Count];
+        _trigger = trigger;
     }
 
     public string Station { get; }
-
-    public bool Owns(string tag) => _index.ContainsKey(tag) || tag == _trigger;
 
     /// <summary>Takes a sample; returns a complete vector (a new array) when the sample completes one.</summary>
     public double[]? Add(in TagSample sample)

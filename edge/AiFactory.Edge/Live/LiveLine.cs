@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using AiFactory.Edge.Config;
+using AiFactory.Edge.Core.Batching;
+using AiFactory.Edge.Core.Models;
+using AiFactory.Edge.Core.Samples;
+using AiFactory.Onnx;
+using Microsoft.Extensions.Logging;
+
+namespace AiFactory.Edge.Live;
+
+/// <summary>
+/// Runs a line: every source into one bounded channel, each sample to the stations its tag feeds, each
+/// station's frames through its model's DynamicBatcher and ONNX Runtime; prints verdicts until stopped.
+/// </summary>
+public static class LiveLine
+{
+    public static async Task<int> RunAsync(EdgeConfig config, TextWriter console, ILoggerFactory logs, double durationSeconds, CancellationToken cancellationToken)
+    {
+        using var environment = OnnxEnvironment.Create();
+        var batching = new DynamicBatcherOptions { MaxBatchSize = 32, MaxQueueDelayMicroseconds = 500 };
+        var packages = new Dictionary<string, ModelPackage>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var folder in config.Stations.Select(s => s.ModelFolder).Distinct())
+            {
+                packages[folder] = ModelPackage.Load(folder, environment, batching);
+            }
+
+            return await RunStationsAsync(config, packages, console, logs, durationSeconds, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var package in packages.Values)
+            {
+                await package.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<int> RunStationsAsync(EdgeConfig config, Dictionary<string, ModelPackage> packages, TextWriter console, ILoggerFactory logs, double durationSeconds, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (durationSeconds > 0)
+        {
+            stop.CancelAfter(TimeSpan.FromSeconds(durationSeconds));
+        }
+
+        var printer = new LivePrinter(console);
+        var stations = config.Stations.Select(s => new LiveStation(s, packages[s.ModelFolder], printer)).ToArray();
+        await console.WriteLineAsync($"AiFactory edge agent — {config.File}; ONNX Runtime {OnnxEnvironment.RuntimeVersion}").ConfigureAwait(false);
+        foreach (var s in stations)
+        {
+            var card = s.Definition.Card;
+            var how = card.IsAnomaly ? $"calibrating on its first {card.Calibration!.Samples} samples" : $"{card.Output.Classes.Count} classes, one verdict per {(s.Definition.Trigger is null ? "sample" : $"'{s.Definition.Trigger}'")}";
+            await console.WriteLineAsync($"  {s.Definition.Name}: {card.Name} {card.Version}, {how}").ConfigureAwait(false);
+        }
+
+        await console.WriteLineAsync("Ctrl+C stops.").ConfigureAwait(false);
+        var channel = Channel.CreateBounded<TagSample>(new BoundedChannelOptions(10_000) { SingleReader = true });
+        var sources = config.Sources.Select(d => d.Create(logs)).ToArray();
+        var running = sources.Select(s => s.RunAsync(channel.Writer, stop.Token)).ToArray();
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            await foreach (var sample in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            {
+                foreach (var station in stations)
+                {
+                    if (station.Assembler.Add(sample) is { } values)
+                    {
+                        // Not cancellable: a frame already built is scored even while stopping.
+                        await station.AddAsync(sample.Timestamp, values).ConfigureAwait(false);
+                    }
+                }
+
+                printer.Tick();
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+        foreach (var station in stations)
+        {
+            await station.FlushAsync().ConfigureAwait(false);
+        }
+
+        await printer.SummaryAsync(clock.Elapsed, sources, packages.Values.Select(p => p.Batcher.Metrics)).ConfigureAwait(false);
+        return 0;
+    }
+}
