@@ -34,6 +34,11 @@ public sealed class RunConfigTests : IDisposable
                         p/a1: vib[0]
                         p/a2: vib[1]
                         p/flow: flow
+            outputs:
+              mqtt:
+                port: {{_broker.Port}}
+                client_id: run-config-test-out
+                topic: plant/line1/{station}/verdict
             stations:
               - name: pump-1
                 model: {{RepoPaths.Model("pump-anomaly")}}
@@ -44,6 +49,7 @@ public sealed class RunConfigTests : IDisposable
             """);
         var inner = new StringWriter();
         var output = TextWriter.Synchronized(inner);
+        using var verdicts = _broker.Subscribe("plant/line1/+/verdict");
 
         // The synchronized writer locks itself around every write; read under the same lock.
         string Text()
@@ -67,6 +73,12 @@ public sealed class RunConfigTests : IDisposable
         Assert.Contains("pump-1  ANOMALY", text, StringComparison.Ordinal);
         Assert.Contains("pump-1: 600 samples", text, StringComparison.Ordinal);
         Assert.Contains("source plant-broker: Stopped, 1800 values, 0 decode errors", text, StringComparison.Ordinal);
+        Assert.Contains("output mqtt: 200 verdicts published to plant/line1/<station>/verdict, 0 refused", text, StringComparison.Ordinal);
+        await Eventually.WaitFor(() => verdicts.Payloads.Count == 200, "200 verdicts at the subscriber");
+        var anomaly = verdicts.Payloads.Select(p => System.Text.Json.JsonDocument.Parse(p).RootElement).First(v => v.GetProperty("verdict").GetString() == "anomaly");
+        Assert.Equal("pump-1", anomaly.GetProperty("station").GetString());
+        Assert.Equal("pump-anomaly", anomaly.GetProperty("model").GetString());
+        Assert.True(anomaly.GetProperty("score").GetDouble() > anomaly.GetProperty("threshold").GetDouble());
     }
 
     [Fact]

@@ -90,6 +90,9 @@ public sealed class MosquittoBroker : IDisposable
         }
     }
 
+    /// <summary>Starts mosquitto_sub on a topic filter; the returned collector holds every payload received until disposed.</summary>
+    public MqttCollector Subscribe(string topic) => new(Port, topic);
+
     public void Dispose()
     {
         Stop();

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using AiFactory.Edge.Core.Samples;
@@ -14,10 +13,8 @@ namespace AiFactory.Edge.Sources.Mqtt;
 /// on every connect, decodes each message by the first subscription whose filter matches its topic, and
 /// counts what it cannot decode (malformed payloads, unknown topics, a full queue) without stopping.
 /// </summary>
-public sealed partial class MqttSource : ISampleSource
+public sealed partial class MqttSource : ISampleSource, IMosquittoListener
 {
-    private static readonly Lazy<int> LibraryReady = new(MosquittoNative.LibInit);
-
     private readonly MqttSourceOptions _options;
     private readonly ILogger _logger;
     private readonly Channel<(string Topic, byte[] Payload, DateTimeOffset Arrival)> _messages;
@@ -49,84 +46,19 @@ public sealed partial class MqttSource : ISampleSource
 
     public async Task RunAsync(ChannelWriter<TagSample> writer, CancellationToken cancellationToken)
     {
-        _ = LibraryReady.Value;
-        var self = GCHandle.Alloc(this);
-        using var client = new MosquittoHandle(MosquittoNative.New(_options.ClientId, _options.CleanSession, GCHandle.ToIntPtr(self)));
+        using var session = new MosquittoSession(_options, this, Status, _logger, _time, $"MQTT source '{Name}'");
         try
         {
-            if (client.IsInvalid)
+            if (await session.StartAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw new InvalidOperationException($"MQTT source '{Name}': libmosquitto could not create a client (client id '{_options.ClientId}')");
+                await DecodeAsync(writer, cancellationToken).ConfigureAwait(false);
             }
-
-            Configure(client);
-            Status.SetState(SourceState.Connecting);
-            if (!await FirstConnectAsync(client, cancellationToken).ConfigureAwait(false))
-            {
-                return;
-            }
-
-            // From here libmosquitto's network thread reconnects by itself, with the backoff set above.
-            Check(MosquittoNative.LoopStart(client), "starting the network thread");
-            await DecodeAsync(writer, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            MosquittoNative.Disconnect(client);
-            MosquittoNative.LoopStop(client, force: false);
+            session.Dispose();
             Status.SetState(SourceState.Stopped);
-            client.Dispose();
-            self.Free();
         }
-    }
-
-    /// <summary>
-    /// A broker that refuses at once (not up yet) fails mosquitto_connect_async before the network thread
-    /// exists, and that thread only retries connections it has made: retry here with the same backoff.
-    /// </summary>
-    private async Task<bool> FirstConnectAsync(MosquittoHandle client, CancellationToken cancellationToken)
-    {
-        var delay = TimeSpan.FromSeconds(Math.Max(1, _options.ReconnectDelaySeconds));
-        var max = TimeSpan.FromSeconds(Math.Max(_options.ReconnectDelaySeconds, _options.ReconnectDelayMaxSeconds));
-        while (true)
-        {
-            var rc = MosquittoNative.ConnectAsync(client, _options.Host, _options.Port, _options.KeepAliveSeconds);
-            if (rc == MosquittoNative.Success)
-            {
-                return true;
-            }
-
-            Status.SetState(SourceState.Disconnected, $"connecting to {_options.Host}:{_options.Port}: {MosquittoNative.Describe(rc)}");
-            LogConnectFailed(_logger, Name, _options.Host, _options.Port, MosquittoNative.Describe(rc));
-            try
-            {
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return false;
-            }
-
-            delay = delay * 2 > max ? max : delay * 2;
-        }
-    }
-
-    private unsafe void Configure(MosquittoHandle client)
-    {
-        if (_options.Username is not null)
-        {
-            Check(MosquittoNative.UsernamePasswordSet(client, _options.Username, _options.Password), "setting username and password");
-        }
-
-        if (_options.CaFile is not null)
-        {
-            Check(MosquittoNative.TlsSet(client, _options.CaFile, null, _options.CertFile, _options.KeyFile, IntPtr.Zero), $"setting TLS (CA file '{_options.CaFile}')");
-        }
-
-        Check(MosquittoNative.ReconnectDelaySet(client, (uint)_options.ReconnectDelaySeconds, (uint)_options.ReconnectDelayMaxSeconds, exponential: true), "setting the reconnect backoff");
-        MosquittoNative.ConnectCallbackSet(client, &OnConnect);
-        MosquittoNative.DisconnectCallbackSet(client, &OnDisconnect);
-        MosquittoNative.MessageCallbackSet(client, &OnMessage);
     }
 
     private async Task DecodeAsync(ChannelWriter<TagSample> writer, CancellationToken cancellationToken)
@@ -177,7 +109,7 @@ public sealed partial class MqttSource : ISampleSource
         return null;
     }
 
-    private void Connected(IntPtr mosq, int code)
+    void IMosquittoListener.Connected(IntPtr mosq, int code)
     {
         if (code != 0)
         {
@@ -208,7 +140,7 @@ public sealed partial class MqttSource : ISampleSource
         LogConnected(_logger, Name, _options.Host, _options.Port, _options.Subscriptions.Count, Connects > 1);
     }
 
-    private void Disconnected(int code)
+    void IMosquittoListener.Disconnected(int code)
     {
         if (code == 0)
         {
@@ -219,7 +151,7 @@ public sealed partial class MqttSource : ISampleSource
         LogLost(_logger, Name, _options.Host, _options.Port, MosquittoNative.Describe(code));
     }
 
-    private unsafe void Received(MosquittoMessage* message)
+    unsafe void IMosquittoListener.Received(MosquittoMessage* message)
     {
         var topic = Marshal.PtrToStringUTF8(message->Topic) ?? string.Empty;
         var payload = message->PayloadLength > 0 ? new ReadOnlySpan<byte>((void*)message->Payload, message->PayloadLength).ToArray() : [];
@@ -230,31 +162,11 @@ public sealed partial class MqttSource : ISampleSource
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static void OnConnect(IntPtr mosq, IntPtr obj, int code) => ((MqttSource)GCHandle.FromIntPtr(obj).Target!).Connected(mosq, code);
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static void OnDisconnect(IntPtr mosq, IntPtr obj, int code) => ((MqttSource)GCHandle.FromIntPtr(obj).Target!).Disconnected(code);
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static unsafe void OnMessage(IntPtr mosq, IntPtr obj, MosquittoMessage* message) => ((MqttSource)GCHandle.FromIntPtr(obj).Target!).Received(message);
-
-    private void Check(int rc, string doing)
-    {
-        if (rc != MosquittoNative.Success)
-        {
-            throw new InvalidOperationException($"MQTT source '{Name}': {doing}: {MosquittoNative.Describe(rc)}");
-        }
-    }
-
     [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "MQTT source {Source}: connected to {Host}:{Port}, subscribed to {Subscriptions} filter(s) (reconnect: {Reconnect})")]
     private static partial void LogConnected(ILogger logger, string source, string host, int port, int subscriptions, bool reconnect);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "MQTT source {Source}: connection to {Host}:{Port} lost ({Reason}); reconnecting with backoff")]
     private static partial void LogLost(ILogger logger, string source, string host, int port, string reason);
-
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "MQTT source {Source}: cannot reach {Host}:{Port} yet ({Reason}); retrying with backoff")]
-    private static partial void LogConnectFailed(ILogger logger, string source, string host, int port, string reason);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "MQTT source {Source}: broker refused the connection: {Reason}")]
     private static partial void LogRefused(ILogger logger, string source, string reason);

@@ -41,17 +41,18 @@ public static class EdgeConfigReader
             throw new EdgeConfigException([$"{file}: expected a mapping with 'sources' and 'stations'"]);
         }
 
-        var root = new ConfigNode(rootMap, string.Empty, problems, "sources", "stations");
+        var root = new ConfigNode(rootMap, string.Empty, problems, "sources", "stations", "outputs");
         root.CheckKeys();
         var sources = ReadSources(root, problems);
         var declared = new HashSet<string>(sources.SelectMany(s => s.Tags), StringComparer.Ordinal);
         var stations = ReadStations(root, problems, Path.GetDirectoryName(Path.GetFullPath(file))!, declared);
+        var output = ReadMqttOutput(root);
         if (problems.Any)
         {
             throw new EdgeConfigException(problems.All);
         }
 
-        return new EdgeConfig(file, sources, stations);
+        return new EdgeConfig(file, sources, stations, output);
     }
 
     private static List<SourceDefinition> ReadSources(ConfigNode root, ConfigProblems problems)
@@ -89,6 +90,32 @@ public static class EdgeConfigReader
         }
 
         return result;
+    }
+
+    private static MqttOutputDefinition? ReadMqttOutput(ConfigNode root)
+    {
+        if (root.Map("outputs", "mqtt")?.Map("mqtt", "host", "port", "client_id", "username", "password", "keepalive_s", "topic", "qos") is not { } mqtt)
+        {
+            return null;
+        }
+
+        var topic = mqtt.String("topic", required: true, hint: "a pattern with {station}, e.g. plant/line1/{station}/verdict");
+        if (topic is not null && !topic.Contains("{station}", StringComparison.Ordinal))
+        {
+            mqtt.Problems.Add(mqtt.Child("topic"), mqtt.Key("topic"), $"'{topic}' has no {{station}}", "each station publishes to its own topic, e.g. plant/line1/{station}/verdict");
+        }
+
+        var broker = new Sources.Mqtt.MqttSourceOptions
+        {
+            Name = "verdicts",
+            Host = mqtt.String("host") ?? "127.0.0.1",
+            Port = mqtt.Int("port", 1883, 1, 65535),
+            ClientId = mqtt.String("client_id") ?? $"aifactory-edge-out-{Environment.MachineName}",
+            Username = mqtt.String("username"),
+            Password = mqtt.String("password"),
+            KeepAliveSeconds = mqtt.Int("keepalive_s", 30, 5, 3600),
+        };
+        return topic is null ? null : new MqttOutputDefinition(broker, topic, mqtt.Int("qos", 1, 0, 1));
     }
 
     private static SourceDefinition? Unknown(ConfigNode item, string type)

@@ -4,6 +4,7 @@ using AiFactory.Edge.Config;
 using AiFactory.Edge.Core.Batching;
 using AiFactory.Edge.Core.Models;
 using AiFactory.Edge.Core.Samples;
+using AiFactory.Edge.Sources.Mqtt;
 using AiFactory.Onnx;
 using Microsoft.Extensions.Logging;
 
@@ -47,7 +48,24 @@ public static class LiveLine
         }
 
         var printer = new LivePrinter(console);
-        var stations = config.Stations.Select(s => new LiveStation(s, packages[s.ModelFolder], printer)).ToArray();
+        using var publisher = config.MqttOutput is { } output ? new MqttResultPublisher(output.Broker, output.Topic, output.Qos, logs.CreateLogger<MqttResultPublisher>()) : null;
+        var publishing = publisher?.StartAsync(stop.Token) ?? Task.FromResult(true);
+        var stations = config.Stations.Select(s => new LiveStation(
+            s,
+            packages[s.ModelFolder],
+            r =>
+            {
+                printer.OnAnomaly(r);
+                if (!r.Calibrating)
+                {
+                    publisher?.Publish(r.Station, ResultJson.Of(r));
+                }
+            },
+            r =>
+            {
+                printer.OnPart(r);
+                publisher?.Publish(r.Station, ResultJson.Of(r, s.Card.Output.Classes));
+            })).ToArray();
         await console.WriteLineAsync($"AiFactory edge agent — {config.File}; ONNX Runtime {OnnxEnvironment.RuntimeVersion}").ConfigureAwait(false);
         foreach (var s in stations)
         {
@@ -82,12 +100,17 @@ public static class LiveLine
         }
 
         await Task.WhenAll(running).ConfigureAwait(false);
+        await publishing.ConfigureAwait(false);
         foreach (var station in stations)
         {
             await station.FlushAsync().ConfigureAwait(false);
         }
 
         await printer.SummaryAsync(clock.Elapsed, sources, packages.Values.Select(p => p.Batcher.Metrics)).ConfigureAwait(false);
+        if (publisher is not null)
+        {
+            await console.WriteLineAsync($"output mqtt: {publisher.Published} verdicts published to {publisher.TopicFor("<station>")}, {publisher.Failed} refused{(publisher.Status.LastError is { } e ? $"; last problem: {e}" : string.Empty)}").ConfigureAwait(false);
+        }
         return 0;
     }
 }

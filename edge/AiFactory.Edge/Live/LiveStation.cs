@@ -10,17 +10,17 @@ internal sealed class LiveStation
     private readonly AnomalyStation? _anomaly;
     private readonly ClassifierStation? _classifier;
 
-    public LiveStation(StationDefinition definition, ModelPackage package, LivePrinter printer)
+    public LiveStation(StationDefinition definition, ModelPackage package, Action<AnomalyResult> onAnomaly, Action<ClassificationResult> onPart)
     {
         Definition = definition;
         Assembler = new StationAssembler(definition.Name, definition.Card.Input.Features.Select(f => definition.FeatureTags[f]).ToArray(), definition.Trigger);
         if (definition.Card.IsAnomaly)
         {
-            _anomaly = new AnomalyStation(definition.Name, package.Card, package.Batcher, printer.OnAnomaly, maxInFlight: 1);
+            _anomaly = new AnomalyStation(definition.Name, package.Card, package.Batcher, onAnomaly, maxInFlight: 1);
         }
         else
         {
-            _classifier = new ClassifierStation(definition.Name, package.Card, package.Batcher, printer.OnPart, maxInFlight: 1);
+            _classifier = new ClassifierStation(definition.Name, package.Card, package.Batcher, onPart, maxInFlight: 1);
         }
     }
 
