@@ -47,12 +47,13 @@ public static class EdgeConfigReader
         var declared = new HashSet<string>(sources.SelectMany(s => s.Tags), StringComparer.Ordinal);
         var stations = ReadStations(root, problems, Path.GetDirectoryName(Path.GetFullPath(file))!, declared);
         var output = ReadMqttOutput(root);
+        var plc = ReadModbusOutput(root, stations);
         if (problems.Any)
         {
             throw new EdgeConfigException(problems.All);
         }
 
-        return new EdgeConfig(file, sources, stations, output);
+        return new EdgeConfig(file, sources, stations, output, plc);
     }
 
     private static List<SourceDefinition> ReadSources(ConfigNode root, ConfigProblems problems)
@@ -94,7 +95,7 @@ public static class EdgeConfigReader
 
     private static MqttOutputDefinition? ReadMqttOutput(ConfigNode root)
     {
-        if (root.Map("outputs", "mqtt")?.Map("mqtt", "host", "port", "client_id", "username", "password", "keepalive_s", "topic", "qos") is not { } mqtt)
+        if (root.Map("outputs", "mqtt", "modbus")?.Map("mqtt", "host", "port", "client_id", "username", "password", "keepalive_s", "topic", "qos") is not { } mqtt)
         {
             return null;
         }
@@ -116,6 +117,56 @@ public static class EdgeConfigReader
             KeepAliveSeconds = mqtt.Int("keepalive_s", 30, 5, 3600),
         };
         return topic is null ? null : new MqttOutputDefinition(broker, topic, mqtt.Int("qos", 1, 0, 1));
+    }
+
+    private static ModbusOutputDefinition? ReadModbusOutput(ConfigNode root, List<StationDefinition> stations)
+    {
+        if (root.Map("outputs")?.Map("modbus", "host", "port", "device", "baud", "parity", "slave", "registers", "coils") is not { } plc)
+        {
+            return null;
+        }
+
+        var host = plc.String("host");
+        var device = plc.String("device");
+        if ((host is null) == (device is null))
+        {
+            plc.Problems.Add(plc.Node, plc.Path, "needs either host (Modbus TCP) or device (Modbus RTU), not both");
+        }
+
+        var names = stations.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        Dictionary<string, int> Addresses(string key)
+        {
+            var result = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var (station, text, at) in plc.Pairs(key))
+            {
+                if (!names.Contains(station))
+                {
+                    plc.Problems.Add(at, plc.Key($"{key}.{station}"), $"'{station}' is not a configured station", $"stations: {string.Join(", ", names)}");
+                }
+                else if (!int.TryParse(text, out var address) || address is < 0 or > 65535)
+                {
+                    plc.Problems.Add(at, plc.Key($"{key}.{station}"), $"'{text}' must be an address from 0 to 65535");
+                }
+                else
+                {
+                    result[station] = address;
+                }
+            }
+
+            return result;
+        }
+
+        var parity = plc.String("parity") ?? "E";
+        var bus = new Sources.Modbus.ModbusBusOptions
+        {
+            Name = "plc-verdicts",
+            Host = host,
+            Port = plc.Int("port", 502, 1, 65535),
+            Device = device,
+            Baud = plc.Int("baud", 19200, 1200, 230400),
+            Parity = parity.Length == 1 ? parity[0] : 'E',
+        };
+        return new ModbusOutputDefinition(bus, plc.Int("slave", 1, 0, 247), Addresses("registers"), Addresses("coils"));
     }
 
     private static SourceDefinition? Unknown(ConfigNode item, string type)

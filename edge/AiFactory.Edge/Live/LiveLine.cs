@@ -4,6 +4,7 @@ using AiFactory.Edge.Config;
 using AiFactory.Edge.Core.Batching;
 using AiFactory.Edge.Core.Models;
 using AiFactory.Edge.Core.Samples;
+using AiFactory.Edge.Sources.Modbus;
 using AiFactory.Edge.Sources.Mqtt;
 using AiFactory.Onnx;
 using Microsoft.Extensions.Logging;
@@ -50,6 +51,9 @@ public static class LiveLine
         var printer = new LivePrinter(console);
         using var publisher = config.MqttOutput is { } output ? new MqttResultPublisher(output.Broker, output.Topic, output.Qos, logs.CreateLogger<MqttResultPublisher>()) : null;
         var publishing = publisher?.StartAsync(stop.Token) ?? Task.FromResult(true);
+
+        // Verdict codes for the PLC: anomaly stations 1 = anomalous, 0 = normal; classifiers class index + 1 (0 = none yet).
+        using var plc = config.ModbusOutput is { } m ? new ModbusVerdictWriter(m.Bus, m.Slave, m.Registers, m.Coils) : null;
         var stations = config.Stations.Select(s => new LiveStation(
             s,
             packages[s.ModelFolder],
@@ -59,12 +63,17 @@ public static class LiveLine
                 if (!r.Calibrating)
                 {
                     publisher?.Publish(r.Station, ResultJson.Of(r));
+                    plc?.Write(r.Station, r.Anomaly ? 1 : 0);
                 }
             },
             r =>
             {
                 printer.OnPart(r);
                 publisher?.Publish(r.Station, ResultJson.Of(r, s.Card.Output.Classes));
+                if (r.Error is null)
+                {
+                    plc?.Write(r.Station, r.ClassIndex + 1);
+                }
             })).ToArray();
         await console.WriteLineAsync($"AiFactory edge agent — {config.File}; ONNX Runtime {OnnxEnvironment.RuntimeVersion}").ConfigureAwait(false);
         foreach (var s in stations)
@@ -107,6 +116,11 @@ public static class LiveLine
         }
 
         await printer.SummaryAsync(clock.Elapsed, sources, packages.Values.Select(p => p.Batcher.Metrics)).ConfigureAwait(false);
+        if (plc is not null)
+        {
+            await console.WriteLineAsync($"output modbus: {plc.Writes} verdict changes written, {plc.Failures} failed{(plc.Status.LastError is { } pe ? $"; last problem: {pe}" : string.Empty)}").ConfigureAwait(false);
+        }
+
         if (publisher is not null)
         {
             await console.WriteLineAsync($"output mqtt: {publisher.Published} verdicts published to {publisher.TopicFor("<station>")}, {publisher.Failed} refused{(publisher.Status.LastError is { } e ? $"; last problem: {e}" : string.Empty)}").ConfigureAwait(false);
