@@ -17,7 +17,7 @@ namespace AiFactory.Edge.Live;
 /// </summary>
 public static class LiveLine
 {
-    public static async Task<int> RunAsync(EdgeConfig config, TextWriter console, ILoggerFactory logs, double durationSeconds, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(EdgeConfig config, TextWriter console, ILoggerFactory logs, double durationSeconds, CancellationToken cancellationToken, int statusPort = 0)
     {
         using var environment = OnnxEnvironment.Create();
         var batching = new DynamicBatcherOptions { MaxBatchSize = 32, MaxQueueDelayMicroseconds = 500 };
@@ -29,7 +29,7 @@ public static class LiveLine
                 packages[folder] = ModelPackage.Load(folder, environment, batching);
             }
 
-            return await RunStationsAsync(config, packages, console, logs, durationSeconds, cancellationToken).ConfigureAwait(false);
+            return await RunStationsAsync(config, packages, console, logs, durationSeconds, statusPort, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -40,7 +40,7 @@ public static class LiveLine
         }
     }
 
-    private static async Task<int> RunStationsAsync(EdgeConfig config, Dictionary<string, ModelPackage> packages, TextWriter console, ILoggerFactory logs, double durationSeconds, CancellationToken cancellationToken)
+    private static async Task<int> RunStationsAsync(EdgeConfig config, Dictionary<string, ModelPackage> packages, TextWriter console, ILoggerFactory logs, double durationSeconds, int statusPort, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (durationSeconds > 0)
@@ -87,6 +87,12 @@ public static class LiveLine
         var channel = Channel.CreateBounded<TagSample>(new BoundedChannelOptions(10_000) { SingleReader = true });
         var sources = config.Sources.Select(d => d.Create(logs)).ToArray();
         var running = sources.Select(s => s.RunAsync(channel.Writer, stop.Token)).ToArray();
+        using var status = statusPort > 0 ? new StatusEndpoint(statusPort, sources, packages.Values.Select(p => p.Batcher.Metrics).ToArray()) : null;
+        if (status is not null)
+        {
+            await console.WriteLineAsync($"status: http://127.0.0.1:{statusPort}/status").ConfigureAwait(false);
+        }
+
         var clock = Stopwatch.StartNew();
         try
         {

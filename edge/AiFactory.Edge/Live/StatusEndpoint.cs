@@ -1,0 +1,97 @@
+using System.Net;
+using System.Text.Json;
+using AiFactory.Edge.Core.Batching;
+using AiFactory.Edge.Core.Samples;
+
+namespace AiFactory.Edge.Live;
+
+/// <summary>
+/// GET http://127.0.0.1:PORT/status: every source's connection state, values, decode errors, reconnects and last
+/// problem, and every model's frames, batches, latency percentiles and rejections, as JSON. Loopback only.
+/// </summary>
+internal sealed class StatusEndpoint : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly IReadOnlyList<ISampleSource> _sources;
+    private readonly IReadOnlyList<BatcherMetrics> _models;
+    private readonly Task _serving;
+
+    public StatusEndpoint(int port, IReadOnlyList<ISampleSource> sources, IReadOnlyList<BatcherMetrics> models)
+    {
+        _sources = sources;
+        _models = models;
+        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        try
+        {
+            _listener.Start();
+        }
+        catch (HttpListenerException ex)
+        {
+            throw new ArgumentException($"--status-port {port}: cannot listen on 127.0.0.1:{port}: {ex.Message}", ex);
+        }
+
+        _serving = Task.Run(ServeAsync);
+    }
+
+    public void Dispose()
+    {
+        _listener.Stop();
+        _listener.Close();
+        _serving.Wait(TimeSpan.FromSeconds(5));
+    }
+
+    public byte[] Snapshot()
+    {
+        var sources = _sources.Select(s => new
+        {
+            name = s.Name,
+            state = s.Status.State.ToString(),
+            values = s.Status.Samples,
+            decode_errors = s.Status.DecodeErrors,
+            reconnects = s.Status.Reconnects,
+            last_problem = s.Status.LastError,
+        });
+        var models = _models.Select(m => new
+        {
+            model = m.Model,
+            frames = m.FramesCompleted,
+            batches = m.BatchesRun,
+            mean_batch = Math.Round(m.MeanBatchSize, 2),
+            queue_depth = m.QueueDepth,
+            run_p50_us = m.RunTime.PercentileMicroseconds(0.5),
+            run_p99_us = m.RunTime.PercentileMicroseconds(0.99),
+            queue_wait_p99_us = m.QueueWait.PercentileMicroseconds(0.99),
+            rejected = m.TotalRejections,
+            failures = m.ExecutorFailures,
+        });
+        return JsonSerializer.SerializeToUtf8Bytes(new { time = DateTimeOffset.UtcNow, sources, models });
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            using var response = context.Response;
+            if (context.Request.Url?.AbsolutePath != "/status")
+            {
+                response.StatusCode = 404;
+                continue;
+            }
+
+            var body = Snapshot();
+            response.ContentType = "application/json";
+            response.ContentLength64 = body.Length;
+            await response.OutputStream.WriteAsync(body).ConfigureAwait(false);
+        }
+    }
+}
