@@ -69,7 +69,7 @@ public static class OnnxRuntimeBenchmark
             context.Run(batch);
         }
 
-        var latencies = new long[1 << 20];
+        var latencies = new long[1 << 22];   // 4 Mi runs: more than a few seconds of batch-1 runs
         var runs = 0;
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         var start = Stopwatch.GetTimestamp();

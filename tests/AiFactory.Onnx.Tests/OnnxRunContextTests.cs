@@ -178,6 +178,53 @@ public sealed class OnnxRunContextTests(OnnxEnvironmentFixture fixture) : IClass
     }
 
     [Fact]
+    public void Run_FailingInGraph_ThrowsNamingModelAndBatch_ThenRecovers()
+    {
+        using var model = Load("reshape_even.onnx", "reshaper");
+        using var context = model.CreateRunContext(2);
+        context.FloatInput(0, 1).Fill(1f);
+
+        var ex = Assert.Throws<OnnxRuntimeException>(() => context.Run(1));
+
+        Assert.StartsWith("running model 'reshaper' (batch 1): [ORT_", ex.Message, StringComparison.Ordinal);
+        Assert.NotEqual(OrtErrorCode.Ok, ex.ErrorCode);
+        Assert.Contains("Reshape", ex.RuntimeMessage, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => context.FloatOutput(0));
+
+        float[] rows = [1, 2, 3, 4, 5, 6];
+        rows.CopyTo(context.FloatInput(0, 2));
+        context.Run(2);
+        Assert.Equal(rows, context.FloatOutput(0).ToArray());
+    }
+
+    [Fact]
+    public async Task TwoContextsOnOneModel_RunOnTwoThreads_GiveEachTheirOwnResults()
+    {
+        using var model = Load("add_matmul.onnx", "shared");
+        var failures = 0;
+        void Worker(float value)
+        {
+            using var context = model.CreateRunContext(4);
+            for (var i = 0; i < 2000; i++)
+            {
+                context.FloatInput(0, 4).Fill(value);
+                context.Run(4);
+                var output = context.FloatOutput(0);
+                if (output[6] != (value * 9f) + 0.5f || output[7] != (value * 12f) - 1f)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        }
+
+        var first = Task.Run(() => Worker(1f));
+        var second = Task.Run(() => Worker(-3f));
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, failures);
+    }
+
+    [Fact]
     public void UseAfterContextDispose_ThrowsObjectDisposed()
     {
         using var model = Load("add_matmul.onnx", "disposed");

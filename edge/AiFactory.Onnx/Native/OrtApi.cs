@@ -6,7 +6,7 @@ namespace AiFactory.Onnx.Native;
 /// The subset of ONNX Runtime's OrtApi function table this binding calls, read from the table's slots.
 /// </summary>
 /// <remarks>
-/// Slot indices, learnt from onnxruntime_c_api.h (struct OrtApi only ever appends, so these early slots are
+/// Slot indices, counted member by member in onnxruntime_c_api.h (struct OrtApi only ever appends, so these slots are
 /// stable across releases; ORT_API_VERSION is 30 for ONNX Runtime 1.30):
 /// <code>
 ///   1 GetErrorCode                 2 GetErrorMessage            3 CreateEnv

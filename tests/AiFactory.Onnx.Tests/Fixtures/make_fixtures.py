@@ -79,6 +79,18 @@ def fixed_batch():
     save(helper.make_model(graph, opset_imports=OPSET, producer_name="aifactory-fixtures"), "fixed_batch.onnx")
 
 
+def reshape_even():
+    # Reshape to [2, -1]: fine for an even batch, an ORT runtime error for an odd one (3 elements per row).
+    shape = numpy_helper.from_array(np.array([2, -1], dtype=np.int64), "shape")
+    graph = helper.make_graph(
+        [helper.make_node("Reshape", ["x", "shape"], ["y"])],
+        "reshape_even",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 3])],
+        [shape])
+    save(helper.make_model(graph, opset_imports=OPSET, producer_name="aifactory-fixtures"), "reshape_even.onnx")
+
+
 def mlp(path, inputs=80, hidden=64, seed=7):
     # An MLP of the pump-anomaly model's size (80 -> 64 -> 1), for benchmarks before the real models land.
     rng = np.random.default_rng(seed)
@@ -102,6 +114,7 @@ if __name__ == "__main__":
     label_strings()
     int_input()
     fixed_batch()
+    reshape_even()
     mlp("mlp_80_64_1.onnx")
     with open(os.path.join(HERE, "corrupt.onnx"), "wb") as f:
         f.write(b"this is not an ONNX protobuf\x00\xff\xfe")
