@@ -140,7 +140,8 @@ public sealed unsafe class OnnxRunContext : IDisposable
         var count = checked((int)ElementCount(value, operation));
         nuint byteLength;
         _api.Check(_api.GetStringTensorDataLength(value, &byteLength), operation);
-        var bytes = new byte[(int)byteLength];
+        // At least one byte, so ORT gets a real pointer even when every string is empty.
+        var bytes = new byte[Math.Max(1, (int)byteLength)];
         var offsets = new nuint[count];
         fixed (byte* b = bytes)
         fixed (nuint* o = offsets)
@@ -152,7 +153,7 @@ public sealed unsafe class OnnxRunContext : IDisposable
         for (var i = 0; i < count; i++)
         {
             var start = (int)offsets[i];
-            var end = i + 1 < count ? (int)offsets[i + 1] : bytes.Length;
+            var end = i + 1 < count ? (int)offsets[i + 1] : (int)byteLength;
             result[i] = Encoding.UTF8.GetString(bytes, start, end - start);
         }
 
