@@ -34,6 +34,9 @@ for s in "${SERVICES[@]}"; do
   started+=("$s")
 done
 
+log "checking models/ (cards, graphs, Python reference outputs)"
+/usr/bin/python3 models/check_models.py
+
 log "building"
 dotnet build AiFactory.sln -c Release -nologo -v:q -clp:ErrorsOnly
 

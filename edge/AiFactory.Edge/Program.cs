@@ -1,1 +1,3 @@
-return 0;
+using AiFactory.Edge.Cli;
+
+return await EdgeCli.Build().Parse(args).InvokeAsync();

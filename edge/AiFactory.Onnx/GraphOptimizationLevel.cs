@@ -1,6 +1,6 @@
 namespace AiFactory.Onnx;
 
-/// <summary>How far ONNX Runtime rewrites the graph when a session is created.</summary>
+/// <summary>ONNX Runtime's graph optimisation levels.</summary>
 public enum GraphOptimizationLevel
 {
     Disabled = 0,

@@ -1,42 +1,49 @@
+using System.Text;
 using AiFactory.Onnx.Native;
 
 namespace AiFactory.Onnx;
 
-/// <summary>The ONNX Runtime environment (OrtEnv) that sessions are created in; one per process is typical.</summary>
+/// <summary>ONNX Runtime's process environment (logging, global state). Create one and share it.</summary>
 public sealed unsafe class OnnxEnvironment : IDisposable
 {
-    // ORT_LOGGING_LEVEL_ERROR: warnings about e.g. unused initialisers would otherwise go to stderr.
-    private const int LoggingLevelError = 3;
+    private const int LoggingLevelWarning = 2;
 
-    private OnnxEnvironment(OrtHandle handle, string logId)
+    private OnnxEnvironment(OrtHandle handle, OrtHandle cpuMemory)
     {
         Handle = handle;
-        LogId = logId;
+        CpuMemory = cpuMemory;
     }
 
-    /// <summary>Full path of the native library actually loaded.</summary>
-    public static string LibraryPath => OrtLibrary.LibraryPath;
+    /// <summary>The native library actually loaded.</summary>
+    public static string LibraryPath => OnnxRuntimeLibrary.LibraryPath;
 
-    /// <summary>The loaded library's version, e.g. "1.30.0".</summary>
-    public static string RuntimeVersion => OrtLibrary.Version;
-
-    public string LogId { get; }
+    /// <summary>ONNX Runtime's own version string, e.g. "1.30.0".</summary>
+    public static string RuntimeVersion => OnnxRuntimeLibrary.Version;
 
     internal OrtHandle Handle { get; }
 
+    internal OrtHandle CpuMemory { get; }
+
     public static OnnxEnvironment Create(string logId = "aifactory")
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(logId);
-        var api = OrtLibrary.Api;
-        var name = Utf8.Encode(logId);
-        nint env;
-        fixed (byte* namePointer = name)
+        var api = OnnxRuntimeLibrary.Api;
+        var id = Encoding.UTF8.GetBytes(logId + "\0");
+        IntPtr env;
+        fixed (byte* idPtr = id)
         {
-            api.Check(api.CreateEnv(LoggingLevelError, namePointer, &env), $"creating ONNX Runtime environment '{logId}'");
+            api.Check(api.CreateEnv(LoggingLevelWarning, idPtr, &env), "creating the ONNX Runtime environment");
         }
 
-        return new OnnxEnvironment(new OrtHandle(env, api.ReleaseEnv), logId);
+        var envHandle = new OrtHandle(env, api.ReleaseEnv);
+        IntPtr memoryInfo;
+        // OrtArenaAllocator = 1, OrtMemTypeDefault = 0: describes the caller-owned CPU buffers tensors wrap.
+        api.Check(api.CreateCpuMemoryInfo(1, 0, &memoryInfo), "describing CPU memory for ONNX Runtime");
+        return new OnnxEnvironment(envHandle, new OrtHandle(memoryInfo, api.ReleaseMemoryInfo));
     }
 
-    public void Dispose() => Handle.Dispose();
+    public void Dispose()
+    {
+        CpuMemory.Dispose();
+        Handle.Dispose();
+    }
 }

@@ -1,6 +1,6 @@
 namespace AiFactory.Onnx;
 
-/// <summary>Session settings; the defaults suit an edge PC running one model per runner thread.</summary>
+/// <summary>How a session runs. Defaults suit a plant PC: one thread each, spinning off, full graph optimisation.</summary>
 public sealed class OnnxSessionOptions
 {
     public int IntraOpThreads { get; init; } = 1;
@@ -9,6 +9,6 @@ public sealed class OnnxSessionOptions
 
     public GraphOptimizationLevel OptimizationLevel { get; init; } = GraphOptimizationLevel.All;
 
-    /// <summary>Spinning burns a core while waiting for work; off by default on shared plant PCs.</summary>
+    /// <summary>Busy-wait in ONNX Runtime's thread pools between work items. Off by default: it burns a core on an edge PC.</summary>
     public bool AllowSpinning { get; init; }
 }

@@ -1,6 +1,6 @@
 namespace AiFactory.Onnx;
 
-/// <summary>Element type of a tensor, numbered as ONNX Runtime's ONNXTensorElementDataType.</summary>
+/// <summary>ONNX Runtime's <c>ONNXTensorElementDataType</c>.</summary>
 public enum TensorElementType
 {
     Undefined = 0,

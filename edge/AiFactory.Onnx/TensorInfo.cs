@@ -1,10 +1,9 @@
 namespace AiFactory.Onnx;
 
-/// <summary>Name, element type and shape of a model input or output; -1 marks a dynamic dimension.</summary>
-/// <remarks>A non-tensor value (a sequence or map) has <see cref="TensorElementType.Undefined"/> and an empty shape.</remarks>
+/// <summary>A graph input or output: its name, element type and shape (-1 for a dynamic dimension).</summary>
 public sealed record TensorInfo(string Name, TensorElementType ElementType, long[] Shape)
 {
-    /// <summary>Elements per batch row: the product of every dimension after the first (1 when there are none).</summary>
+    /// <summary>Elements per batch row: the product of every dimension after the first; 1 for a rank-1 tensor; -1 if any is dynamic.</summary>
     public long ElementsPerRow
     {
         get
@@ -12,10 +11,17 @@ public sealed record TensorInfo(string Name, TensorElementType ElementType, long
             long product = 1;
             for (var i = 1; i < Shape.Length; i++)
             {
+                if (Shape[i] < 0)
+                {
+                    return -1;
+                }
+
                 product *= Shape[i];
             }
 
             return product;
         }
     }
+
+    public override string ToString() => $"{Name} {ElementType} [{string.Join(", ", Shape)}]";
 }

@@ -3,90 +3,41 @@ using System.Text.Json;
 
 namespace AiFactory.Benchmarks;
 
-/// <summary>
-/// Runs node/score-one-by-one.mjs (onnxruntime-node, one awaited session.run per message, as a Node-RED flow does)
-/// on the same model and reports its figures.
-/// </summary>
-/// <remarks>usage: node --model PATH [--messages 20000] [--ort-prefix DIR]</remarks>
-public static class NodePeerBenchmark
+/// <summary>The same model in Node.js through onnxruntime-node, one message at a time (node/score-one-by-one.mjs).</summary>
+internal static class NodePeerBenchmark
 {
-    private const string OrtNodeVersion = "1.30.0";
-
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<Dictionary<string, object>> RunAsync(BenchModel model, double seconds)
     {
-        var options = BenchmarkArguments.Parse(args);
-        if (options.Model is null)
+        var ortNode = Path.Combine(Environment.GetEnvironmentVariable("HOME") ?? "/root", ".cache", "aifactory", "onnxruntime-node-1.30.0", "node_modules", "onnxruntime-node");
+        if (!Directory.Exists(ortNode))
         {
-            Console.Error.WriteLine("node: --model PATH is required");
-            return 2;
+            return new Dictionary<string, object> { ["model"] = model.Card.Name, ["error"] = $"onnxruntime-node not found at '{ortNode}' (the build installs it; build the solution first)" };
         }
 
-        var prefix = options.Get("ort-prefix", DefaultPrefix());
-        await EnsureInstalledAsync(prefix);
-        var script = Path.Combine(AppContext.BaseDirectory, "node", "score-one-by-one.mjs");
-        var (exitCode, stdout, stderr) = await RunProcessAsync("node",
-            [script, "--model", Path.GetFullPath(options.Model), "--ort-prefix", prefix, "--messages", options.Get("messages", "20000")]);
-        if (exitCode != 0)
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "node", "score-one-by-one.mjs"), ortNode, model.Card.OnnxPath, model.Card.Input.Name, model.Card.FrameLength.ToString(System.Globalization.CultureInfo.InvariantCulture), seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), model.IntraOpThreads.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
-            Console.Error.WriteLine($"node: score-one-by-one.mjs exited with {exitCode}: {stderr.Trim()}");
-            return 1;
+            start.ArgumentList.Add(a);
         }
 
-        var figures = JsonSerializer.Deserialize<NodePeerResult>(stdout.Trim(), JsonOptions)
-            ?? throw new InvalidOperationException($"node: no JSON in the script's output '{stdout}'");
-        Console.WriteLine($"onnxruntime-node {figures.Version} on Node {figures.Node}; model {figures.Model}");
-        Console.WriteLine($"one message at a time: {figures.Messages} messages in {figures.Seconds:F2} s = {figures.MessagesPerSecond:F0} msg/s; " +
-            $"p50 {figures.P50Ms * 1000:F1} us, p99 {figures.P99Ms * 1000:F1} us, max {figures.MaxMs * 1000:F1} us");
-        Console.WriteLine(stdout.Trim());
-        return 0;
-    }
-
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNameCaseInsensitive = true };
-
-    private static string DefaultPrefix()
-    {
-        var home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
-        return Path.Combine(home, ".cache", "aifactory", $"onnxruntime-node-{OrtNodeVersion}");
-    }
-
-    // The build of AiFactory.Onnx normally installed the package here already; install it when it did not.
-    private static async Task EnsureInstalledAsync(string prefix)
-    {
-        if (File.Exists(Path.Combine(prefix, "node_modules", "onnxruntime-node", "package.json")))
-        {
-            return;
-        }
-
-        var staging = $"{prefix}.staging-{Guid.NewGuid():N}";
-        var (exitCode, _, stderr) = await RunProcessAsync("npm",
-            ["install", "--ignore-scripts", "--no-save", "--no-audit", "--no-fund", "--prefix", staging, $"onnxruntime-node@{OrtNodeVersion}"]);
-        if (exitCode != 0)
-        {
-            throw new InvalidOperationException($"node: npm could not install onnxruntime-node@{OrtNodeVersion} into '{staging}': {stderr.Trim()}");
-        }
-
-        try
-        {
-            Directory.Move(staging, prefix);
-        }
-        catch (IOException) when (Directory.Exists(prefix))
-        {
-            Directory.Delete(staging, recursive: true);   // another process installed it first
-        }
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunProcessAsync(string fileName, string[] arguments)
-    {
-        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start '{fileName}'");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
+        if (process.ExitCode != 0)
+        {
+            return new Dictionary<string, object> { ["model"] = model.Card.Name, ["error"] = $"node exited {process.ExitCode}: {error.Trim()}" };
+        }
+
+        using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        var root = json.RootElement;
+        return new Dictionary<string, object>
+        {
+            ["model"] = model.Card.Name,
+            ["runtime"] = root.GetProperty("runtime").GetString()!,
+            ["inferences_per_s"] = Math.Round(root.GetProperty("throughput").GetDouble()),
+            ["latency_p50_us"] = Math.Round(root.GetProperty("p50_us").GetDouble(), 1),
+            ["latency_p99_us"] = Math.Round(root.GetProperty("p99_us").GetDouble(), 1),
+        };
     }
 }

@@ -1,98 +1,59 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
-using AiFactory.Onnx;
 
 namespace AiFactory.Benchmarks;
 
-/// <summary>
-/// Raw ONNX Runtime through AiFactory.Onnx: rows per second, Run latency p50/p99 and managed bytes allocated per Run
-/// in steady state, at several batch sizes, for one .onnx model with float inputs.
-/// </summary>
-/// <remarks>usage: raw --model PATH [--batches 1,8,32,128] [--seconds 3] [--intra-threads 1]</remarks>
-public static class OnnxRuntimeBenchmark
+/// <summary>Raw ONNX Runtime: one thread calling Run back to back at a fixed batch size.</summary>
+internal static class OnnxRuntimeBenchmark
 {
-    public static Task<int> RunAsync(string[] args)
+    public static readonly int[] BatchSizes = [1, 8, 32, 128];
+
+    public static List<Dictionary<string, object>> Run(BenchModel model, double seconds)
     {
-        var options = BenchmarkArguments.Parse(args);
-        if (options.Model is null)
+        var rows = new List<Dictionary<string, object>>();
+        using var context = model.Model.CreateRunContext(BatchSizes[^1]);
+        var inputIndex = model.Model.Inputs.ToList().FindIndex(i => i.Name == model.Card.Input.Name);
+        foreach (var batch in BatchSizes)
         {
-            Console.Error.WriteLine("raw: --model PATH is required");
-            return Task.FromResult(2);
-        }
-
-        var batches = options.Get("batches", "1,8,32,128").Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray();
-        var seconds = double.Parse(options.Get("seconds", "3"), CultureInfo.InvariantCulture);
-        var intraThreads = int.Parse(options.Get("intra-threads", "1"), CultureInfo.InvariantCulture);
-
-        using var env = OnnxEnvironment.Create("benchmark");
-        using var model = OnnxModel.Load(env, options.Model, new OnnxSessionOptions { IntraOpThreads = intraThreads }, Path.GetFileName(options.Model));
-        Console.WriteLine($"ONNX Runtime {OnnxEnvironment.RuntimeVersion} ({OnnxEnvironment.LibraryPath})");
-        Console.WriteLine($"model {options.Model}; {Environment.ProcessorCount} logical cores; intra-op threads {intraThreads}; {seconds} s per batch size");
-        Console.WriteLine($"{"batch",6} {"runs",9} {"rows/s",12} {"p50 us",10} {"p99 us",10} {"alloc B/run",12}");
-
-        var results = new List<RawResult>();
-        foreach (var batch in batches)
-        {
-            var result = Measure(model, batch, seconds);
-            results.Add(result);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{result.Batch,6} {result.Runs,9} {result.RowsPerSecond,12:F0} {result.P50Microseconds,10:F1} {result.P99Microseconds,10:F1} {result.AllocatedBytesPerRun,12:F2}"));
-        }
-
-        Console.WriteLine(JsonSerializer.Serialize(new { benchmark = "raw-onnxruntime", model = Path.GetFullPath(options.Model), runtime = OnnxEnvironment.RuntimeVersion, results }));
-        return Task.FromResult(0);
-    }
-
-    private static RawResult Measure(OnnxModel model, int batch, double seconds)
-    {
-        using var context = model.CreateRunContext(batch);
-        var random = new Random(42);
-        for (var i = 0; i < model.Inputs.Count; i++)
-        {
-            if (model.Inputs[i].ElementType != TensorElementType.Float)
+            var input = context.FloatInput(inputIndex, batch);
+            for (var r = 0; r < batch; r++)
             {
-                throw new InvalidOperationException($"raw: model input '{model.Inputs[i].Name}' is {model.Inputs[i].ElementType}; this benchmark feeds float inputs only");
+                model.Frames[r % model.Frames.Length].CopyTo(input.Slice(r * model.Card.FrameLength, model.Card.FrameLength));
             }
 
-            var input = context.FloatInput(i, batch);
-            for (var j = 0; j < input.Length; j++)
+            RunFor(context, batch, seconds / 4, null);
+            // Throughput and allocation without recording (the recorder's growth would count as allocation), then latency.
+            var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            var (runs, elapsed) = RunFor(context, batch, seconds, null);
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+            var latencies = new Percentiles(1 << 16);
+            RunFor(context, batch, seconds / 2, latencies);
+            rows.Add(new Dictionary<string, object>
             {
-                input[j] = (float)random.NextDouble();
-            }
+                ["model"] = model.Card.Name,
+                ["batch"] = batch,
+                ["inferences_per_s"] = Math.Round(runs * batch / elapsed),
+                ["run_p50_us"] = Math.Round(latencies.At(0.5), 1),
+                ["run_p99_us"] = Math.Round(latencies.At(0.99), 1),
+                ["bytes_per_inference"] = Math.Round((double)allocated / (runs * batch), 2),
+            });
         }
 
-        // Warm-up: creates the per-batch OrtValues and lets ORT settle its arena.
-        var warmupEnd = Stopwatch.GetTimestamp() + (long)(Stopwatch.Frequency * Math.Min(1.0, seconds / 4));
-        while (Stopwatch.GetTimestamp() < warmupEnd)
-        {
-            context.Run(batch);
-        }
-
-        var latencies = new long[1 << 22];   // 4 Mi runs: more than a few seconds of batch-1 runs
-        var runs = 0;
-        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        var start = Stopwatch.GetTimestamp();
-        var end = start + (long)(Stopwatch.Frequency * seconds);
-        long now = start;
-        while (now < end && runs < latencies.Length)
-        {
-            context.Run(batch);
-            var after = Stopwatch.GetTimestamp();
-            latencies[runs++] = after - now;
-            now = after;
-        }
-
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
-        var elapsed = (double)(now - start) / Stopwatch.Frequency;
-        Array.Sort(latencies, 0, runs);
-        return new RawResult(batch, runs, batch * runs / elapsed,
-            Percentile(latencies, runs, 50), Percentile(latencies, runs, 99), (double)allocated / runs);
+        return rows;
     }
 
-    private static double Percentile(long[] sortedTicks, int count, double percent)
+    private static (long Runs, double Seconds) RunFor(AiFactory.Onnx.OnnxRunContext context, int batch, double seconds, Percentiles? latencies)
     {
-        var index = Math.Clamp((int)Math.Ceiling(percent / 100 * count) - 1, 0, count - 1);
-        return sortedTicks[index] * 1e6 / Stopwatch.Frequency;
+        var stopwatch = Stopwatch.StartNew();
+        var limit = (long)(seconds * Stopwatch.Frequency);
+        long runs = 0;
+        while (stopwatch.ElapsedTicks < limit)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            context.Run(batch);
+            latencies?.Add(Stopwatch.GetElapsedTime(t0).TotalMicroseconds);
+            runs++;
+        }
+
+        return (runs, stopwatch.Elapsed.TotalSeconds);
     }
 }

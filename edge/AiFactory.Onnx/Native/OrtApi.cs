@@ -3,129 +3,148 @@ using System.Runtime.InteropServices;
 namespace AiFactory.Onnx.Native;
 
 /// <summary>
-/// The subset of ONNX Runtime's OrtApi function table this binding calls, read from the table's slots.
+/// The slots of ONNX Runtime's <c>OrtApi</c> function table that this binding calls. The table is a C
+/// struct of function pointers that ONNX Runtime only ever appends to, so a slot's index is fixed across
+/// versions. Indices were counted from the public header <c>onnxruntime_c_api.h</c>.
 /// </summary>
-/// <remarks>
-/// Slot indices, counted member by member in onnxruntime_c_api.h (struct OrtApi only ever appends, so these slots are
-/// stable across releases; ORT_API_VERSION is 30 for ONNX Runtime 1.30):
-/// <code>
-///   1 GetErrorCode                 2 GetErrorMessage            3 CreateEnv
-///   7 CreateSession                8 CreateSessionFromArray     9 Run
-///  10 CreateSessionOptions        23 SetSessionGraphOptimizationLevel
-///  24 SetIntraOpNumThreads        25 SetInterOpNumThreads
-///  30 SessionGetInputCount        31 SessionGetOutputCount
-///  33 SessionGetInputTypeInfo     34 SessionGetOutputTypeInfo
-///  36 SessionGetInputName         37 SessionGetOutputName
-///  49 CreateTensorWithDataAsOrtValue                           51 GetTensorMutableData
-///  53 GetStringTensorDataLength   54 GetStringTensorContent    55 CastTypeInfoToTensorInfo
-///  60 GetTensorElementType        61 GetDimensionsCount        62 GetDimensions
-///  65 GetTensorTypeAndShape       69 CreateCpuMemoryInfo       76 AllocatorFree
-///  78 GetAllocatorWithDefaultOptions
-///  92 ReleaseEnv                  93 ReleaseStatus             94 ReleaseMemoryInfo
-///  95 ReleaseSession              96 ReleaseValue              98 ReleaseTypeInfo
-///  99 ReleaseTensorTypeAndShapeInfo                           100 ReleaseSessionOptions
-/// 130 AddSessionConfigEntry
-/// </code>
-/// OrtApiBase is { GetApi(uint32_t version), GetVersionString() }.
-/// </remarks>
-internal sealed unsafe class OrtApi
+internal unsafe sealed class OrtApi
 {
-    public const uint ApiVersion = 30;
+    // Slot indices in struct OrtApi (onnxruntime_c_api.h).
+    private const int GetErrorCodeSlot = 1;
+    private const int GetErrorMessageSlot = 2;
+    private const int CreateEnvSlot = 3;
+    private const int CreateSessionSlot = 7;
+    private const int CreateSessionFromArraySlot = 8;
+    private const int RunSlot = 9;
+    private const int CreateSessionOptionsSlot = 10;
+    private const int SetSessionGraphOptimizationLevelSlot = 23;
+    private const int SetIntraOpNumThreadsSlot = 24;
+    private const int SetInterOpNumThreadsSlot = 25;
+    private const int SessionGetInputCountSlot = 30;
+    private const int SessionGetOutputCountSlot = 31;
+    private const int SessionGetInputTypeInfoSlot = 33;
+    private const int SessionGetOutputTypeInfoSlot = 34;
+    private const int SessionGetInputNameSlot = 36;
+    private const int SessionGetOutputNameSlot = 37;
+    private const int CreateTensorWithDataAsOrtValueSlot = 49;
+    private const int GetTensorMutableDataSlot = 51;
+    private const int GetStringTensorDataLengthSlot = 53;
+    private const int GetStringTensorContentSlot = 54;
+    private const int CastTypeInfoToTensorInfoSlot = 55;
+    private const int GetOnnxTypeFromTypeInfoSlot = 56;
+    private const int GetTensorElementTypeSlot = 60;
+    private const int GetDimensionsCountSlot = 61;
+    private const int GetDimensionsSlot = 62;
+    private const int GetTensorShapeElementCountSlot = 64;
+    private const int GetTensorTypeAndShapeSlot = 65;
+    private const int CreateCpuMemoryInfoSlot = 69;
+    private const int AllocatorFreeSlot = 76;
+    private const int GetAllocatorWithDefaultOptionsSlot = 78;
+    private const int ReleaseEnvSlot = 92;
+    private const int ReleaseStatusSlot = 93;
+    private const int ReleaseMemoryInfoSlot = 94;
+    private const int ReleaseSessionSlot = 95;
+    private const int ReleaseValueSlot = 96;
+    private const int ReleaseTypeInfoSlot = 98;
+    private const int ReleaseTensorTypeAndShapeInfoSlot = 99;
+    private const int ReleaseSessionOptionsSlot = 100;
+    private const int AddSessionConfigEntrySlot = 130;
 
-    public readonly delegate* unmanaged[Cdecl]<nint, int> GetErrorCode;
-    public readonly delegate* unmanaged[Cdecl]<nint, byte*> GetErrorMessage;
-    public readonly delegate* unmanaged[Cdecl]<int, byte*, nint*, nint> CreateEnv;
-    public readonly delegate* unmanaged[Cdecl]<nint, void*, nint, nint*, nint> CreateSession;
-    public readonly delegate* unmanaged[Cdecl]<nint, void*, nuint, nint, nint*, nint> CreateSessionFromArray;
-    public readonly delegate* unmanaged[Cdecl]<nint, nint, nint*, nint*, nuint, nint*, nuint, nint*, nint> Run;
-    public readonly delegate* unmanaged[Cdecl]<nint*, nint> CreateSessionOptions;
-    public readonly delegate* unmanaged[Cdecl]<nint, int, nint> SetSessionGraphOptimizationLevel;
-    public readonly delegate* unmanaged[Cdecl]<nint, int, nint> SetIntraOpNumThreads;
-    public readonly delegate* unmanaged[Cdecl]<nint, int, nint> SetInterOpNumThreads;
-    public readonly delegate* unmanaged[Cdecl]<nint, nuint*, nint> SessionGetInputCount;
-    public readonly delegate* unmanaged[Cdecl]<nint, nuint*, nint> SessionGetOutputCount;
-    public readonly delegate* unmanaged[Cdecl]<nint, nuint, nint*, nint> SessionGetInputTypeInfo;
-    public readonly delegate* unmanaged[Cdecl]<nint, nuint, nint*, nint> SessionGetOutputTypeInfo;
-    public readonly delegate* unmanaged[Cdecl]<nint, nuint, nint, byte**, nint> SessionGetInputName;
-    public readonly delegate* unmanaged[Cdecl]<nint, nuint, nint, byte**, nint> SessionGetOutputName;
-    public readonly delegate* unmanaged[Cdecl]<nint, void*, nuint, long*, nuint, int, nint*, nint> CreateTensorWithDataAsOrtValue;
-    public readonly delegate* unmanaged[Cdecl]<nint, void**, nint> GetTensorMutableData;
-    public readonly delegate* unmanaged[Cdecl]<nint, nuint*, nint> GetStringTensorDataLength;
-    public readonly delegate* unmanaged[Cdecl]<nint, void*, nuint, nuint*, nuint, nint> GetStringTensorContent;
-    public readonly delegate* unmanaged[Cdecl]<nint, nint*, nint> CastTypeInfoToTensorInfo;
-    public readonly delegate* unmanaged[Cdecl]<nint, int*, nint> GetTensorElementType;
-    public readonly delegate* unmanaged[Cdecl]<nint, nuint*, nint> GetDimensionsCount;
-    public readonly delegate* unmanaged[Cdecl]<nint, long*, nuint, nint> GetDimensions;
-    public readonly delegate* unmanaged[Cdecl]<nint, nint*, nint> GetTensorTypeAndShape;
-    public readonly delegate* unmanaged[Cdecl]<int, int, nint*, nint> CreateCpuMemoryInfo;
-    public readonly delegate* unmanaged[Cdecl]<nint, void*, nint> AllocatorFree;
-    public readonly delegate* unmanaged[Cdecl]<nint*, nint> GetAllocatorWithDefaultOptions;
-    public readonly delegate* unmanaged[Cdecl]<nint, void> ReleaseEnv;
-    public readonly delegate* unmanaged[Cdecl]<nint, void> ReleaseStatus;
-    public readonly delegate* unmanaged[Cdecl]<nint, void> ReleaseMemoryInfo;
-    public readonly delegate* unmanaged[Cdecl]<nint, void> ReleaseSession;
-    public readonly delegate* unmanaged[Cdecl]<nint, void> ReleaseValue;
-    public readonly delegate* unmanaged[Cdecl]<nint, void> ReleaseTypeInfo;
-    public readonly delegate* unmanaged[Cdecl]<nint, void> ReleaseTensorTypeAndShapeInfo;
-    public readonly delegate* unmanaged[Cdecl]<nint, void> ReleaseSessionOptions;
-    public readonly delegate* unmanaged[Cdecl]<nint, byte*, byte*, nint> AddSessionConfigEntry;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, int> GetErrorCode;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, byte*> GetErrorMessage;
+    public readonly delegate* unmanaged[Cdecl]<int, byte*, IntPtr*, IntPtr> CreateEnv;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, byte*, IntPtr, IntPtr*, IntPtr> CreateSession;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, void*, nuint, IntPtr, IntPtr*, IntPtr> CreateSessionFromArray;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, IntPtr, IntPtr*, IntPtr*, nuint, IntPtr*, nuint, IntPtr*, IntPtr> Run;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr*, IntPtr> CreateSessionOptions;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr> SetSessionGraphOptimizationLevel;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr> SetIntraOpNumThreads;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr> SetInterOpNumThreads;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, nuint*, IntPtr> SessionGetInputCount;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, nuint*, IntPtr> SessionGetOutputCount;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, nuint, IntPtr*, IntPtr> SessionGetInputTypeInfo;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, nuint, IntPtr*, IntPtr> SessionGetOutputTypeInfo;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, nuint, IntPtr, byte**, IntPtr> SessionGetInputName;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, nuint, IntPtr, byte**, IntPtr> SessionGetOutputName;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, void*, nuint, long*, nuint, int, IntPtr*, IntPtr> CreateTensorWithDataAsOrtValue;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, void**, IntPtr> GetTensorMutableData;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, nuint*, IntPtr> GetStringTensorDataLength;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, void*, nuint, nuint*, nuint, IntPtr> GetStringTensorContent;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, IntPtr*, IntPtr> CastTypeInfoToTensorInfo;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, int*, IntPtr> GetOnnxTypeFromTypeInfo;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, int*, IntPtr> GetTensorElementType;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, nuint*, IntPtr> GetDimensionsCount;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, long*, nuint, IntPtr> GetDimensions;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, nuint*, IntPtr> GetTensorShapeElementCount;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, IntPtr*, IntPtr> GetTensorTypeAndShape;
+    public readonly delegate* unmanaged[Cdecl]<int, int, IntPtr*, IntPtr> CreateCpuMemoryInfo;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, void*, IntPtr> AllocatorFree;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr*, IntPtr> GetAllocatorWithDefaultOptions;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, void> ReleaseEnv;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, void> ReleaseStatus;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, void> ReleaseMemoryInfo;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, void> ReleaseSession;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, void> ReleaseValue;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, void> ReleaseTypeInfo;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, void> ReleaseTensorTypeAndShapeInfo;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, void> ReleaseSessionOptions;
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, byte*, byte*, IntPtr> AddSessionConfigEntry;
 
-    public OrtApi(nint table)
+    public OrtApi(IntPtr table)
     {
-        var slots = (nint*)table;
-        GetErrorCode = (delegate* unmanaged[Cdecl]<nint, int>)slots[1];
-        GetErrorMessage = (delegate* unmanaged[Cdecl]<nint, byte*>)slots[2];
-        CreateEnv = (delegate* unmanaged[Cdecl]<int, byte*, nint*, nint>)slots[3];
-        CreateSession = (delegate* unmanaged[Cdecl]<nint, void*, nint, nint*, nint>)slots[7];
-        CreateSessionFromArray = (delegate* unmanaged[Cdecl]<nint, void*, nuint, nint, nint*, nint>)slots[8];
-        Run = (delegate* unmanaged[Cdecl]<nint, nint, nint*, nint*, nuint, nint*, nuint, nint*, nint>)slots[9];
-        CreateSessionOptions = (delegate* unmanaged[Cdecl]<nint*, nint>)slots[10];
-        SetSessionGraphOptimizationLevel = (delegate* unmanaged[Cdecl]<nint, int, nint>)slots[23];
-        SetIntraOpNumThreads = (delegate* unmanaged[Cdecl]<nint, int, nint>)slots[24];
-        SetInterOpNumThreads = (delegate* unmanaged[Cdecl]<nint, int, nint>)slots[25];
-        SessionGetInputCount = (delegate* unmanaged[Cdecl]<nint, nuint*, nint>)slots[30];
-        SessionGetOutputCount = (delegate* unmanaged[Cdecl]<nint, nuint*, nint>)slots[31];
-        SessionGetInputTypeInfo = (delegate* unmanaged[Cdecl]<nint, nuint, nint*, nint>)slots[33];
-        SessionGetOutputTypeInfo = (delegate* unmanaged[Cdecl]<nint, nuint, nint*, nint>)slots[34];
-        SessionGetInputName = (delegate* unmanaged[Cdecl]<nint, nuint, nint, byte**, nint>)slots[36];
-        SessionGetOutputName = (delegate* unmanaged[Cdecl]<nint, nuint, nint, byte**, nint>)slots[37];
-        CreateTensorWithDataAsOrtValue = (delegate* unmanaged[Cdecl]<nint, void*, nuint, long*, nuint, int, nint*, nint>)slots[49];
-        GetTensorMutableData = (delegate* unmanaged[Cdecl]<nint, void**, nint>)slots[51];
-        GetStringTensorDataLength = (delegate* unmanaged[Cdecl]<nint, nuint*, nint>)slots[53];
-        GetStringTensorContent = (delegate* unmanaged[Cdecl]<nint, void*, nuint, nuint*, nuint, nint>)slots[54];
-        CastTypeInfoToTensorInfo = (delegate* unmanaged[Cdecl]<nint, nint*, nint>)slots[55];
-        GetTensorElementType = (delegate* unmanaged[Cdecl]<nint, int*, nint>)slots[60];
-        GetDimensionsCount = (delegate* unmanaged[Cdecl]<nint, nuint*, nint>)slots[61];
-        GetDimensions = (delegate* unmanaged[Cdecl]<nint, long*, nuint, nint>)slots[62];
-        GetTensorTypeAndShape = (delegate* unmanaged[Cdecl]<nint, nint*, nint>)slots[65];
-        CreateCpuMemoryInfo = (delegate* unmanaged[Cdecl]<int, int, nint*, nint>)slots[69];
-        AllocatorFree = (delegate* unmanaged[Cdecl]<nint, void*, nint>)slots[76];
-        GetAllocatorWithDefaultOptions = (delegate* unmanaged[Cdecl]<nint*, nint>)slots[78];
-        ReleaseEnv = (delegate* unmanaged[Cdecl]<nint, void>)slots[92];
-        ReleaseStatus = (delegate* unmanaged[Cdecl]<nint, void>)slots[93];
-        ReleaseMemoryInfo = (delegate* unmanaged[Cdecl]<nint, void>)slots[94];
-        ReleaseSession = (delegate* unmanaged[Cdecl]<nint, void>)slots[95];
-        ReleaseValue = (delegate* unmanaged[Cdecl]<nint, void>)slots[96];
-        ReleaseTypeInfo = (delegate* unmanaged[Cdecl]<nint, void>)slots[98];
-        ReleaseTensorTypeAndShapeInfo = (delegate* unmanaged[Cdecl]<nint, void>)slots[99];
-        ReleaseSessionOptions = (delegate* unmanaged[Cdecl]<nint, void>)slots[100];
-        AddSessionConfigEntry = (delegate* unmanaged[Cdecl]<nint, byte*, byte*, nint>)slots[130];
+        var slots = (IntPtr*)table;
+        GetErrorCode = (delegate* unmanaged[Cdecl]<IntPtr, int>)slots[GetErrorCodeSlot];
+        GetErrorMessage = (delegate* unmanaged[Cdecl]<IntPtr, byte*>)slots[GetErrorMessageSlot];
+        CreateEnv = (delegate* unmanaged[Cdecl]<int, byte*, IntPtr*, IntPtr>)slots[CreateEnvSlot];
+        CreateSession = (delegate* unmanaged[Cdecl]<IntPtr, byte*, IntPtr, IntPtr*, IntPtr>)slots[CreateSessionSlot];
+        CreateSessionFromArray = (delegate* unmanaged[Cdecl]<IntPtr, void*, nuint, IntPtr, IntPtr*, IntPtr>)slots[CreateSessionFromArraySlot];
+        Run = (delegate* unmanaged[Cdecl]<IntPtr, IntPtr, IntPtr*, IntPtr*, nuint, IntPtr*, nuint, IntPtr*, IntPtr>)slots[RunSlot];
+        CreateSessionOptions = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr>)slots[CreateSessionOptionsSlot];
+        SetSessionGraphOptimizationLevel = (delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr>)slots[SetSessionGraphOptimizationLevelSlot];
+        SetIntraOpNumThreads = (delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr>)slots[SetIntraOpNumThreadsSlot];
+        SetInterOpNumThreads = (delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr>)slots[SetInterOpNumThreadsSlot];
+        SessionGetInputCount = (delegate* unmanaged[Cdecl]<IntPtr, nuint*, IntPtr>)slots[SessionGetInputCountSlot];
+        SessionGetOutputCount = (delegate* unmanaged[Cdecl]<IntPtr, nuint*, IntPtr>)slots[SessionGetOutputCountSlot];
+        SessionGetInputTypeInfo = (delegate* unmanaged[Cdecl]<IntPtr, nuint, IntPtr*, IntPtr>)slots[SessionGetInputTypeInfoSlot];
+        SessionGetOutputTypeInfo = (delegate* unmanaged[Cdecl]<IntPtr, nuint, IntPtr*, IntPtr>)slots[SessionGetOutputTypeInfoSlot];
+        SessionGetInputName = (delegate* unmanaged[Cdecl]<IntPtr, nuint, IntPtr, byte**, IntPtr>)slots[SessionGetInputNameSlot];
+        SessionGetOutputName = (delegate* unmanaged[Cdecl]<IntPtr, nuint, IntPtr, byte**, IntPtr>)slots[SessionGetOutputNameSlot];
+        CreateTensorWithDataAsOrtValue = (delegate* unmanaged[Cdecl]<IntPtr, void*, nuint, long*, nuint, int, IntPtr*, IntPtr>)slots[CreateTensorWithDataAsOrtValueSlot];
+        GetTensorMutableData = (delegate* unmanaged[Cdecl]<IntPtr, void**, IntPtr>)slots[GetTensorMutableDataSlot];
+        GetStringTensorDataLength = (delegate* unmanaged[Cdecl]<IntPtr, nuint*, IntPtr>)slots[GetStringTensorDataLengthSlot];
+        GetStringTensorContent = (delegate* unmanaged[Cdecl]<IntPtr, void*, nuint, nuint*, nuint, IntPtr>)slots[GetStringTensorContentSlot];
+        CastTypeInfoToTensorInfo = (delegate* unmanaged[Cdecl]<IntPtr, IntPtr*, IntPtr>)slots[CastTypeInfoToTensorInfoSlot];
+        GetOnnxTypeFromTypeInfo = (delegate* unmanaged[Cdecl]<IntPtr, int*, IntPtr>)slots[GetOnnxTypeFromTypeInfoSlot];
+        GetTensorElementType = (delegate* unmanaged[Cdecl]<IntPtr, int*, IntPtr>)slots[GetTensorElementTypeSlot];
+        GetDimensionsCount = (delegate* unmanaged[Cdecl]<IntPtr, nuint*, IntPtr>)slots[GetDimensionsCountSlot];
+        GetDimensions = (delegate* unmanaged[Cdecl]<IntPtr, long*, nuint, IntPtr>)slots[GetDimensionsSlot];
+        GetTensorShapeElementCount = (delegate* unmanaged[Cdecl]<IntPtr, nuint*, IntPtr>)slots[GetTensorShapeElementCountSlot];
+        GetTensorTypeAndShape = (delegate* unmanaged[Cdecl]<IntPtr, IntPtr*, IntPtr>)slots[GetTensorTypeAndShapeSlot];
+        CreateCpuMemoryInfo = (delegate* unmanaged[Cdecl]<int, int, IntPtr*, IntPtr>)slots[CreateCpuMemoryInfoSlot];
+        AllocatorFree = (delegate* unmanaged[Cdecl]<IntPtr, void*, IntPtr>)slots[AllocatorFreeSlot];
+        GetAllocatorWithDefaultOptions = (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr>)slots[GetAllocatorWithDefaultOptionsSlot];
+        ReleaseEnv = (delegate* unmanaged[Cdecl]<IntPtr, void>)slots[ReleaseEnvSlot];
+        ReleaseStatus = (delegate* unmanaged[Cdecl]<IntPtr, void>)slots[ReleaseStatusSlot];
+        ReleaseMemoryInfo = (delegate* unmanaged[Cdecl]<IntPtr, void>)slots[ReleaseMemoryInfoSlot];
+        ReleaseSession = (delegate* unmanaged[Cdecl]<IntPtr, void>)slots[ReleaseSessionSlot];
+        ReleaseValue = (delegate* unmanaged[Cdecl]<IntPtr, void>)slots[ReleaseValueSlot];
+        ReleaseTypeInfo = (delegate* unmanaged[Cdecl]<IntPtr, void>)slots[ReleaseTypeInfoSlot];
+        ReleaseTensorTypeAndShapeInfo = (delegate* unmanaged[Cdecl]<IntPtr, void>)slots[ReleaseTensorTypeAndShapeInfoSlot];
+        ReleaseSessionOptions = (delegate* unmanaged[Cdecl]<IntPtr, void>)slots[ReleaseSessionOptionsSlot];
+        AddSessionConfigEntry = (delegate* unmanaged[Cdecl]<IntPtr, byte*, byte*, IntPtr>)slots[AddSessionConfigEntrySlot];
     }
 
-    /// <summary>Turns a non-null OrtStatus into an exception (and releases the status).</summary>
-    public void Check(nint status, string operation)
+    /// <summary>Throws <see cref="OnnxRuntimeException"/> for a non-null status, releasing it.</summary>
+    public void Check(IntPtr status, string doing)
     {
-        if (status != 0)
+        if (status == IntPtr.Zero)
         {
-            throw ToException(status, operation);
+            return;
         }
-    }
 
-    public OnnxRuntimeException ToException(nint status, string operation)
-    {
         var code = (OrtErrorCode)GetErrorCode(status);
-        var message = Marshal.PtrToStringUTF8((nint)GetErrorMessage(status)) ?? "(no message)";
+        var message = Marshal.PtrToStringUTF8((IntPtr)GetErrorMessage(status)) ?? string.Empty;
         ReleaseStatus(status);
-        return new OnnxRuntimeException(code, message, operation);
+        throw new OnnxRuntimeException(code, doing, message);
     }
 }

@@ -2,22 +2,19 @@ using System.Runtime.InteropServices;
 
 namespace AiFactory.Onnx.Native;
 
-/// <summary>Owns one ONNX Runtime object and releases it with the matching OrtApi Release function.</summary>
+/// <summary>An ONNX Runtime object released through its OrtApi Release function.</summary>
 internal sealed unsafe class OrtHandle : SafeHandle
 {
-    private readonly delegate* unmanaged[Cdecl]<nint, void> _release;
+    private readonly delegate* unmanaged[Cdecl]<IntPtr, void> _release;
 
-    public OrtHandle(nint handle, delegate* unmanaged[Cdecl]<nint, void> release)
-        : base(0, ownsHandle: true)
+    public OrtHandle(IntPtr handle, delegate* unmanaged[Cdecl]<IntPtr, void> release)
+        : base(IntPtr.Zero, ownsHandle: true)
     {
         _release = release;
         SetHandle(handle);
     }
 
-    public override bool IsInvalid => handle == 0;
-
-    /// <summary>The raw pointer, for passing to ORT while the caller keeps this handle alive.</summary>
-    public nint Pointer => handle;
+    public override bool IsInvalid => handle == IntPtr.Zero;
 
     protected override bool ReleaseHandle()
     {

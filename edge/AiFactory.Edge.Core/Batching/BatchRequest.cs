@@ -1,0 +1,107 @@
+using System.Threading.Tasks.Sources;
+
+namespace AiFactory.Edge.Core.Batching;
+
+/// <summary>One queued frame: a pooled, reusable awaitable, so a steady stream of submits allocates nothing.</summary>
+internal sealed class BatchRequest : IValueTaskSource<InferenceTiming>
+{
+    public const int Idle = 0;
+    public const int Queued = 1;
+    public const int Taken = 2;
+    public const int Cancelled = 3;
+
+    private static readonly Action<object?, CancellationToken> OnCancel = static (state, _) => ((BatchRequest)state!).TryCancel();
+
+    private readonly DynamicBatcher _owner;
+    private ManualResetValueTaskSourceCore<InferenceTiming> _core;
+    private CancellationTokenRegistration _registration;
+    private CancellationToken _token;
+    private int _state;
+    private int _holds;
+
+    public BatchRequest(DynamicBatcher owner, int frameLength)
+    {
+        _owner = owner;
+        Frame = new float[frameLength];
+        _core.RunContinuationsAsynchronously = true;
+    }
+
+    public float[] Frame { get; }
+
+    public Memory<float> Result { get; private set; }
+
+    public long EnqueuedAt { get; private set; }
+
+    public short Version => _core.Version;
+
+    public void Arm(Memory<float> result, long enqueuedAt, CancellationToken cancellationToken)
+    {
+        Result = result;
+        EnqueuedAt = enqueuedAt;
+        _token = cancellationToken;
+        // Two holders: the caller (until it reads the result) and the queue (until the runner dequeues it).
+        // The request goes back to the pool only when both have let go, so a cancelled request still sitting
+        // in the queue is never reused under the runner's feet.
+        Volatile.Write(ref _holds, 2);
+        Volatile.Write(ref _state, Queued);
+        if (cancellationToken.CanBeCanceled)
+        {
+            _registration = cancellationToken.UnsafeRegister(OnCancel, this);
+        }
+    }
+
+    /// <summary>The runner claims the frame for a batch; false when the caller cancelled first.</summary>
+    public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued;
+
+    public void Complete(InferenceTiming timing)
+    {
+        _registration.Dispose();
+        _core.SetResult(timing);
+    }
+
+    public void Fail(Exception error)
+    {
+        _registration.Dispose();
+        _core.SetException(error);
+    }
+
+    public InferenceTiming GetResult(short token)
+    {
+        try
+        {
+            return _core.GetResult(token);
+        }
+        finally
+        {
+            _core.Reset();
+            Result = default;
+            _token = default;
+            _registration = default;
+            Release();
+        }
+    }
+
+    /// <summary>One holder lets go; the last one returns the request to the pool.</summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _holds) == 0)
+        {
+            Volatile.Write(ref _state, Idle);
+            _owner.Return(this);
+        }
+    }
+
+    public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+        => _core.OnCompleted(continuation, state, token, flags);
+
+    private void TryCancel()
+    {
+        if (Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued)
+        {
+            _owner.CountCancelled();
+            _core.SetException(new OperationCanceledException(_token));
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Runtime.InteropServices;
+
+namespace AiFactory.Edge.Sources.Mqtt.Native;
+
+/// <summary>
+/// The parts of Eclipse libmosquitto (Debian libmosquitto1) this project calls, declared from the public
+/// header mosquitto.h. Callbacks arrive on libmosquitto's network thread started by mosquitto_loop_start.
+/// </summary>
+internal static unsafe partial class MosquittoNative
+{
+    private const string Library = "libmosquitto.so.1";
+
+    public const int Success = 0;
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_lib_init")]
+    public static partial int LibInit();
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_new", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial IntPtr New(string? id, [MarshalAs(UnmanagedType.U1)] bool cleanSession, IntPtr obj);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_destroy")]
+    public static partial void Destroy(IntPtr mosq);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_username_pw_set", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int UsernamePasswordSet(MosquittoHandle mosq, string? username, string? password);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_tls_set", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int TlsSet(MosquittoHandle mosq, string? caFile, string? caPath, string? certFile, string? keyFile, IntPtr passwordCallback);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_connect_async", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int ConnectAsync(MosquittoHandle mosq, string host, int port, int keepalive);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_disconnect")]
+    public static partial int Disconnect(MosquittoHandle mosq);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_reconnect_delay_set")]
+    public static partial int ReconnectDelaySet(MosquittoHandle mosq, uint delay, uint delayMax, [MarshalAs(UnmanagedType.U1)] bool exponential);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_loop_start")]
+    public static partial int LoopStart(MosquittoHandle mosq);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_loop_stop")]
+    public static partial int LoopStop(MosquittoHandle mosq, [MarshalAs(UnmanagedType.U1)] bool force);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_subscribe", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Subscribe(IntPtr mosq, IntPtr mid, string subscription, int qos);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_publish", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Publish(MosquittoHandle mosq, IntPtr mid, string topic, int payloadLength, byte* payload, int qos, [MarshalAs(UnmanagedType.U1)] bool retain);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_connect_callback_set")]
+    public static partial void ConnectCallbackSet(MosquittoHandle mosq, delegate* unmanaged[Cdecl]<IntPtr, IntPtr, int, void> callback);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_disconnect_callback_set")]
+    public static partial void DisconnectCallbackSet(MosquittoHandle mosq, delegate* unmanaged[Cdecl]<IntPtr, IntPtr, int, void> callback);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_message_callback_set")]
+    public static partial void MessageCallbackSet(MosquittoHandle mosq, delegate* unmanaged[Cdecl]<IntPtr, IntPtr, MosquittoMessage*, void> callback);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_strerror")]
+    public static partial IntPtr StrError(int error);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_connack_string")]
+    public static partial IntPtr ConnackString(int code);
+
+    public static string Describe(int error) => Marshal.PtrToStringUTF8(StrError(error)) ?? $"error {error}";
+}

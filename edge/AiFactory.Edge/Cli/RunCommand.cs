@@ -1,0 +1,34 @@
+using System.CommandLine;
+using AiFactory.Edge.Config;
+using AiFactory.Edge.Live;
+using Serilog.Extensions.Logging;
+
+namespace AiFactory.Edge.Cli;
+
+internal static class RunCommand
+{
+    public static Command Create(TextWriter console)
+    {
+        var config = new Option<string?>("--config") { Description = "The line's configuration file (YAML); without it, the built-in simulated line" };
+        var models = new Option<string?>("--models") { Description = "Built-in line: folder holding the model folders (default: the nearest models/ above the current or program folder)" };
+        var seed = new Option<int>("--seed") { Description = "Built-in line: simulator seed", DefaultValueFactory = _ => 42 };
+        var speed = new Option<double>("--speed") { Description = "Built-in line: simulated seconds per real second", DefaultValueFactory = _ => 20.0 };
+        var duration = new Option<double>("--duration") { Description = "Stop after this many real seconds (0 = until Ctrl+C)", DefaultValueFactory = _ => 0 };
+        var logFile = new Option<string?>("--log-file") { Description = "Also write the agent's log to this file, rolled daily and kept 14 days" };
+        var logJson = new Option<bool>("--log-json") { Description = "Write the log file as JSON lines (for log shippers)" };
+        var command = new Command("run", "Run the agent: the line in --config, or the built-in simulated line (a pump station and a plate-inspection station); print live verdicts.")
+        {
+            config, models, seed, speed, duration, logFile, logJson,
+        };
+        command.SetAction((parse, cancellationToken) => CliErrors.GuardAsync(console, async () =>
+        {
+            var line = parse.GetValue(config) is { } file
+                ? EdgeConfigReader.Read(file)
+                : DefaultLine.Build(ModelLocator.Find(parse.GetValue(models)), parse.GetValue(seed), parse.GetValue(speed));
+            using var serilog = AgentLogging.Create(parse.GetValue(logFile), parse.GetValue(logJson));
+            using var logs = new SerilogLoggerFactory(serilog);
+            return await LiveLine.RunAsync(line, console, logs, parse.GetValue(duration), cancellationToken).ConfigureAwait(false);
+        }));
+        return command;
+    }
+}

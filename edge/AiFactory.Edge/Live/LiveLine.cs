@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using AiFactory.Edge.Config;
+using AiFactory.Edge.Core.Batching;
+using AiFactory.Edge.Core.Models;
+using AiFactory.Edge.Core.Samples;
+using AiFactory.Edge.Sources.Modbus;
+using AiFactory.Edge.Sources.Mqtt;
+using AiFactory.Onnx;
+using Microsoft.Extensions.Logging;
+
+namespace AiFactory.Edge.Live;
+
+/// <summary>
+/// Runs a line: every source into one bounded channel, each sample to the stations its tag feeds, each
+/// station's frames through its model's DynamicBatcher and ONNX Runtime; prints verdicts until stopped.
+/// </summary>
+public static class LiveLine
+{
+    public static async Task<int> RunAsync(EdgeConfig config, TextWriter console, ILoggerFactory logs, double durationSeconds, CancellationToken cancellationToken)
+    {
+        using var environment = OnnxEnvironment.Create();
+        var batching = new DynamicBatcherOptions { MaxBatchSize = 32, MaxQueueDelayMicroseconds = 500 };
+        var packages = new Dictionary<string, ModelPackage>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var folder in config.Stations.Select(s => s.ModelFolder).Distinct())
+            {
+                packages[folder] = ModelPackage.Load(folder, environment, batching);
+            }
+
+            return await RunStationsAsync(config, packages, console, logs, durationSeconds, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var package in packages.Values)
+            {
+                await package.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<int> RunStationsAsync(EdgeConfig config, Dictionary<string, ModelPackage> packages, TextWriter console, ILoggerFactory logs, double durationSeconds, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (durationSeconds > 0)
+        {
+            stop.CancelAfter(TimeSpan.FromSeconds(durationSeconds));
+        }
+
+        var printer = new LivePrinter(console);
+        using var publisher = config.MqttOutput is { } output ? new MqttResultPublisher(output.Broker, output.Topic, output.Qos, logs.CreateLogger<MqttResultPublisher>()) : null;
+        var publishing = publisher?.StartAsync(stop.Token) ?? Task.FromResult(true);
+
+        // Verdict codes for the PLC: anomaly stations 1 = anomalous, 0 = normal; classifiers class index + 1 (0 = none yet).
+        using var plc = config.ModbusOutput is { } m ? new ModbusVerdictWriter(m.Bus, m.Slave, m.Registers, m.Coils) : null;
+        var stations = config.Stations.Select(s => new LiveStation(
+            s,
+            packages[s.ModelFolder],
+            r =>
+            {
+                printer.OnAnomaly(r);
+                if (!r.Calibrating)
+                {
+                    publisher?.Publish(r.Station, ResultJson.Of(r));
+                    plc?.Write(r.Station, r.Anomaly ? 1 : 0);
+                }
+            },
+            r =>
+            {
+                printer.OnPart(r);
+                publisher?.Publish(r.Station, ResultJson.Of(r, s.Card.Output.Classes));
+                if (r.Error is null)
+                {
+                    plc?.Write(r.Station, r.ClassIndex + 1);
+                }
+            })).ToArray();
+        await console.WriteLineAsync($"AiFactory edge agent — {config.File}; ONNX Runtime {OnnxEnvironment.RuntimeVersion}").ConfigureAwait(false);
+        foreach (var s in stations)
+        {
+            var card = s.Definition.Card;
+            var how = card.IsAnomaly ? $"calibrating on its first {card.Calibration!.Samples} samples" : $"{card.Output.Classes.Count} classes, one verdict per {(s.Definition.Trigger is null ? "sample" : $"'{s.Definition.Trigger}'")}";
+            await console.WriteLineAsync($"  {s.Definition.Name}: {card.Name} {card.Version}, {how}").ConfigureAwait(false);
+        }
+
+        await console.WriteLineAsync("Ctrl+C stops.").ConfigureAwait(false);
+        var channel = Channel.CreateBounded<TagSample>(new BoundedChannelOptions(10_000) { SingleReader = true });
+        var sources = config.Sources.Select(d => d.Create(logs)).ToArray();
+        var running = sources.Select(s => s.RunAsync(channel.Writer, stop.Token)).ToArray();
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            await foreach (var sample in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            {
+                foreach (var station in stations)
+                {
+                    if (station.Assembler.Add(sample) is { } values)
+                    {
+                        // Not cancellable: a frame already built is scored even while stopping.
+                        await station.AddAsync(sample.Timestamp, values).ConfigureAwait(false);
+                    }
+                }
+
+                printer.Tick();
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+        await publishing.ConfigureAwait(false);
+        foreach (var station in stations)
+        {
+            await station.FlushAsync().ConfigureAwait(false);
+        }
+
+        await printer.SummaryAsync(clock.Elapsed, sources, packages.Values.Select(p => p.Batcher.Metrics)).ConfigureAwait(false);
+        if (plc is not null)
+        {
+            await console.WriteLineAsync($"output modbus: {plc.Writes} verdict changes written, {plc.Failures} failed{(plc.Status.LastError is { } pe ? $"; last problem: {pe}" : string.Empty)}").ConfigureAwait(false);
+        }
+
+        if (publisher is not null)
+        {
+            await console.WriteLineAsync($"output mqtt: {publisher.Published} verdicts published to {publisher.TopicFor("<station>")}, {publisher.Failed} refused{(publisher.Status.LastError is { } e ? $"; last problem: {e}" : string.Empty)}").ConfigureAwait(false);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,35 @@
+using AiFactory.Edge.Config;
+using AiFactory.Edge.Core.Models;
+using AiFactory.Edge.Core.Stations;
+
+namespace AiFactory.Edge.Live;
+
+/// <summary>One configured station at run time: its assembler and its scorer (anomaly or classifier).</summary>
+internal sealed class LiveStation
+{
+    private readonly AnomalyStation? _anomaly;
+    private readonly ClassifierStation? _classifier;
+
+    public LiveStation(StationDefinition definition, ModelPackage package, Action<AnomalyResult> onAnomaly, Action<ClassificationResult> onPart)
+    {
+        Definition = definition;
+        Assembler = new StationAssembler(definition.Name, definition.Card.Input.Features.Select(f => definition.FeatureTags[f]).ToArray(), definition.Trigger);
+        if (definition.Card.IsAnomaly)
+        {
+            _anomaly = new AnomalyStation(definition.Name, package.Card, package.Batcher, onAnomaly, maxInFlight: 1);
+        }
+        else
+        {
+            _classifier = new ClassifierStation(definition.Name, package.Card, package.Batcher, onPart, maxInFlight: 1);
+        }
+    }
+
+    public StationDefinition Definition { get; }
+
+    public StationAssembler Assembler { get; }
+
+    public ValueTask AddAsync(DateTimeOffset timestamp, double[] values) =>
+        _anomaly?.AddAsync(timestamp, values) ?? _classifier!.AddAsync(timestamp, values);
+
+    public ValueTask FlushAsync() => _anomaly?.FlushAsync() ?? _classifier!.FlushAsync();
+}

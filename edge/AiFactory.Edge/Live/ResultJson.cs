@@ -1,0 +1,65 @@
+using System.Buffers;
+using System.Text.Json;
+using AiFactory.Edge.Core.Stations;
+
+namespace AiFactory.Edge.Live;
+
+/// <summary>The JSON a verdict is published as: station, model and version, time, latency, and the verdict itself.</summary>
+public static class ResultJson
+{
+    public static byte[] Of(AnomalyResult r) => Write(w =>
+    {
+        Common(w, r.Station, r.Model, r.ModelVersion, r.Timestamp, r.Timing.Total.TotalMilliseconds);
+        w.WriteString("verdict", r.Error is not null ? "error" : r.Anomaly ? "anomaly" : "normal");
+        w.WriteNumber("score", Finite(r.Score));
+        w.WriteNumber("threshold", Finite(r.Threshold));
+        w.WriteBoolean("imputed", r.Imputed);
+        if (r.Error is not null)
+        {
+            w.WriteString("error", r.Error);
+        }
+    });
+
+    public static byte[] Of(ClassificationResult r, IReadOnlyList<string> classes) => Write(w =>
+    {
+        Common(w, r.Station, r.Model, r.ModelVersion, r.Timestamp, r.Timing.Total.TotalMilliseconds);
+        w.WriteNumber("part", r.Index);
+        w.WriteString("class", r.Error is null ? r.ClassName : "error");
+        w.WriteNumber("confidence", r.Error is null ? r.Confidence : 0);
+        w.WriteStartObject("probabilities");
+        for (var i = 0; i < classes.Count && i < r.Probabilities.Length; i++)
+        {
+            w.WriteNumber(classes[i], r.Probabilities[i]);
+        }
+
+        w.WriteEndObject();
+        if (r.Error is not null)
+        {
+            w.WriteString("error", r.Error);
+        }
+    });
+
+    private static void Common(Utf8JsonWriter w, string station, string model, string version, DateTimeOffset time, double latencyMs)
+    {
+        w.WriteString("station", station);
+        w.WriteString("model", model);
+        w.WriteString("version", version);
+        w.WriteString("time", time);
+        w.WriteNumber("latency_ms", Math.Round(latencyMs, 3));
+    }
+
+    private static double Finite(double value) => double.IsFinite(value) ? value : 0;
+
+    private static byte[] Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using AiFactory.Onnx;
+
+namespace AiFactory.Benchmarks;
+
+/// <summary>
+/// Runs every inference benchmark for each model side by side in one process and prints a table per part;
+/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|node]
+/// </summary>
+internal static class BenchmarkSuite
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var models = Option(args, "--models") ?? FindModels();
+        var seconds = double.Parse(Option(args, "--seconds") ?? "2", CultureInfo.InvariantCulture);
+        var only = Option(args, "--only");
+        var output = Option(args, "--out");
+        var intraOp = int.Parse(Option(args, "--intra-op") ?? "1", CultureInfo.InvariantCulture);
+        using var environment = OnnxEnvironment.Create("aifactory-bench");
+        var report = new Dictionary<string, object>
+        {
+            ["machine"] = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}",
+            ["onnxruntime"] = OnnxEnvironment.RuntimeVersion,
+            ["date"] = DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture),
+            ["seconds_per_measurement"] = seconds,
+            ["intra_op_threads"] = intraOp,
+        };
+        Console.WriteLine($"machine: {report["machine"]}; ONNX Runtime {report["onnxruntime"]}; {seconds} s per measurement; {intraOp} intra-op thread(s) in every session, Node's included");
+        foreach (var name in new[] { "pump-anomaly", "steel-defects" })
+        {
+            using var model = new BenchModel(environment, Path.Combine(models, name), intraOp);
+            var part = new Dictionary<string, object>();
+            if (only is null or "raw")
+            {
+                part["raw"] = Print($"{name}: raw ONNX Runtime, one thread, Run back to back", OnnxRuntimeBenchmark.Run(model, seconds));
+            }
+
+            if (only is null or "batcher")
+            {
+                var rows = new List<Dictionary<string, object>>();
+                foreach (var producers in new[] { 16, 64, 256 })
+                {
+                    rows.AddRange(await DynamicBatcherBenchmark.RunProducersAsync(model, producers, 128, 500, seconds));
+                }
+
+                foreach (var rate in new[] { 1_000.0, 10_000.0, 50_000.0 })
+                {
+                    rows.AddRange(await DynamicBatcherBenchmark.RunProducersAsync(model, 64, 128, 500, seconds, rate));
+                }
+
+                part["batcher"] = Print($"{name}: DynamicBatcher, concurrent producers", rows);
+                part["single_producer"] = Print($"{name}: one producer, added latency over the executor at batch 1", [
+                    await DynamicBatcherBenchmark.SingleProducerAddedLatencyAsync(model, 0, seconds),
+                    await DynamicBatcherBenchmark.SingleProducerAddedLatencyAsync(model, 100, seconds),
+                    await DynamicBatcherBenchmark.SingleProducerAddedLatencyAsync(model, 500, seconds)]);
+            }
+
+            if (only is null or "node")
+            {
+                part["node"] = Print($"{name}: Node.js onnxruntime-node, one message at a time", [await NodePeerBenchmark.RunAsync(model, seconds)]);
+            }
+
+            report[name] = part;
+        }
+
+        if (output is not null)
+        {
+            await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine($"figures written to {output}");
+        }
+
+        return 0;
+    }
+
+    private static List<Dictionary<string, object>> Print(string title, List<Dictionary<string, object>> rows)
+    {
+        Console.WriteLine();
+        Console.WriteLine(title);
+        if (rows.Count == 0)
+        {
+            return rows;
+        }
+
+        var columns = rows[0].Keys.Where(k => k != "model").ToArray();
+        Console.WriteLine(string.Join("  ", columns.Select(c => c.PadLeft(Math.Max(10, c.Length)))));
+        foreach (var row in rows)
+        {
+            Console.WriteLine(string.Join("  ", columns.Select(c => Convert.ToString(row.GetValueOrDefault(c), CultureInfo.InvariantCulture)!.PadLeft(Math.Max(10, c.Length)))));
+        }
+
+        return rows;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static string FindModels()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "models", "pump-anomaly", "card.yaml")))
+            {
+                return Path.Combine(dir.FullName, "models");
+            }
+        }
+
+        throw new DirectoryNotFoundException("no models/ folder above the benchmark; pass --models");
+    }
+}

@@ -1,0 +1,85 @@
+using AiFactory.Edge.Core.Samples;
+using AiFactory.Edge.Sources.Decoding;
+using AiFactory.Edge.Sources.Mqtt;
+
+namespace AiFactory.Edge.Sources.Tests.Decoding;
+
+[Trait("Category", "Unit")]
+public sealed class DecoderTests
+{
+    private static readonly DateTimeOffset Arrival = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Json_PathsAndIsoTimestamp_DecodeEveryTag()
+    {
+        var decoder = new JsonPayloadDecoder(new Dictionary<string, string> { ["p"] = "a.b[1].c", ["q"] = "$.top" }, "meta.time");
+        var output = new List<TagSample>();
+
+        var problem = decoder.Decode("""{"top": -2.5, "a": {"b": [{}, {"c": 7}]}, "meta": {"time": "2026-11-22T09:00:00Z"}}"""u8, Arrival, output);
+
+        Assert.Null(problem);
+        var time = new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
+        Assert.Equal([new TagSample("p", time, 7), new TagSample("q", time, -2.5)], output);
+    }
+
+    [Fact]
+    public void Json_WithoutTimestampPath_UsesArrivalTime()
+    {
+        var output = new List<TagSample>();
+
+        new JsonPayloadDecoder(new Dictionary<string, string> { ["p"] = "v" }).Decode("""{"v": 1}"""u8, Arrival, output);
+
+        Assert.Equal(Arrival, output.Single().Timestamp);
+    }
+
+    [Theory]
+    [InlineData("{\"v\": ", "malformed JSON")]
+    [InlineData("{\"w\": 1}", "field 'v' (tag 'p') is missing")]
+    [InlineData("{\"v\": \"9\"}", "field 'v' (tag 'p') is String, not a number")]
+    public void Json_BadPayload_NamesTheProblemAndAddsNothing(string payload, string expected)
+    {
+        var output = new List<TagSample>();
+
+        var problem = new JsonPayloadDecoder(new Dictionary<string, string> { ["p"] = "v" }).Decode(System.Text.Encoding.UTF8.GetBytes(payload), Arrival, output);
+
+        Assert.StartsWith(expected, problem, StringComparison.Ordinal);
+        Assert.Empty(output);
+    }
+
+    [Fact]
+    public void Json_BadTimestamp_IsReported()
+    {
+        var problem = new JsonPayloadDecoder(new Dictionary<string, string> { ["p"] = "v" }, "ts").Decode("""{"v": 1, "ts": true}"""u8, Arrival, []);
+
+        Assert.Equal("timestamp field 'ts' is missing or is neither ISO-8601 text nor epoch milliseconds", problem);
+    }
+
+    [Fact]
+    public void JsonPath_BadIndex_NamesThePath()
+    {
+        var ex = Assert.Throws<FormatException>(() => new JsonPayloadDecoder(new Dictionary<string, string> { ["p"] = "a[x]" }));
+
+        Assert.Equal("JSON path 'a[x]': '[x]' is not an array index like [0]", ex.Message);
+    }
+
+    [Fact]
+    public void Number_TextPayload_DecodesOrNamesTheText()
+    {
+        var output = new List<TagSample>();
+        var decoder = new NumberPayloadDecoder("t");
+
+        Assert.Null(decoder.Decode(" 4.5e1\n"u8, Arrival, output));
+        Assert.Equal("'on' is not a number", decoder.Decode("on"u8, Arrival, output));
+        Assert.Equal(45.0, output.Single().Value);
+    }
+
+    [Theory]
+    [InlineData("plant/+/pump", "plant/line1/pump", true)]
+    [InlineData("plant/+/pump", "plant/line1/pump/x", false)]
+    [InlineData("plant/#", "plant", true)]
+    [InlineData("plant/#", "plant/a/b/c", true)]
+    [InlineData("plant/line1", "plant/line2", false)]
+    [InlineData("+/+", "a/b", true)]
+    public void Topic_Wildcards_MatchAsMqttDefines(string filter, string topic, bool expected)
+        => Assert.Equal(expected, MqttTopic.Matches(filter, topic));
+}

@@ -1,0 +1,99 @@
+using AiFactory.Edge.Core.Samples;
+using AiFactory.Edge.Sources.Decoding;
+using AiFactory.Edge.Sources.Mqtt;
+using AiFactory.Testing;
+
+namespace AiFactory.Edge.Sources.Tests.Mqtt;
+
+/// <summary>The MQTT source against a real mosquitto broker on 127.0.0.1.</summary>
+[Trait("Category", "Integration")]
+public sealed class MqttSourceTests : SourceHarness
+{
+    private readonly MosquittoBroker _broker = new();
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _broker.Dispose();
+    }
+
+    [MosquittoFact]
+    public async Task Broker_AbsentAtStart_SourceConnectsWhenItComesAndDecodes()
+    {
+        var source = Source();
+        var running = source.RunAsync(Writer, Stopping);
+        await Task.Delay(300);
+        Assert.NotEqual(SourceState.Connected, source.Status.State);
+
+        _broker.Start();
+        await WaitFor(() => source.Status.State == SourceState.Connected);
+        _broker.Publish("plant/line1/pump/telemetry", """{"ts": 1767225600000, "sensors": {"flow": 31.5, "vib": [0.027, 0.040]}}""");
+
+        var flow = await NextSample();
+        var vib = await NextSample();
+        Assert.Equal(new TagSample("pump-1/Volume Flow RateRMS", DateTimeOffset.FromUnixTimeMilliseconds(1767225600000), 31.5), flow);
+        Assert.Equal(0.040, vib.Value);
+        await StopAsync(running);
+    }
+
+    [MosquittoFact]
+    public async Task BadPayloads_AreCountedAndNeverStopTheFlow()
+    {
+        _broker.Start();
+        var source = Source();
+        var running = source.RunAsync(Writer, Stopping);
+        await WaitFor(() => source.Status.State == SourceState.Connected);
+
+        _broker.Publish("plant/line1/pump/telemetry", "{not json");
+        _broker.Publish("plant/line1/pump/telemetry", """{"ts": 1, "sensors": {"flow": "high", "vib": [0, 0]}}""");
+        _broker.Publish("plant/line1/pump/level", "abc");
+        _broker.Publish("plant/line1/pump/level", "3.25");
+
+        var level = await NextSample();
+        Assert.Equal("pump-1/level", level.Tag);
+        Assert.Equal(3.25, level.Value);
+        await WaitFor(() => source.Status.DecodeErrors == 3);
+        Assert.Contains("'abc' is not a number", source.Status.LastError, StringComparison.Ordinal);
+        await StopAsync(running);
+    }
+
+    [MosquittoFact]
+    public async Task Broker_RestartMidRun_SourceReconnectsResubscribesAndFlowsAgain()
+    {
+        _broker.Start();
+        var source = Source();
+        var running = source.RunAsync(Writer, Stopping);
+        await WaitFor(() => source.Status.State == SourceState.Connected);
+        _broker.Publish("plant/line1/pump/level", "1");
+        Assert.Equal(1, (await NextSample()).Value);
+
+        _broker.Stop();
+        await WaitFor(() => source.Status.State == SourceState.Disconnected);
+        Assert.Contains("lost", source.Status.LastError, StringComparison.Ordinal);
+        _broker.Start();
+        await WaitFor(() => source.Status.State == SourceState.Connected);
+        _broker.Publish("plant/line1/pump/level", "2");
+
+        Assert.Equal(2, (await NextSample()).Value);
+        Assert.Equal(2, source.Connects);
+        Assert.Equal(1, source.Status.Reconnects);
+        await StopAsync(running);
+    }
+
+    private MqttSource Source() => new(new MqttSourceOptions
+    {
+        Name = "plant-broker",
+        Port = _broker.Port,
+        ClientId = $"aifactory-test-{Guid.NewGuid():N}",
+        ReconnectDelaySeconds = 1,
+        ReconnectDelayMaxSeconds = 1,
+        Subscriptions =
+        [
+            new MqttSubscription("plant/+/pump/telemetry", 1, new JsonPayloadDecoder(
+                new Dictionary<string, string> { ["pump-1/Volume Flow RateRMS"] = "sensors.flow", ["pump-1/Accelerometer2RMS"] = "sensors.vib[1]" }, "ts")),
+            new MqttSubscription("plant/line1/pump/level", 1, new NumberPayloadDecoder("pump-1/level")),
+        ],
+    });
+
+
+}

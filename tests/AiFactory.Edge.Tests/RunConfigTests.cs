@@ -1,0 +1,95 @@
+using System.Globalization;
+using AiFactory.Testing;
+
+namespace AiFactory.Edge.Tests;
+
+/// <summary>`run --config` end to end: a real mosquitto, JSON telemetry, the pump-anomaly model, live verdicts.</summary>
+[Trait("Category", "Integration")]
+public sealed class RunConfigTests : IDisposable
+{
+    private readonly MosquittoBroker _broker = new();
+    private readonly string _dir = Directory.CreateTempSubdirectory("aifactory-run-").FullName;
+
+    public void Dispose()
+    {
+        _broker.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [MosquittoFact]
+    public async Task Run_MqttLine_CalibratesThenFlagsTheFlowDrop()
+    {
+        _broker.Start();
+        var config = Path.Combine(_dir, "line.yaml");
+        File.WriteAllText(config, $$"""
+            sources:
+              - name: plant-broker
+                type: mqtt
+                port: {{_broker.Port}}
+                client_id: run-config-test
+                subscriptions:
+                  - topic: plant/line1/pump1/telemetry
+                    json:
+                      tags:
+                        p/a1: vib[0]
+                        p/a2: vib[1]
+                        p/flow: flow
+            outputs:
+              mqtt:
+                port: {{_broker.Port}}
+                client_id: run-config-test-out
+                topic: plant/line1/{station}/verdict
+            stations:
+              - name: pump-1
+                model: {{RepoPaths.Model("pump-anomaly")}}
+                tags:
+                  Accelerometer1RMS: p/a1
+                  Accelerometer2RMS: p/a2
+                  Volume Flow RateRMS: p/flow
+            """);
+        var inner = new StringWriter();
+        var output = TextWriter.Synchronized(inner);
+        using var verdicts = _broker.Subscribe("plant/line1/+/verdict");
+
+        // The synchronized writer locks itself around every write; read under the same lock.
+        string Text()
+        {
+            lock (output)
+            {
+                return inner.ToString();
+            }
+        }
+
+        var run = CliRunner.RunAsync(output, "run", "--config", config, "--duration", "8");
+        await Eventually.WaitFor(() => Text().Contains("Ctrl+C stops.", StringComparison.Ordinal), "the agent's start");
+        await Task.Delay(500);
+
+        var random = new Random(5);
+        _broker.PublishLines("plant/line1/pump1/telemetry", Enumerable.Range(0, 600).Select(i => string.Create(CultureInfo.InvariantCulture,
+            $$"""{"vib": [{{0.027 + ((random.NextDouble() - 0.5) * 0.001):F5}}, {{0.040 + ((random.NextDouble() - 0.5) * 0.0015):F5}}], "flow": {{(i < 450 ? 32.0 : 27.0) + ((random.NextDouble() - 0.5) * 0.6):F3}}}""")));
+
+        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+        var text = Text();
+        Assert.Contains("pump-1  ANOMALY", text, StringComparison.Ordinal);
+        Assert.Contains("pump-1: 600 samples", text, StringComparison.Ordinal);
+        Assert.Contains("source plant-broker: Stopped, 1800 values, 0 decode errors", text, StringComparison.Ordinal);
+        Assert.Contains("output mqtt: 200 verdicts published to plant/line1/<station>/verdict, 0 refused", text, StringComparison.Ordinal);
+        await Eventually.WaitFor(() => verdicts.Payloads.Count == 200, "200 verdicts at the subscriber");
+        var anomaly = verdicts.Payloads.Select(p => System.Text.Json.JsonDocument.Parse(p).RootElement).First(v => v.GetProperty("verdict").GetString() == "anomaly");
+        Assert.Equal("pump-1", anomaly.GetProperty("station").GetString());
+        Assert.Equal("pump-anomaly", anomaly.GetProperty("model").GetString());
+        Assert.True(anomaly.GetProperty("score").GetDouble() > anomaly.GetProperty("threshold").GetDouble());
+    }
+
+    [Fact]
+    public async Task Run_InvalidConfig_RefusesToStartAndListsProblems()
+    {
+        var config = Path.Combine(_dir, "bad.yaml");
+        File.WriteAllText(config, "sources: []\nstations: []\n");
+
+        var (exit, output) = await CliRunner.RunAsync("run", "--config", config);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"{config}:1:1: sources: at least one source is required", output, StringComparison.Ordinal);
+    }
+}

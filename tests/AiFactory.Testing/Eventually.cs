@@ -1,0 +1,21 @@
+namespace AiFactory.Testing;
+
+/// <summary>Waits for a condition by polling, failing the test if it does not hold in time (never a bare sleep).</summary>
+public static class Eventually
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    public static async Task WaitFor(Func<bool> condition, string? what = null)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{what ?? "condition"} not reached in {Patience.TotalSeconds} s");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}
