@@ -37,7 +37,8 @@ public sealed unsafe class OnnxRunContext : IDisposable
             var input = model.Inputs[i];
             _rowWidths[i] = input.ElementsPerRow;
             _shapes[i] = (long[])input.Shape.Clone();
-            if (input.ElementType == TensorElementType.Float && _rowWidths[i] > 0 && input.Shape.Length is > 0 and <= MaxRank)
+            // The first dimension must be the dynamic batch one (-1): a fixed one would fail in ORT at every other batch size.
+            if (input.ElementType == TensorElementType.Float && _rowWidths[i] > 0 && input.Shape.Length is > 0 and <= MaxRank && input.Shape[0] < 0)
             {
                 _inputs[i] = GC.AllocateArray<float>(checked((int)(_rowWidths[i] * maxBatch)), pinned: true);
             }
@@ -176,7 +177,7 @@ public sealed unsafe class OnnxRunContext : IDisposable
         return _inputs[inputIndex] ?? throw new OnnxRuntimeException(
             OrtErrorCode.InvalidArgument,
             $"preparing input '{_model.Inputs[inputIndex].Name}' of model '{_model.DisplayName}'",
-            $"this binding feeds float32 inputs shaped [batch, static dims...]; the graph declares {_model.Inputs[inputIndex]}");
+            $"this binding feeds float32 inputs shaped [batch (dynamic), static dims...]; the graph declares {_model.Inputs[inputIndex].ElementType} [{string.Join(',', _model.Inputs[inputIndex].Shape)}]");
     }
 
     private void CheckBatch(int batch)
