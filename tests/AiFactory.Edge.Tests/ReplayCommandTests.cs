@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using AiFactory.Testing;
 
 namespace AiFactory.Edge.Tests;
@@ -96,11 +98,28 @@ public sealed class ReplayCommandTests : IDisposable
     {
         var (exit, output) = await CliRunner.RunAsync("replay", "--model", RepoPaths.Model("pump-anomaly"), "--input", Path.Combine(RepoPaths.Datasets, "skab"), "--output", Path.Combine(_dir, "out"));
 
-        // models/pump-anomaly/final_per_file.json: the Python reference pipeline over valve1 + valve2.
+        // models/pump-anomaly/final_per_file.json: what the Python reference pipeline (pipeline.py) reports
+        // over valve1 + valve2; every per-file confusion count and the totals must be the same.
         Assert.Equal(0, exit);
-        Assert.Matches(@"total \(test parts\)\s+6761\s+569\s+1065\s+6077", output);
-        Assert.Contains("F1 0.8922  FAR 8.56 %  MAR 13.61 %", output, StringComparison.Ordinal);
+        using var reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Model("pump-anomaly"), "final_per_file.json")));
+        var perFile = reference.RootElement.GetProperty("per_file");
+        Assert.Equal(20, perFile.EnumerateObject().Count());
+        foreach (var file in perFile.EnumerateObject())
+        {
+            Assert.Matches(CountsPattern(Regex.Escape(file.Name), file.Value), output);
+        }
+
+        var total = reference.RootElement.GetProperty("total");
+        Assert.Matches(CountsPattern(@"total \(test parts\)", total), output);
+        var summary = string.Create(
+            CultureInfo.InvariantCulture,
+            $"F1 {total.GetProperty("f1").GetDouble():F4}  FAR {total.GetProperty("far").GetDouble() * 100:F2} %  MAR {total.GetProperty("mar").GetDouble() * 100:F2} %");
+        Assert.Contains(summary, output, StringComparison.Ordinal);
     }
+
+    private static string CountsPattern(string label, JsonElement counts) => string.Create(
+        CultureInfo.InvariantCulture,
+        $@"{label}\s+{counts.GetProperty("tp").GetInt32()}\s+{counts.GetProperty("fp").GetInt32()}\s+{counts.GetProperty("fn").GetInt32()}\s+{counts.GetProperty("tn").GetInt32()}\s");
 
     [DatasetFact("steel-plates")]
     public async Task Replay_SteelPlates_BeatsTheForestOnTheHoldout()
