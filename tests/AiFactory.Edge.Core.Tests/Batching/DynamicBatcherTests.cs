@@ -168,6 +168,9 @@ public sealed class DynamicBatcherTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => blocked);
         executor.Gate.Set();
         await Task.WhenAll(first, second, third, fourth).WaitAsync(Patience);
+
+        // The waiting frame joins the queue once 3 and 4 leave it; drain only after that, or it is refused.
+        await WaitUntil(() => batcher.Metrics.QueueDepth == 1);
         await batcher.DrainAsync().WaitAsync(Patience);
         await waiting.WaitAsync(Patience);
 
