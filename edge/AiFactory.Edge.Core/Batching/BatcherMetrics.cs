@@ -16,6 +16,9 @@ public sealed class BatcherMetrics
     private static readonly Histogram<double> QueueWaitInstrument = Meter.CreateHistogram<double>("aifactory.batcher.queue_wait", "us");
     private static readonly Histogram<double> RunTimeInstrument = Meter.CreateHistogram<double>("aifactory.batcher.run_time", "us");
     private static readonly Counter<long> RejectionsInstrument = Meter.CreateCounter<long>("aifactory.batcher.rejections", "{frame}");
+    private static readonly Counter<long> CompletedInstrument = Meter.CreateCounter<long>("aifactory.batcher.frames_completed", "{frame}");
+    private static readonly Counter<long> FailuresInstrument = Meter.CreateCounter<long>("aifactory.batcher.executor_failures", "{batch}");
+    private static readonly UpDownCounter<int> QueueDepthInstrument = Meter.CreateUpDownCounter<int>("aifactory.batcher.queue_depth", "{frame}");
 
     private readonly long[] _batchSizes;
     private readonly long[] _rejections = new long[Enum.GetValues<RejectionReason>().Length];
@@ -74,7 +77,11 @@ public sealed class BatcherMetrics
 
     public long Rejections(RejectionReason reason) => Interlocked.Read(ref _rejections[(int)reason]);
 
-    internal void QueueChanged(int delta) => Interlocked.Add(ref _queueDepth, delta);
+    internal void QueueChanged(int delta)
+    {
+        Interlocked.Add(ref _queueDepth, delta);
+        QueueDepthInstrument.Add(delta, _modelTag);
+    }
 
     internal void Reject(RejectionReason reason)
     {
@@ -100,10 +107,12 @@ public sealed class BatcherMetrics
         if (failed)
         {
             Interlocked.Increment(ref _executorFailures);
+            FailuresInstrument.Add(1, _modelTag);
         }
         else
         {
             Interlocked.Add(ref _framesCompleted, size);
+            CompletedInstrument.Add(size, _modelTag);
         }
 
         RunTime.Record(runMicroseconds);

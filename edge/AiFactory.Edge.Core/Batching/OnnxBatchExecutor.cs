@@ -20,7 +20,7 @@ public sealed class OnnxBatchExecutor : IBatchExecutor, IDisposable
         ArgumentNullException.ThrowIfNull(resultOutputNames);
         ModelName = model.DisplayName;
         MaxBatchSize = maxBatchSize;
-        _inputIndex = IndexOf(model.Inputs, inputName, "input");
+        _inputIndex = IndexOf(model.Inputs, inputName, "input", ModelName);
         var input = model.Inputs[_inputIndex];
         if (input.ElementType != TensorElementType.Float || input.ElementsPerRow <= 0)
         {
@@ -33,7 +33,7 @@ public sealed class OnnxBatchExecutor : IBatchExecutor, IDisposable
         _outputIsInt64 = new bool[resultOutputNames.Count];
         for (var i = 0; i < resultOutputNames.Count; i++)
         {
-            var index = IndexOf(model.Outputs, resultOutputNames[i], "output");
+            var index = IndexOf(model.Outputs, resultOutputNames[i], "output", ModelName);
             var output = model.Outputs[index];
             if (output.ElementType is not (TensorElementType.Float or TensorElementType.Int64) || output.ElementsPerRow <= 0)
             {
@@ -93,7 +93,7 @@ public sealed class OnnxBatchExecutor : IBatchExecutor, IDisposable
 
     public void Dispose() => _context.Dispose();
 
-    private static int IndexOf(IReadOnlyList<TensorInfo> tensors, string name, string kind)
+    private static int IndexOf(IReadOnlyList<TensorInfo> tensors, string name, string kind, string modelName)
     {
         for (var i = 0; i < tensors.Count; i++)
         {
@@ -109,7 +109,7 @@ public sealed class OnnxBatchExecutor : IBatchExecutor, IDisposable
             names[i] = tensors[i].Name;
         }
 
-        throw new ArgumentException($"the graph has no {kind} '{name}' (it has: {string.Join(", ", names)})");
+        throw new ArgumentException($"model '{modelName}': the graph has no {kind} '{name}' (it has: {string.Join(", ", names)})");
     }
 
     private void CheckLength(int actual, int expected, int output)

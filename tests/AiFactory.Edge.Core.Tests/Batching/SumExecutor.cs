@@ -3,12 +3,12 @@ using AiFactory.Edge.Core.Batching;
 namespace AiFactory.Edge.Core.Tests.Batching;
 
 /// <summary>A fake model: each result is [sum of the frame, batch size]; records every batch; can be told to fail or block.</summary>
-internal sealed class SumExecutor(int frameLength = 3, int maxBatch = 8) : IBatchExecutor
+internal sealed class SumExecutor(int frameLength = 3, int maxBatch = 8, string modelName = "sum-model") : IBatchExecutor
 {
     private readonly Lock _gate = new();
     private readonly List<int> _batches = [];
 
-    public string ModelName => "sum-model";
+    public string ModelName => modelName;
 
     public int FrameLength => frameLength;
 
