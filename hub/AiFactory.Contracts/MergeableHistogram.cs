@@ -132,4 +132,43 @@ public sealed class MergeableHistogram
 
         return Max;
     }
+
+    /// <summary>Returns the wire form of this histogram.</summary>
+    public HistogramData ToData() =>
+        new(_bounds.ToArray(), _counts.ToArray(), Sum, Count, Count == 0 ? null : Min, Count == 0 ? null : Max);
+
+    /// <summary>Rebuilds a histogram from its wire form, checking that it is consistent.</summary>
+    /// <exception cref="ArgumentException">The counts do not match the bounds or the total count.</exception>
+    public static MergeableHistogram FromData(HistogramData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var h = new MergeableHistogram(data.Bounds);
+        if (data.Counts.Count != h._counts.Length)
+        {
+            throw new ArgumentException($"Histogram has {data.Counts.Count} counts for {data.Bounds.Count} bounds; expected {h._counts.Length}.", nameof(data));
+        }
+
+        long total = 0;
+        for (var i = 0; i < h._counts.Length; i++)
+        {
+            if (data.Counts[i] < 0)
+            {
+                throw new ArgumentException($"Histogram count {i} is negative ({data.Counts[i]}).", nameof(data));
+            }
+
+            h._counts[i] = data.Counts[i];
+            total += data.Counts[i];
+        }
+
+        if (total != data.Count)
+        {
+            throw new ArgumentException($"Histogram count is {data.Count} but its buckets sum to {total}.", nameof(data));
+        }
+
+        h.Count = total;
+        h.Sum = data.Sum;
+        h.Min = data.Min ?? double.PositiveInfinity;
+        h.Max = data.Max ?? double.NegativeInfinity;
+        return h;
+    }
 }
