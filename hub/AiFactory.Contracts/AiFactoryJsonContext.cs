@@ -6,4 +6,6 @@ namespace AiFactory.Contracts;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(HistogramData))]
 [JsonSerializable(typeof(StationEvent))]
+[JsonSerializable(typeof(UplinkBatch))]
+[JsonSerializable(typeof(UplinkAck))]
 public sealed partial class AiFactoryJsonContext : JsonSerializerContext;
