@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace AiFactory.Contracts;
+
+/// <summary>Source-generated camelCase JSON metadata for the wire types.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(HistogramData))]
+[JsonSerializable(typeof(StationEvent))]
+[JsonSerializable(typeof(UplinkBatch))]
+[JsonSerializable(typeof(UplinkAck))]
+public sealed partial class AiFactoryJsonContext : JsonSerializerContext;
