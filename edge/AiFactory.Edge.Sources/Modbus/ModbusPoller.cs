@@ -87,25 +87,16 @@ public sealed partial class ModbusPoller(ModbusBusOptions options, ILogger? logg
     private ModbusHandle? Open()
     {
         Status.SetState(SourceState.Connecting);
-        var raw = options.Host is not null
-            ? LibModbus.NewTcp(options.Host, options.Port)
-            : LibModbus.NewRtu(options.Device ?? string.Empty, options.Baud, (byte)options.Parity, options.DataBits, options.StopBits);
         var where = options.Host is not null ? $"{options.Host}:{options.Port}" : options.Device;
-        if (raw == IntPtr.Zero)
+        var bus = ModbusConnection.Open(options, out var error, out var created);
+        if (bus is null)
         {
-            Status.SetState(SourceState.Disconnected, $"bus '{Name}' ({where}): {LibModbus.Describe(Marshal.GetLastPInvokeError())}");
-            return null;
-        }
+            Status.SetState(SourceState.Disconnected, created ? $"bus '{Name}' ({where}): cannot connect: {error}" : $"bus '{Name}' ({where}): {error}");
+            if (created)
+            {
+                LogCannotConnect(_logger, Name, where ?? string.Empty, error);
+            }
 
-        var bus = new ModbusHandle(raw);
-        var timeout = options.ResponseTimeout;
-        LibModbus.SetResponseTimeout(bus, (uint)timeout.TotalSeconds, (uint)(timeout.Ticks % TimeSpan.TicksPerSecond / 10));
-        if (LibModbus.Connect(bus) != 0)
-        {
-            var error = LibModbus.Describe(Marshal.GetLastPInvokeError());
-            bus.Dispose();
-            Status.SetState(SourceState.Disconnected, $"bus '{Name}' ({where}): cannot connect: {error}");
-            LogCannotConnect(_logger, Name, where ?? string.Empty, error);
             return null;
         }
 

@@ -61,21 +61,10 @@ public sealed class ModbusVerdictWriter(ModbusBusOptions bus, int slave, IReadOn
 
     private ModbusHandle? Open()
     {
-        var raw = bus.Host is not null
-            ? LibModbus.NewTcp(bus.Host, bus.Port)
-            : LibModbus.NewRtu(bus.Device ?? string.Empty, bus.Baud, (byte)bus.Parity, bus.DataBits, bus.StopBits);
-        if (raw == IntPtr.Zero)
+        var handle = ModbusConnection.Open(bus, out var error, out var created);
+        if (handle is null)
         {
-            Status.SetState(SourceState.Disconnected, $"Modbus output '{bus.Name}': {LibModbus.Describe(Marshal.GetLastPInvokeError())}");
-            return null;
-        }
-
-        var handle = new ModbusHandle(raw);
-        LibModbus.SetResponseTimeout(handle, (uint)bus.ResponseTimeout.TotalSeconds, (uint)(bus.ResponseTimeout.Ticks % TimeSpan.TicksPerSecond / 10));
-        if (LibModbus.Connect(handle) != 0)
-        {
-            Status.SetState(SourceState.Disconnected, $"Modbus output '{bus.Name}': cannot connect: {LibModbus.Describe(Marshal.GetLastPInvokeError())}");
-            handle.Dispose();
+            Status.SetState(SourceState.Disconnected, created ? $"Modbus output '{bus.Name}': cannot connect: {error}" : $"Modbus output '{bus.Name}': {error}");
             return null;
         }
 
