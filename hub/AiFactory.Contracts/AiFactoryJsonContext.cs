@@ -6,6 +6,8 @@ namespace AiFactory.Contracts;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(HistogramData))]
 [JsonSerializable(typeof(StationEvent))]
+[JsonSerializable(typeof(StationWindowSummary))]
+[JsonSerializable(typeof(UplinkRecord))]
 [JsonSerializable(typeof(UplinkBatch))]
 [JsonSerializable(typeof(UplinkAck))]
 public sealed partial class AiFactoryJsonContext : JsonSerializerContext;

@@ -1,8 +1,16 @@
 namespace AiFactory.Contracts;
 
 /// <summary>The edge outbox's state when a batch was produced, so the hub can show backlog and losses.</summary>
-/// <param name="BacklogRecords">Records waiting to be sent.</param>
+/// <param name="BacklogRecords">Records waiting to be sent (this batch included).</param>
 /// <param name="BacklogBytes">Bytes waiting to be sent.</param>
-/// <param name="DroppedOldest">Records dropped since the last report under the DropOldest policy.</param>
-/// <param name="RejectedNew">Records rejected since the last report under the RejectNew policy.</param>
-public sealed record OutboxReport(long BacklogRecords, long BacklogBytes, long DroppedOldest, long RejectedNew);
+/// <param name="OldestRecordUtc">When the oldest waiting record was produced; null when none waits.</param>
+/// <param name="DroppedOldest">Records dropped, in the outbox's lifetime, under the DropOldest policy.</param>
+/// <param name="RejectedNew">Records refused, in the outbox's lifetime, under the RejectNew policy.</param>
+/// <param name="Quarantined">Outbox files found corrupt and set aside, in the outbox's lifetime.</param>
+public sealed record OutboxReport(
+    long BacklogRecords,
+    long BacklogBytes,
+    DateTimeOffset? OldestRecordUtc,
+    long DroppedOldest,
+    long RejectedNew,
+    long Quarantined);
