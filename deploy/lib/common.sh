@@ -27,3 +27,8 @@ wait_port() {
   log "nothing listens on 127.0.0.1:$port after ${timeout}s"
   return 1
 }
+
+# Prints a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using AiFactory.Hub.Hosting;
 using AiFactory.Hub.Storage;
 using AiFactory.Hub.Tenancy;
+using AiFactory.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -15,6 +16,8 @@ internal sealed class HubHarness : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _dir;
+
+    private PostgresDatabase? _postgres;
 
     private HubHarness(WebApplication app, string dir, Uri address, string adminKey)
     {
@@ -52,6 +55,15 @@ internal sealed class HubHarness : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new HubHarness(app, dir, new Uri(address), adminKey);
+    }
+
+    /// <summary>A hub over a fresh PostgreSQL database, dropped with the harness.</summary>
+    public static async Task<HubHarness> StartOnPostgresAsync()
+    {
+        var db = await PostgresDatabase.CreateAsync();
+        var hub = await StartAsync(DatabaseProvider.PostgreSql, db.ConnectionString);
+        hub._postgres = db;
+        return hub;
     }
 
     public HttpClient Client(string? key)
@@ -97,6 +109,11 @@ internal sealed class HubHarness : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(_dir, recursive: true);

@@ -7,17 +7,14 @@ using static AiFactory.Hub.Tests.Support.Batches;
 
 namespace AiFactory.Hub.Tests;
 
-/// <summary>Ingest and aggregation against a real hub; subclasses choose the database.</summary>
-public abstract class IngestTests
+/// <summary>Ingest and aggregation scenarios against a real hub; the test classes choose the database.</summary>
+internal static class IngestScenarios
 {
     private const string Q = "?from=2026-11-22T09:00:00Z&to=2026-11-22T12:00:00Z&bucket=minute";
 
-    private protected abstract Task<HubHarness> StartAsync();
-
-    [Fact]
-    public async Task Batch_AggregatesPerStationLinePlantAndCompanyExactly()
+    public static async Task Batch_AggregatesPerStationLinePlantAndCompanyExactly(Func<Task<HubHarness>> start)
     {
-        await using var hub = await StartAsync();
+        await using var hub = await start();
         var key = await hub.SetupPlantAsync("acme", "p1", "e1", ("l1", "s1"), ("l1", "s2"), ("l2", "s3"));
         using var edge = hub.Client(key);
         var batch = Batch("e1", 1,
@@ -55,10 +52,9 @@ public abstract class IngestTests
         Assert.Equal(5, Assert.Single(events).Sequence);
     }
 
-    [Fact]
-    public async Task SameBatchTwiceAndReplayedLater_ChangesNothing()
+    public static async Task SameBatchTwiceAndReplayedLater_ChangesNothing(Func<Task<HubHarness>> start)
     {
-        await using var hub = await StartAsync();
+        await using var hub = await start();
         var key = await hub.SetupPlantAsync("acme", "p1", "e1", ("l1", "s1"));
         using var edge = hub.Client(key);
         var batch = Batch("e1", 1, [Summary("e1", "acme", "p1", "l1", "s1", T0, 10, 9, 1), Event("acme", "p1", "l1", "s1", T0)]);
@@ -78,10 +74,9 @@ public abstract class IngestTests
         Assert.Equal((3L, 3L, 4L), (Assert.Single(edges).LastSequence, edges[0].Records, edges[0].DuplicateRecords));
     }
 
-    [Fact]
-    public async Task RecutBatchOverlappingAnAppliedOne_AppliesOnlyTheNewRecords()
+    public static async Task RecutBatchOverlappingAnAppliedOne_AppliesOnlyTheNewRecords(Func<Task<HubHarness>> start)
     {
-        await using var hub = await StartAsync();
+        await using var hub = await start();
         var key = await hub.SetupPlantAsync("acme", "p1", "e1", ("l1", "s1"));
         using var edge = hub.Client(key);
         var items = Enumerable.Range(0, 6).Select(i => (object)Summary("e1", "acme", "p1", "l1", "s1", T0.AddSeconds(10 * i), 10, 10, 0)).ToList();
@@ -93,10 +88,9 @@ public abstract class IngestTests
         Assert.Equal(60, (await Metrics(hub, "/api/v1/companies/acme/metrics")).Totals.Frames);
     }
 
-    [Fact]
-    public async Task OutboxReport_IsShownWithTheEdgeOnline()
+    public static async Task OutboxReport_IsShownWithTheEdgeOnline(Func<Task<HubHarness>> start)
     {
-        await using var hub = await StartAsync();
+        await using var hub = await start();
         var key = await hub.SetupPlantAsync("acme", "p1", "e1", ("l1", "s1"));
         using var edge = hub.Client(key);
 
@@ -107,10 +101,9 @@ public abstract class IngestTests
         Assert.Equal((42L, 4200L, 7L, 0L, 1L), (e.BacklogRecords, e.BacklogBytes, e.DroppedOldest, e.RejectedNew, e.Quarantined));
     }
 
-    [Fact]
-    public async Task ConcurrentBatchesFromManyEdges_SumExactly()
+    public static async Task ConcurrentBatchesFromManyEdges_SumExactly(Func<Task<HubHarness>> start)
     {
-        await using var hub = await StartAsync();
+        await using var hub = await start();
         var keys = new List<string>();
         for (var e = 0; e < 4; e++)
         {
