@@ -61,6 +61,13 @@ public static class HubApp
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
         var app = builder.Build();
+        var instance = $"{Environment.MachineName}/{Environment.ProcessId}";
+        app.Use((context, next) =>
+        {
+            // Which replica answered: for operators behind a load balancer, and for the scale-out tests.
+            context.Response.Headers["X-AiFactory-Hub"] = instance;
+            return next(context);
+        });
         app.UseMiddleware<ProblemMiddleware>();
         app.UseStatusCodePages();
         app.UseAuthentication();
