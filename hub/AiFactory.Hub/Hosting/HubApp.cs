@@ -1,5 +1,6 @@
 using AiFactory.Hub.Admin;
 using AiFactory.Hub.Auth;
+using AiFactory.Hub.Influx;
 using AiFactory.Hub.Ingest;
 using AiFactory.Hub.Queries;
 using AiFactory.Hub.Storage;
@@ -50,7 +51,20 @@ public static class HubApp
         services.AddSingleton<TenancyStore>();
         services.AddSingleton<StationRegistry>();
         services.AddSingleton<IBatchAggregator, SqlBatchAggregator>();
-        services.TryAddSingleton<IBatchForwarder, NoForwarder>();
+        var influx = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>()?.Influx;
+        if (influx is { Enabled: true })
+        {
+            services.AddSingleton(influx);
+            services.AddSingleton(sp => new InfluxWriter(
+                new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, influx, sp.GetRequiredService<ILogger<InfluxWriter>>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<InfluxForwarder>();
+            services.AddSingleton<IBatchForwarder>(sp => sp.GetRequiredService<InfluxForwarder>());
+            services.AddHostedService(sp => sp.GetRequiredService<InfluxForwarder>());
+        }
+        else
+        {
+            services.AddSingleton<IBatchForwarder, NoForwarder>();
+        }
         services.AddSingleton<MetricsQuery>();
         services.AddSingleton<FleetQuery>();
         services.AddHostedService<HubStartup>();

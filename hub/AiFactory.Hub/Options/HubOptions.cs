@@ -12,6 +12,9 @@ public sealed class HubOptions
 
     public IngestLimits Ingest { get; set; } = new();
 
+    /// <summary>Optional InfluxDB time-series output (off without a Url).</summary>
+    public Influx.InfluxOptions Influx { get; set; } = new();
+
     /// <summary>An edge not heard from for this long is shown offline.</summary>
     public TimeSpan EdgeOfflineAfter { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -49,6 +49,7 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
             problems.Add("Hub:BootstrapAdminKey is not an AiFactory key ('aif_<id>_<secret>').");
         }
 
+        problems.AddRange(options.Influx.Problems());
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }
