@@ -77,7 +77,7 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
                 }
 
                 samples.Clear();
-                if (subscription.Decoder.Decode(payload, arrival, samples) is { } problem)
+                if (subscription.Decoder.Decode(topic, payload, arrival, samples) is { } problem)
                 {
                     Status.CountDecodeError($"topic '{topic}': {problem}");
                     LogDecodeError(_logger, Name, topic, problem);
