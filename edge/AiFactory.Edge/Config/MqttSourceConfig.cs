@@ -1,4 +1,5 @@
 using AiFactory.Edge.Sources.Decoding;
+using AiFactory.Edge.Sources.Decoding.SparkplugB;
 using AiFactory.Edge.Sources.Mqtt;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +11,7 @@ internal static class MqttSourceConfig
     {
         var tags = new List<string>();
         var subscriptions = new List<MqttSubscription>();
-        foreach (var s in item.List("subscriptions", "topic", "qos", "json", "number", "delimited"))
+        foreach (var s in item.List("subscriptions", "topic", "qos", "json", "number", "delimited", "sparkplug_b"))
         {
             var topic = s.String("topic", required: true, hint: "an MQTT topic filter, + and # allowed");
             var qos = s.Int("qos", 1, 0, 1);
@@ -49,10 +50,16 @@ internal static class MqttSourceConfig
         var json = s.Map("json", "tags", "timestamp");
         var number = s.String("number");
         var delimited = s.Map("delimited", "separator", "tags", "timestamp_column");
-        if ((json is null ? 0 : 1) + (number is null ? 0 : 1) + (delimited is null ? 0 : 1) != 1)
+        var sparkplug = s.Map("sparkplug_b", "tags");
+        if ((json is null ? 0 : 1) + (number is null ? 0 : 1) + (delimited is null ? 0 : 1) + (sparkplug is null ? 0 : 1) != 1)
         {
-            s.Problems.Add(s.Node, s.Path, "needs exactly one payload format: json, number or delimited", "json: {tags: {pump-1/flow: sensors.flow}, timestamp: ts}");
+            s.Problems.Add(s.Node, s.Path, "needs exactly one payload format: json, number, delimited or sparkplug_b", "json: {tags: {pump-1/flow: sensors.flow}, timestamp: ts}");
             return null;
+        }
+
+        if (sparkplug is not null)
+        {
+            return SparkplugDecoder(sparkplug, tags);
         }
 
         if (number is not null)
@@ -98,5 +105,20 @@ internal static class MqttSourceConfig
 
         var time = delimited.Int("timestamp_column", -1, -1, 1000);
         return new DelimitedPayloadDecoder(separator[0], columns, time < 0 ? null : time);
+    }
+
+    private static SparkplugBDecoder? SparkplugDecoder(ConfigNode sparkplug, List<string> tags)
+    {
+        var metrics = sparkplug.Pairs("tags").ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        tags.AddRange(metrics.Keys);
+        try
+        {
+            return new SparkplugBDecoder(metrics);
+        }
+        catch (FormatException ex)
+        {
+            sparkplug.Problems.Add(sparkplug.Node, sparkplug.Key("tags"), ex.Message, "pump-1/flow: line1/edge-7/pump-1:Flow (group/node[/device]:metric)");
+            return null;
+        }
     }
 }
