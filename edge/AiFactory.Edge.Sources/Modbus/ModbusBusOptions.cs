@@ -1,3 +1,5 @@
+using AiFactory.Edge.Core.Logging;
+
 namespace AiFactory.Edge.Sources.Modbus;
 
 /// <summary>One Modbus bus (a TCP server, or an RS-485 line for RTU) polled by one poller, never two.</summary>
@@ -32,4 +34,7 @@ public sealed class ModbusBusOptions
     public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
 
     public IReadOnlyList<ModbusPollGroup> Groups { get; init; } = [];
+
+    /// <summary>At most one log line per kind of bad input per this interval (the rest are counted, and the next line says how many); zero logs every one.</summary>
+    public TimeSpan BadInputLogInterval { get; init; } = LogThrottle.DefaultInterval;
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
+using AiFactory.Edge.Core.Logging;
 using AiFactory.Edge.Core.Samples;
 using AiFactory.Edge.Sources.Modbus.Native;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ public sealed partial class ModbusPoller(ModbusBusOptions options, ILogger? logg
     private static readonly int[] ConnectionLost = [9, 32, 104, 111];
 
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly LogThrottle _badInputLog = new(options.BadInputLogInterval);
     private readonly ConcurrentDictionary<int, ModbusSlaveCounters> _slaves = new();
 
     public string Name => options.Name;
@@ -152,7 +154,13 @@ public sealed partial class ModbusPoller(ModbusBusOptions options, ILogger? logg
 
             var errno = Marshal.GetLastPInvokeError();
             counters.Failed(errno);
-            Status.CountDecodeError($"slave {point.Slave}, {point.Function} {point.Address} (tag '{point.Tag}'): {LibModbus.Describe(errno)}");
+            var error = LibModbus.Describe(errno);
+            Status.CountDecodeError($"slave {point.Slave}, {point.Function} {point.Address} (tag '{point.Tag}'): {error}");
+            if (_badInputLog.ShouldLog($"slave {point.Slave}: {errno}", out var suppressed))
+            {
+                LogReadFailed(_logger, Name, point.Slave, point.Function, point.Address, point.Tag, error, suppressed);
+            }
+
             if (Array.IndexOf(ConnectionLost, errno) >= 0)
             {
                 Status.SetState(SourceState.Disconnected, $"bus '{Name}': connection lost: {LibModbus.Describe(errno)}");
@@ -174,4 +182,7 @@ public sealed partial class ModbusPoller(ModbusBusOptions options, ILogger? logg
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Modbus bus {Bus}: cannot connect to {Where}: {Error}; retrying")]
     private static partial void LogCannotConnect(ILogger logger, string bus, string where, string error);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Modbus bus {Bus}: slave {Slave}, {Function} {Address} (tag {Tag}): {Error} ({Suppressed} more suppressed)")]
+    private static partial void LogReadFailed(ILogger logger, string bus, int slave, ModbusFunction function, int address, string tag, string error, long suppressed);
 }

@@ -1,3 +1,5 @@
+using AiFactory.Edge.Core.Logging;
+
 namespace AiFactory.Edge.Sources.Mqtt;
 
 public sealed class MqttSourceOptions
@@ -34,4 +36,7 @@ public sealed class MqttSourceOptions
     public int QueueCapacity { get; init; } = 65_536;
 
     public IReadOnlyList<MqttSubscription> Subscriptions { get; init; } = [];
+
+    /// <summary>At most one log line per kind of bad input per this interval (the rest are counted, and the next line says how many); zero logs every one.</summary>
+    public TimeSpan BadInputLogInterval { get; init; } = LogThrottle.DefaultInterval;
 }

@@ -1,3 +1,5 @@
+using AiFactory.Edge.Core.Logging;
+
 namespace AiFactory.Edge.Sources.Serial;
 
 /// <summary>An RS-232/RS-485 ASCII instrument: the port's settings, the line framing, and how a line maps to tags.</summary>
@@ -27,4 +29,7 @@ public sealed class SerialPortOptions
     public TimeSpan ReopenDelay { get; init; } = TimeSpan.FromSeconds(1);
 
     public required ILineParser Parser { get; init; }
+
+    /// <summary>At most one log line per kind of bad input per this interval (the rest are counted, and the next line says how many); zero logs every one.</summary>
+    public TimeSpan BadInputLogInterval { get; init; } = LogThrottle.DefaultInterval;
 }
