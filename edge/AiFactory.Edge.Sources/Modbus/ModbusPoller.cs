@@ -17,8 +17,10 @@ namespace AiFactory.Edge.Sources.Modbus;
 /// </summary>
 public sealed partial class ModbusPoller(ModbusBusOptions options, ILogger? logger = null) : ISampleSource
 {
-    // errno values after which the connection itself is gone and must be reopened.
-    private static readonly int[] ConnectionLost = [9, 32, 104, 111];
+    // errno values after which the connection itself is gone and must be reopened: EBADF, EPIPE, ECONNRESET,
+    // ECONNREFUSED for TCP; EIO, ENXIO, ENODEV for a serial device unplugged (a tty whose other end is gone
+    // fails every write with EIO until it is reopened).
+    private static readonly int[] ConnectionLost = [5, 6, 9, 19, 32, 104, 111];
 
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly LogThrottle _badInputLog = new(options.BadInputLogInterval);
