@@ -1,4 +1,5 @@
 using AiFactory.Edge.Config;
+using AiFactory.Edge.Core.Frames;
 using AiFactory.Testing;
 
 namespace AiFactory.Edge.Tests;
@@ -31,7 +32,11 @@ public sealed class ValidateCommandTests : IDisposable
 
             var source = Assert.Single(config.Sources);
             Assert.Equal(["pump-1/acc1", "pump-1/acc2", "pump-1/flow"], source.Tags);
-            Assert.Equal("pump-1/flow", Assert.Single(config.Stations).FeatureTags["Volume Flow RateRMS"]);
+            var station = Assert.Single(config.Stations);
+            Assert.Equal("pump-1.flow", station.FeatureTags["Volume Flow RateRMS"]);
+            Assert.Equal(new TagSpec("pump-1.flow") { Scale = 0.1, Min = 0, Max = 400, StaleAfter = TimeSpan.FromSeconds(5), ExpectedPeriod = TimeSpan.FromSeconds(1) }, config.Tags["pump-1.flow"].Spec);
+            Assert.Equal(("plant-broker", "pump-1/flow", "float", "l/min"), (config.Tags["pump-1.flow"].Source, config.Tags["pump-1.flow"].Address, config.Tags["pump-1.flow"].DataType, config.Tags["pump-1.flow"].Unit));
+            Assert.Equal(new FrameOptions { Kind = FrameKind.Window, MaxSkew = TimeSpan.FromMilliseconds(500), StaleAfter = TimeSpan.FromSeconds(3) }, station.Frame);
         }
         finally
         {
@@ -70,7 +75,7 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Contains($"error: {file}:9:81: sources[0].groups[0].points[0].type: 'float64' is not a register type (hint: int16, uint16, int32, uint32 or float32)", output, StringComparison.Ordinal);
         Assert.Contains($"error: {file}:10:11: sources[1].name: 'plc' names two sources (hint: every source needs its own name)", output, StringComparison.Ordinal);
         Assert.Contains($"error: {file}:11:11: sources[1].type: 'opcua' is not a source type (hint: mqtt, serial, modbus or simulator)", output, StringComparison.Ordinal);
-        Assert.Contains($"error: {file}:16:26: stations[0].tags.Accelerometer1RMS: tag 'pump-1/acc1' is produced by no source", output, StringComparison.Ordinal);
+        Assert.Contains($"error: {file}:16:26: stations[0].tags.Accelerometer1RMS: tag 'pump-1/acc1' is neither in tags: nor produced by a source (hint: declare it under tags: (name, source, address), or name a value a source produces)", output, StringComparison.Ordinal);
         Assert.Contains("stations[0].tags.Accelerometer2RMS: model 'pump-anomaly' needs feature 'Accelerometer2RMS' and no tag feeds it", output, StringComparison.Ordinal);
         Assert.Contains("stations[0].tags.Pressure: model 'pump-anomaly' has no feature 'Pressure'", output, StringComparison.Ordinal);
         Assert.Contains("7 problem(s); the agent will not start with this file", output, StringComparison.Ordinal);

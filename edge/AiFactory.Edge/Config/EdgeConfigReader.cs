@@ -41,22 +41,24 @@ public static class EdgeConfigReader
             throw new EdgeConfigException([$"{file}: expected a mapping with 'sources' and 'stations'"]);
         }
 
-        var root = new ConfigNode(rootMap, string.Empty, problems, "sources", "stations", "outputs");
+        var root = new ConfigNode(rootMap, string.Empty, problems, "sources", "tags", "stations", "outputs");
         root.CheckKeys();
-        var sources = ReadSources(root, problems);
-        var declared = new HashSet<string>(sources.SelectMany(s => s.Tags), StringComparer.Ordinal);
-        var stations = ReadStations(root, problems, Path.GetDirectoryName(Path.GetFullPath(file))!, declared);
+        var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
+        var sources = ReadSources(root, problems, fingerprints);
+        var tags = TagConfig.Read(root, sources, fingerprints);
+        var stations = ReadStations(root, problems, Path.GetDirectoryName(Path.GetFullPath(file))!, sources, tags, fingerprints);
         var output = ReadMqttOutput(root);
         var plc = ReadModbusOutput(root, stations);
+        fingerprints["outputs"] = root.Child("outputs")?.ToString() ?? string.Empty;
         if (problems.Any)
         {
             throw new EdgeConfigException(problems.All);
         }
 
-        return new EdgeConfig(file, sources, stations, output, plc);
+        return new EdgeConfig(file, sources, stations, output, plc) { Tags = tags, Fingerprints = fingerprints };
     }
 
-    private static List<SourceDefinition> ReadSources(ConfigNode root, ConfigProblems problems)
+    private static List<SourceDefinition> ReadSources(ConfigNode root, ConfigProblems problems, Dictionary<string, string> fingerprints)
     {
         var result = new List<SourceDefinition>();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -87,6 +89,7 @@ public static class EdgeConfigReader
             if (source is not null)
             {
                 result.Add(source);
+                fingerprints[$"source:{source.Name}"] = item.Node.ToString();
             }
         }
 
@@ -175,11 +178,37 @@ public static class EdgeConfigReader
         return null;
     }
 
-    private static List<StationDefinition> ReadStations(ConfigNode root, ConfigProblems problems, string baseFolder, HashSet<string> declared)
+    private static List<StationDefinition> ReadStations(ConfigNode root, ConfigProblems problems, string baseFolder, List<SourceDefinition> sources, Dictionary<string, TagDefinition> tags, Dictionary<string, string> fingerprints)
     {
+        var producers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var source in sources)
+        {
+            foreach (var address in source.Tags)
+            {
+                producers.TryAdd(address, source.Name);
+            }
+        }
+
+        // A station may name a declared tag, or (implicitly) a value a source produces under that name.
+        bool Known(string tag)
+        {
+            if (tags.ContainsKey(tag))
+            {
+                return true;
+            }
+
+            if (!producers.TryGetValue(tag, out var source))
+            {
+                return false;
+            }
+
+            tags[tag] = new TagDefinition(tag, source, tag, "float", null, new Core.Frames.TagSpec(tag));
+            return true;
+        }
+
         var result = new List<StationDefinition>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in root.List("stations", "name", "model", "tags", "trigger"))
+        foreach (var item in root.List("stations", "name", "model", "tags", "trigger", "frame"))
         {
             var name = item.String("name", required: true);
             if (name is not null && !names.Add(name))
@@ -202,13 +231,13 @@ public static class EdgeConfigReader
                 }
             }
 
-            var tags = item.Pairs("tags");
+            var pairs = item.Pairs("tags");
             var map = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (feature, tag, at) in tags)
+            foreach (var (feature, tag, at) in pairs)
             {
-                if (!declared.Contains(tag))
+                if (!Known(tag))
                 {
-                    problems.Add(at, item.Key($"tags.{feature}"), $"tag '{tag}' is produced by no source", "declare it in a source: a json/delimited tag, a number topic, a regex group or a Modbus point");
+                    problems.Add(at, item.Key($"tags.{feature}"), $"tag '{tag}' is neither in tags: nor produced by a source", "declare it under tags: (name, source, address), or name a value a source produces");
                 }
 
                 map[feature] = tag;
@@ -228,14 +257,16 @@ public static class EdgeConfigReader
             }
 
             var trigger = item.String("trigger");
-            if (trigger is not null && !declared.Contains(trigger))
+            if (trigger is not null && !Known(trigger))
             {
-                problems.Add(item.Child("trigger"), item.Key("trigger"), $"tag '{trigger}' is produced by no source");
+                problems.Add(item.Child("trigger"), item.Key("trigger"), $"tag '{trigger}' is neither in tags: nor produced by a source");
             }
 
+            var frame = FrameConfig.Read(item, card, trigger);
             if (name is not null && card is not null)
             {
-                result.Add(new StationDefinition(name, folder, card, map, trigger));
+                result.Add(new StationDefinition(name, folder, card, map, trigger) { Frame = frame });
+                fingerprints[$"station:{name}"] = item.Node.ToString();
             }
         }
 

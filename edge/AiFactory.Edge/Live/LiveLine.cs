@@ -54,9 +54,11 @@ public static class LiveLine
 
         // Verdict codes for the PLC: anomaly stations 1 = anomalous, 0 = normal; classifiers class index + 1 (0 = none yet).
         using var plc = config.ModbusOutput is { } m ? new ModbusVerdictWriter(m.Bus, m.Slave, m.Registers, m.Coils) : null;
+        var tags = new TagTable(config, TimeProvider.System);
         var stations = config.Stations.Select(s => new LiveStation(
             s,
             packages[s.ModelFolder],
+            tags.ByName,
             r =>
             {
                 printer.OnAnomaly(r);
@@ -79,7 +81,7 @@ public static class LiveLine
         foreach (var s in stations)
         {
             var card = s.Definition.Card;
-            var how = card.IsAnomaly ? $"calibrating on its first {card.Calibration!.Samples} samples" : $"{card.Output.Classes.Count} classes, one verdict per {(s.Definition.Trigger is null ? "sample" : $"'{s.Definition.Trigger}'")}";
+            var how = card.IsAnomaly ? $"calibrating on its first {card.Calibration!.Samples} samples" : $"{card.Output.Classes.Count} classes, one verdict per {(s.Definition.Frame.Trigger is null ? "sample" : $"'{s.Definition.Frame.Trigger}'")}";
             await console.WriteLineAsync($"  {s.Definition.Name}: {card.Name} {card.Version}, {how}").ConfigureAwait(false);
         }
 
@@ -87,7 +89,7 @@ public static class LiveLine
         var channel = Channel.CreateBounded<TagSample>(new BoundedChannelOptions(10_000) { SingleReader = true });
         var sources = config.Sources.Select(d => d.Create(logs)).ToArray();
         var running = sources.Select(s => s.RunAsync(channel.Writer, stop.Token)).ToArray();
-        using var status = statusPort > 0 ? new StatusEndpoint(statusPort, sources, packages.Values.Select(p => p.Batcher.Metrics).ToArray()) : null;
+        using var status = statusPort > 0 ? new StatusEndpoint(statusPort, sources, stations, packages.Values.Select(p => p.Batcher.Metrics).ToArray()) : null;
         if (status is not null)
         {
             await console.WriteLineAsync($"status: http://127.0.0.1:{statusPort}/status").ConfigureAwait(false);
@@ -96,14 +98,20 @@ public static class LiveLine
         var clock = Stopwatch.StartNew();
         try
         {
-            await foreach (var sample in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            await foreach (var raw in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
             {
+                if (!tags.TryGetByAddress(raw.Tag, out var conditioner))
+                {
+                    continue;
+                }
+
+                var sample = conditioner.Condition(raw);
                 foreach (var station in stations)
                 {
-                    if (station.Assembler.Add(sample) is { } values)
+                    if (station.Aligner.TryAdd(sample, out var frame))
                     {
                         // Not cancellable: a frame already built is scored even while stopping.
-                        await station.AddAsync(sample.Timestamp, values).ConfigureAwait(false);
+                        await station.AddAsync(frame.Timestamp, frame.Values).ConfigureAwait(false);
                     }
                 }
 
@@ -121,7 +129,7 @@ public static class LiveLine
             await station.FlushAsync().ConfigureAwait(false);
         }
 
-        await printer.SummaryAsync(clock.Elapsed, sources, packages.Values.Select(p => p.Batcher.Metrics)).ConfigureAwait(false);
+        await printer.SummaryAsync(clock.Elapsed, sources, stations, packages.Values.Select(p => p.Batcher.Metrics)).ConfigureAwait(false);
         if (plc is not null)
         {
             await console.WriteLineAsync($"output modbus: {plc.Writes} verdict changes written, {plc.Failures} failed{(plc.Status.LastError is { } pe ? $"; last problem: {pe}" : string.Empty)}").ConfigureAwait(false);

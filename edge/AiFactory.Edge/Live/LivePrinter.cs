@@ -85,7 +85,7 @@ internal sealed class LivePrinter(TextWriter console)
         }
     }
 
-    public async Task SummaryAsync(TimeSpan elapsed, IEnumerable<ISampleSource> sources, IEnumerable<BatcherMetrics> models)
+    public async Task SummaryAsync(TimeSpan elapsed, IEnumerable<ISampleSource> sources, IEnumerable<LiveStation> stations, IEnumerable<BatcherMetrics> models)
     {
         await console.WriteLineAsync($"--- summary after {elapsed.TotalSeconds:F0} s").ConfigureAwait(false);
         foreach (var (station, t) in _anomaly)
@@ -102,6 +102,17 @@ internal sealed class LivePrinter(TextWriter console)
         foreach (var s in sources)
         {
             await console.WriteLineAsync($"source {s.Name}: {s.Status.State}, {s.Status.Samples} values, {s.Status.DecodeErrors} decode errors, {s.Status.Reconnects} reconnects{(s.Status.LastError is { } e ? $"; last problem: {e}" : string.Empty)}").ConfigureAwait(false);
+        }
+
+        foreach (var station in stations)
+        {
+            var f = station.Aligner.Counters;
+            await console.WriteLineAsync($"frames {station.Definition.Name}: {f.Built} built, {f.Held} values held, {f.DroppedMissing} dropped (missing), {f.DroppedStale} dropped (stale)").ConfigureAwait(false);
+            foreach (var tag in station.Tags)
+            {
+                var q = tag.Counters;
+                await console.WriteLineAsync($"  tag {tag.Spec.Name}: {q.Samples} values, {q.Stale} stale, {q.OutOfRange} out of range, {q.NaN} NaN, {q.Gaps} gaps, {q.DecodeErrors} decode errors").ConfigureAwait(false);
+            }
         }
 
         foreach (var m in models)

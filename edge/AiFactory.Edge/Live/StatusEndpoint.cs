@@ -14,10 +14,12 @@ internal sealed class StatusEndpoint : IDisposable
     private readonly HttpListener _listener = new();
     private readonly IReadOnlyList<ISampleSource> _sources;
     private readonly IReadOnlyList<BatcherMetrics> _models;
+    private IReadOnlyList<LiveStation> _stations;
     private readonly Task _serving;
 
-    public StatusEndpoint(int port, IReadOnlyList<ISampleSource> sources, IReadOnlyList<BatcherMetrics> models)
+    public StatusEndpoint(int port, IReadOnlyList<ISampleSource> sources, IReadOnlyList<LiveStation> stations, IReadOnlyList<BatcherMetrics> models)
     {
+        _stations = stations;
         _sources = sources;
         _models = models;
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
@@ -64,7 +66,25 @@ internal sealed class StatusEndpoint : IDisposable
             rejected = m.TotalRejections,
             failures = m.ExecutorFailures,
         });
-        return JsonSerializer.SerializeToUtf8Bytes(new { time = DateTimeOffset.UtcNow, sources, models });
+        var stations = Volatile.Read(ref _stations).Select(s => new
+        {
+            name = s.Definition.Name,
+            frames = s.Aligner.Counters.Built,
+            values_held = s.Aligner.Counters.Held,
+            dropped_missing = s.Aligner.Counters.DroppedMissing,
+            dropped_stale = s.Aligner.Counters.DroppedStale,
+            tags = s.Tags.Select(t => new
+            {
+                tag = t.Spec.Name,
+                values = t.Counters.Samples,
+                stale = t.Counters.Stale,
+                out_of_range = t.Counters.OutOfRange,
+                nan = t.Counters.NaN,
+                gaps = t.Counters.Gaps,
+                decode_errors = t.Counters.DecodeErrors,
+            }),
+        });
+        return JsonSerializer.SerializeToUtf8Bytes(new { time = DateTimeOffset.UtcNow, sources, stations, models });
     }
 
     private async Task ServeAsync()
