@@ -17,7 +17,7 @@ internal static class RunCommand
         var logFile = new Option<string?>("--log-file") { Description = "Also write the agent's log to this file, rolled daily and kept 14 days" };
         var logJson = new Option<bool>("--log-json") { Description = "Write the log file as JSON lines (for log shippers)" };
         var statusPort = new Option<int>("--status-port") { Description = "Serve GET http://127.0.0.1:PORT/status (sources, data quality, model latency) as JSON; 0 = off", DefaultValueFactory = _ => 0 };
-        var command = new Command("run", "Run the agent: the line in --config, or the built-in simulated line (a pump station and a plate-inspection station); print live verdicts.")
+        var command = new Command("run", "Run the agent: the line in --config (edits of the file are applied while running), or the built-in simulated line (a pump station and a plate-inspection station); print live verdicts.")
         {
             config, models, seed, speed, duration, logFile, logJson, statusPort,
         };
@@ -28,7 +28,8 @@ internal static class RunCommand
                 : DefaultLine.Build(ModelLocator.Find(parse.GetValue(models)), parse.GetValue(seed), parse.GetValue(speed));
             using var serilog = AgentLogging.Create(parse.GetValue(logFile), parse.GetValue(logJson));
             using var logs = new SerilogLoggerFactory(serilog);
-            return await LiveLine.RunAsync(line, console, logs, parse.GetValue(duration), cancellationToken, parse.GetValue(statusPort)).ConfigureAwait(false);
+            // A configured line follows edits of its file; the built-in line has no file to watch.
+            return await LiveLine.RunAsync(line, console, logs, parse.GetValue(duration), cancellationToken, parse.GetValue(statusPort), watch: parse.GetValue(config) is not null).ConfigureAwait(false);
         }));
         return command;
     }

@@ -1,47 +1,24 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using AiFactory.Edge.Config;
 using AiFactory.Edge.Core.Batching;
-using AiFactory.Edge.Core.Models;
-using AiFactory.Edge.Core.Samples;
-using AiFactory.Edge.Sources.Modbus;
-using AiFactory.Edge.Sources.Mqtt;
 using AiFactory.Onnx;
 using Microsoft.Extensions.Logging;
 
 namespace AiFactory.Edge.Live;
 
 /// <summary>
-/// Runs a line: every source into one bounded channel, each sample to the stations its tag feeds, each
-/// station's frames through its model's DynamicBatcher and ONNX Runtime; prints verdicts until stopped.
+/// Runs a line (<see cref="LineRunner"/>) from the command line: prints what runs, serves the status endpoint,
+/// reloads the configuration file when it is edited, and prints a summary when stopped.
 /// </summary>
 public static class LiveLine
 {
-    public static async Task<int> RunAsync(EdgeConfig config, TextWriter console, ILoggerFactory logs, double durationSeconds, CancellationToken cancellationToken, int statusPort = 0)
+    /// <summary>How long a configuration file must stay unchanged after an edit before it is reloaded.</summary>
+    public static readonly TimeSpan ReloadQuiet = TimeSpan.FromMilliseconds(500);
+
+    public static async Task<int> RunAsync(EdgeConfig config, TextWriter console, ILoggerFactory logs, double durationSeconds, CancellationToken cancellationToken, int statusPort = 0, bool watch = false)
     {
         using var environment = OnnxEnvironment.Create();
         var batching = new DynamicBatcherOptions { MaxBatchSize = 32, MaxQueueDelayMicroseconds = 500 };
-        var packages = new Dictionary<string, ModelPackage>(StringComparer.Ordinal);
-        try
-        {
-            foreach (var folder in config.Stations.Select(s => s.ModelFolder).Distinct())
-            {
-                packages[folder] = ModelPackage.Load(folder, environment, batching);
-            }
-
-            return await RunStationsAsync(config, packages, console, logs, durationSeconds, statusPort, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            foreach (var package in packages.Values)
-            {
-                await package.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
-
-    private static async Task<int> RunStationsAsync(EdgeConfig config, Dictionary<string, ModelPackage> packages, TextWriter console, ILoggerFactory logs, double durationSeconds, int statusPort, CancellationToken cancellationToken)
-    {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (durationSeconds > 0)
         {
@@ -49,47 +26,23 @@ public static class LiveLine
         }
 
         var printer = new LivePrinter(console);
-        using var publisher = config.MqttOutput is { } output ? new MqttResultPublisher(output.Broker, output.Topic, output.Qos, logs.CreateLogger<MqttResultPublisher>()) : null;
-        var publishing = publisher?.StartAsync(stop.Token) ?? Task.FromResult(true);
-
-        // Verdict codes for the PLC: anomaly stations 1 = anomalous, 0 = normal; classifiers class index + 1 (0 = none yet).
-        using var plc = config.ModbusOutput is { } m ? new ModbusVerdictWriter(m.Bus, m.Slave, m.Registers, m.Coils) : null;
-        var tags = new TagTable(config, TimeProvider.System);
-        var stations = config.Stations.Select(s => new LiveStation(
-            s,
-            packages[s.ModelFolder],
-            tags.ByName,
-            r =>
-            {
-                printer.OnAnomaly(r);
-                if (!r.Calibrating)
-                {
-                    publisher?.Publish(r.Station, ResultJson.Of(r));
-                    plc?.Write(r.Station, r.Anomaly ? 1 : 0);
-                }
-            },
-            r =>
-            {
-                printer.OnPart(r);
-                publisher?.Publish(r.Station, ResultJson.Of(r, s.Card.Output.Classes));
-                if (r.Error is null)
-                {
-                    plc?.Write(r.Station, r.ClassIndex + 1);
-                }
-            })).ToArray();
+        await using var line = new LineRunner(config, environment, batching, printer, logs, TimeProvider.System);
         await console.WriteLineAsync($"AiFactory edge agent — {config.File}; ONNX Runtime {OnnxEnvironment.RuntimeVersion}").ConfigureAwait(false);
-        foreach (var s in stations)
+        foreach (var s in line.Stations)
         {
             var card = s.Definition.Card;
             var how = card.IsAnomaly ? $"calibrating on its first {card.Calibration!.Samples} samples" : $"{card.Output.Classes.Count} classes, one verdict per {(s.Definition.Frame.Trigger is null ? "sample" : $"'{s.Definition.Frame.Trigger}'")}";
             await console.WriteLineAsync($"  {s.Definition.Name}: {card.Name} {card.Version}, {how}").ConfigureAwait(false);
         }
 
+        using var watcher = watch ? new ConfigWatcher(config.File, ReloadQuiet, TimeProvider.System, () => _ = line.ReloadFromFileAsync(config.File)) : null;
+        if (watcher is not null)
+        {
+            await console.WriteLineAsync($"watching {config.File}: edits are applied while running").ConfigureAwait(false);
+        }
+
         await console.WriteLineAsync("Ctrl+C stops.").ConfigureAwait(false);
-        var channel = Channel.CreateBounded<TagSample>(new BoundedChannelOptions(10_000) { SingleReader = true });
-        var sources = config.Sources.Select(d => d.Create(logs)).ToArray();
-        var running = sources.Select(s => s.RunAsync(channel.Writer, stop.Token)).ToArray();
-        using var status = statusPort > 0 ? new StatusEndpoint(statusPort, sources, stations, packages.Values.Select(p => p.Batcher.Metrics).ToArray()) : null;
+        using var status = statusPort > 0 ? new StatusEndpoint(statusPort, line) : null;
         if (status is not null)
         {
             await console.WriteLineAsync($"status: http://127.0.0.1:{statusPort}/status").ConfigureAwait(false);
@@ -98,47 +51,29 @@ public static class LiveLine
         var clock = Stopwatch.StartNew();
         try
         {
-            await foreach (var raw in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
-            {
-                if (!tags.TryGetByAddress(raw.Tag, out var conditioner))
-                {
-                    continue;
-                }
-
-                var sample = conditioner.Condition(raw);
-                foreach (var station in stations)
-                {
-                    if (station.Aligner.TryAdd(sample, out var frame))
-                    {
-                        // Not cancellable: a frame already built is scored even while stopping.
-                        await station.AddAsync(frame.Timestamp, frame.Values).ConfigureAwait(false);
-                    }
-                }
-
-                printer.Tick();
-            }
+            await line.RunAsync(stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
 
-        await Task.WhenAll(running).ConfigureAwait(false);
-        await publishing.ConfigureAwait(false);
-        foreach (var station in stations)
+        await line.StopAsync().ConfigureAwait(false);
+        await printer.SummaryAsync(clock.Elapsed, line.Sources, line.Stations, line.Models).ConfigureAwait(false);
+        if (line.Reloads + line.ReloadsRefused > 0)
         {
-            await station.FlushAsync().ConfigureAwait(false);
+            await console.WriteLineAsync($"configuration: {line.Reloads} reload(s) applied, {line.ReloadsRefused} refused").ConfigureAwait(false);
         }
 
-        await printer.SummaryAsync(clock.Elapsed, sources, stations, packages.Values.Select(p => p.Batcher.Metrics)).ConfigureAwait(false);
-        if (plc is not null)
+        if (line.Outputs.Plc is { } plc)
         {
             await console.WriteLineAsync($"output modbus: {plc.Writes} verdict changes written, {plc.Failures} failed{(plc.Status.LastError is { } pe ? $"; last problem: {pe}" : string.Empty)}").ConfigureAwait(false);
         }
 
-        if (publisher is not null)
+        if (line.Outputs.Publisher is { } publisher)
         {
             await console.WriteLineAsync($"output mqtt: {publisher.Published} verdicts published to {publisher.TopicFor("<station>")}, {publisher.Failed} refused{(publisher.Status.LastError is { } e ? $"; last problem: {e}" : string.Empty)}").ConfigureAwait(false);
         }
+
         return 0;
     }
 }

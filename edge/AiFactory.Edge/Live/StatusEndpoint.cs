@@ -1,27 +1,23 @@
 using System.Net;
 using System.Text.Json;
-using AiFactory.Edge.Core.Batching;
-using AiFactory.Edge.Core.Samples;
 
 namespace AiFactory.Edge.Live;
 
 /// <summary>
 /// GET http://127.0.0.1:PORT/status: every source's connection state, values, decode errors, reconnects and last
-/// problem, and every model's frames, batches, latency percentiles and rejections, as JSON. Loopback only.
+/// problem; every station's frames (built, held values, dropped) and each of its tags' data quality (values, stale,
+/// out of range, NaN, gaps, decode errors); every model's frames, batches, latency percentiles and rejections;
+/// configuration reloads applied and refused. JSON, loopback only.
 /// </summary>
 internal sealed class StatusEndpoint : IDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly IReadOnlyList<ISampleSource> _sources;
-    private readonly IReadOnlyList<BatcherMetrics> _models;
-    private IReadOnlyList<LiveStation> _stations;
+    private readonly LineRunner _line;
     private readonly Task _serving;
 
-    public StatusEndpoint(int port, IReadOnlyList<ISampleSource> sources, IReadOnlyList<LiveStation> stations, IReadOnlyList<BatcherMetrics> models)
+    public StatusEndpoint(int port, LineRunner line)
     {
-        _stations = stations;
-        _sources = sources;
-        _models = models;
+        _line = line;
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         try
         {
@@ -44,7 +40,7 @@ internal sealed class StatusEndpoint : IDisposable
 
     public byte[] Snapshot()
     {
-        var sources = _sources.Select(s => new
+        var sources = _line.Sources.Select(s => new
         {
             name = s.Name,
             state = s.Status.State.ToString(),
@@ -53,7 +49,7 @@ internal sealed class StatusEndpoint : IDisposable
             reconnects = s.Status.Reconnects,
             last_problem = s.Status.LastError,
         });
-        var models = _models.Select(m => new
+        var models = _line.Models.Select(m => new
         {
             model = m.Model,
             frames = m.FramesCompleted,
@@ -66,7 +62,7 @@ internal sealed class StatusEndpoint : IDisposable
             rejected = m.TotalRejections,
             failures = m.ExecutorFailures,
         });
-        var stations = Volatile.Read(ref _stations).Select(s => new
+        var stations = _line.Stations.Select(s => new
         {
             name = s.Definition.Name,
             frames = s.Aligner.Counters.Built,
@@ -84,7 +80,7 @@ internal sealed class StatusEndpoint : IDisposable
                 decode_errors = t.Counters.DecodeErrors,
             }),
         });
-        return JsonSerializer.SerializeToUtf8Bytes(new { time = DateTimeOffset.UtcNow, sources, stations, models });
+        return JsonSerializer.SerializeToUtf8Bytes(new { time = DateTimeOffset.UtcNow, sources, stations, models, reloads = _line.Reloads, reloads_refused = _line.ReloadsRefused });
     }
 
     private async Task ServeAsync()
