@@ -38,8 +38,12 @@ public sealed partial class LineRunner : IAsyncDisposable
     private long _reloads;
     private long _refused;
 
-    /// <summary>Loads the models, opens the outputs and starts the sources of <paramref name="config"/>.</summary>
-    internal LineRunner(EdgeConfig config, OnnxEnvironment environment, DynamicBatcherOptions batching, LivePrinter printer, ILoggerFactory logs, TimeProvider time)
+    /// <summary>Loads the models, opens the outputs and starts the sources of <paramref name="config"/>; verdicts are printed to <paramref name="console"/>.</summary>
+    /// <param name="time">The clock tags judge staleness by.</param>
+    public static LineRunner Start(EdgeConfig config, OnnxEnvironment environment, TextWriter console, ILoggerFactory logs, TimeProvider time) =>
+        new(config, environment, new DynamicBatcherOptions { MaxBatchSize = 32, MaxQueueDelayMicroseconds = 500 }, new LivePrinter(console), logs, time);
+
+    private LineRunner(EdgeConfig config, OnnxEnvironment environment, DynamicBatcherOptions batching, LivePrinter printer, ILoggerFactory logs, TimeProvider time)
     {
         _environment = environment;
         _batching = batching;
@@ -59,6 +63,8 @@ public sealed partial class LineRunner : IAsyncDisposable
     }
 
     public EdgeConfig Config => Volatile.Read(ref _config);
+
+    internal LivePrinter Printer => _printer;
 
     public IReadOnlyList<LiveStation> Stations => Volatile.Read(ref _stations);
 
@@ -103,31 +109,12 @@ public sealed partial class LineRunner : IAsyncDisposable
     /// <summary>Reads samples until cancelled: conditions each by its tag and offers it to every station.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var reader = _channel.Reader;
-        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        while (await _channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                var tags = _tags;
-                var stations = _stations;
-                for (var n = 0; n < DrainPerTurn && reader.TryRead(out var raw); n++)
-                {
-                    if (!tags.TryGetByAddress(raw.Tag, out var conditioner))
-                    {
-                        continue;
-                    }
-
-                    var sample = conditioner.Condition(raw);
-                    foreach (var station in stations)
-                    {
-                        if (station.Aligner.TryAdd(sample, out var frame))
-                        {
-                            // Not cancellable: a frame already built is scored even while stopping.
-                            await station.AddAsync(frame.Timestamp, frame.Values).ConfigureAwait(false);
-                        }
-                    }
-                }
+                await ProcessAvailableAsync(DrainPerTurn).ConfigureAwait(false);
             }
             finally
             {
@@ -197,18 +184,51 @@ public sealed partial class LineRunner : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the sources and scores every frame already built.</summary>
+    /// <summary>Stops the sources, takes every sample they already wrote, and scores every frame built. Call after <see cref="RunAsync"/> returned.</summary>
     public async Task StopAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (var source in _sources.Values)
+        await _reloading.WaitAsync().ConfigureAwait(false);
+        try
         {
-            await source.StopAsync().ConfigureAwait(false);
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            foreach (var source in _sources.Values)
+            {
+                await source.StopAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _reloading.Release();
         }
 
+        await ProcessAvailableAsync(int.MaxValue).ConfigureAwait(false);
         foreach (var station in Stations)
         {
             await station.FlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask ProcessAvailableAsync(int most)
+    {
+        var reader = _channel.Reader;
+        var tags = _tags;
+        var stations = _stations;
+        for (var n = 0; n < most && reader.TryRead(out var raw); n++)
+        {
+            if (!tags.TryGetByAddress(raw.Tag, out var conditioner))
+            {
+                continue;
+            }
+
+            var sample = conditioner.Condition(raw);
+            foreach (var station in stations)
+            {
+                if (station.Aligner.TryAdd(sample, out var frame))
+                {
+                    // Not cancellable: a frame already built is scored even while stopping.
+                    await station.AddAsync(frame.Timestamp, frame.Values).ConfigureAwait(false);
+                }
+            }
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using AiFactory.Edge.Config;
-using AiFactory.Edge.Core.Batching;
 using AiFactory.Onnx;
 using Microsoft.Extensions.Logging;
 
@@ -18,15 +17,13 @@ public static class LiveLine
     public static async Task<int> RunAsync(EdgeConfig config, TextWriter console, ILoggerFactory logs, double durationSeconds, CancellationToken cancellationToken, int statusPort = 0, bool watch = false)
     {
         using var environment = OnnxEnvironment.Create();
-        var batching = new DynamicBatcherOptions { MaxBatchSize = 32, MaxQueueDelayMicroseconds = 500 };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (durationSeconds > 0)
         {
             stop.CancelAfter(TimeSpan.FromSeconds(durationSeconds));
         }
 
-        var printer = new LivePrinter(console);
-        await using var line = new LineRunner(config, environment, batching, printer, logs, TimeProvider.System);
+        await using var line = LineRunner.Start(config, environment, console, logs, TimeProvider.System);
         await console.WriteLineAsync($"AiFactory edge agent — {config.File}; ONNX Runtime {OnnxEnvironment.RuntimeVersion}").ConfigureAwait(false);
         foreach (var s in line.Stations)
         {
@@ -58,7 +55,7 @@ public static class LiveLine
         }
 
         await line.StopAsync().ConfigureAwait(false);
-        await printer.SummaryAsync(clock.Elapsed, line.Sources, line.Stations, line.Models).ConfigureAwait(false);
+        await line.Printer.SummaryAsync(clock.Elapsed, line.Sources, line.Stations, line.Models).ConfigureAwait(false);
         if (line.Reloads + line.ReloadsRefused > 0)
         {
             await console.WriteLineAsync($"configuration: {line.Reloads} reload(s) applied, {line.ReloadsRefused} refused").ConfigureAwait(false);
