@@ -26,6 +26,14 @@ public sealed class TagAndFrameConfigTests : IDisposable
     }
 
     [Fact]
+    public void Read_WindowWithStride_KeepsTheStride()
+    {
+        var config = EdgeConfigReader.Read(Write(GoodTag, "    frame: {kind: window, size: 5, stride: 3}"));
+
+        Assert.Equal(new FrameOptions { Kind = FrameKind.Window, Stride = 3 }, Assert.Single(config.Stations).Frame);
+    }
+
+    [Fact]
     public void Read_BoolTag_DefaultsToRangeZeroToOne()
     {
         var config = EdgeConfigReader.Read(Write("  - {name: acc1, source: sim, address: pump-1/Accelerometer1RMS, type: bool}"));
@@ -63,7 +71,9 @@ public sealed class TagAndFrameConfigTests : IDisposable
     [InlineData("    frame: {size: 5}", "stations[0].frame.size: size applies to window frames, and these are 'sample' (hint: frame.kind: window)")]
     [InlineData("    frame: {kind: part}", "stations[0].trigger: part frames need a trigger tag (hint: trigger: <tag that says 'part complete'>)")]
     [InlineData("    trigger: acc1\n    frame: {kind: sample}", "stations[0].trigger: a trigger closes part frames, and this station's frames are 'sample' (hint: remove the trigger or set frame.kind: part)")]
-    [InlineData("    frame: {kind: sample, skew: 3}", "stations[0].frame.skew: unknown key (hint: known keys here: kind, size, max_skew_ms, missing, stale_after_ms)")]
+    [InlineData("    frame: {kind: sample, skew: 3}", "stations[0].frame.skew: unknown key (hint: known keys here: kind, size, stride, max_skew_ms, missing, stale_after_ms)")]
+    [InlineData("    frame: {kind: window, size: 5, stride: 0}", "stations[0].frame.stride: '0' must be a whole number from 1 to 100000")]
+    [InlineData("    frame: {kind: sample, stride: 2}", "stations[0].frame.stride: stride applies to window frames, and these are 'sample' (hint: frame.kind: window)")]
     [InlineData("    frame: [sample]", "stations[0].frame: must be a mapping of keys to values")]
     public void Read_BadFrameValue_NamesKeyAndProblem(string frame, string expected)
     {

@@ -5,6 +5,9 @@ public sealed record FrameOptions
 {
     public FrameKind Kind { get; init; } = FrameKind.Sample;
 
+    /// <summary>Window frames: score every stride-th window (every sample still enters the card's window).</summary>
+    public int Stride { get; init; } = 1;
+
     /// <summary>Part frames: the tag whose arrival closes a part.</summary>
     public string? Trigger { get; init; }
 

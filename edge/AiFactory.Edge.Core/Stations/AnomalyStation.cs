@@ -29,10 +29,15 @@ public sealed class AnomalyStation
     private readonly float[] _frame;
     private FeatureNormaliser? _normaliser;
     private double _threshold = double.NaN;
+    private readonly int _stride;
+    private readonly float[] _skipped;
     private long _index;
+    private long _pushed;
 
-    public AnomalyStation(string station, ModelCard card, DynamicBatcher batcher, Action<AnomalyResult> onResult, int maxInFlight = 256)
+    /// <param name="stride">Score every stride-th sample's window (samples 0, stride, 2·stride, …); every sample still enters the window.</param>
+    public AnomalyStation(string station, ModelCard card, DynamicBatcher batcher, Action<AnomalyResult> onResult, int maxInFlight = 256, int stride = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
         if (!card.IsAnomaly || card.Calibration is null)
         {
             throw new ArgumentException($"station '{station}': model '{card.Name}' is a {card.Task} model; an anomaly station needs an anomaly model with calibration");
@@ -52,6 +57,8 @@ public sealed class AnomalyStation
         _sample = new double[_features];
         _normalised = new float[_features];
         _frame = new float[_window.FrameLength];
+        _skipped = stride > 1 ? new float[_window.FrameLength] : [];
+        _stride = stride;
     }
 
     public string Station { get; }
@@ -102,6 +109,7 @@ public sealed class AnomalyStation
         _normaliser = _card.Normalisation.Kind == "per_asset"
             ? FeatureNormaliser.FromCalibration(_calibration, _features, _card.Normalisation.StdFloor)
             : FeatureNormaliser.ForCard(_card);
+        var scored = new List<Pending>(_calibration.Count / _stride + 1);
         for (var i = 0; i < _calibration.Count; i++)
         {
             var sample = _calibration[i];
@@ -114,7 +122,10 @@ public sealed class AnomalyStation
                 }
             }
 
-            await SubmitAsync(sample, _calibrationMeta[i], cancellationToken).ConfigureAwait(false);
+            if (await SubmitAsync(sample, _calibrationMeta[i], cancellationToken).ConfigureAwait(false))
+            {
+                scored.Add(_calibrationMeta[i]);
+            }
         }
 
         await FlushAsync().ConfigureAwait(false);
@@ -127,8 +138,7 @@ public sealed class AnomalyStation
         _threshold = ThresholdRule.Compute(_card.Calibration!.Threshold, smoothed);
         for (var i = 0; i < smoothed.Length; i++)
         {
-            var meta = _calibrationMeta[i];
-            Emit(meta, _calibrationRaw[i], smoothed[i], default, null);
+            Emit(scored[i], _calibrationRaw[i], smoothed[i], default, null);
         }
 
         _calibration.Clear();
@@ -136,16 +146,25 @@ public sealed class AnomalyStation
         _calibrationRaw.Clear();
     }
 
-    private async ValueTask SubmitAsync(double[] sample, Pending meta, CancellationToken cancellationToken)
+    /// <summary>Pushes the sample into the window; submits the window when the stride says so (returns whether it did).</summary>
+    private async ValueTask<bool> SubmitAsync(double[] sample, Pending meta, CancellationToken cancellationToken)
     {
+        _normaliser!.Apply(sample, _normalised);
+        if (_pushed++ % _stride != 0)
+        {
+            // A frame still queued may be read from _frame: a skipped sample's window goes to scratch.
+            _window.Push(_normalised, _skipped);
+            return false;
+        }
+
         if (_inFlight.IsFull)
         {
             Deliver(await _inFlight.TakeOldestAsync().ConfigureAwait(false));
         }
 
-        _normaliser!.Apply(sample, _normalised);
         _window.Push(_normalised, _frame);
         _inFlight.Submit(_batcher, _frame, meta, cancellationToken);
+        return true;
     }
 
     private void Deliver(InFlightRing<Pending>.Completed done)

@@ -8,7 +8,7 @@ internal static class FrameConfig
 {
     public static FrameOptions Read(ConfigNode station, ModelCard? card, string? trigger)
     {
-        var frame = station.Map("frame", "kind", "size", "max_skew_ms", "missing", "stale_after_ms");
+        var frame = station.Map("frame", "kind", "size", "stride", "max_skew_ms", "missing", "stale_after_ms");
         var kindText = frame?.String("kind") ?? (trigger is null ? "sample" : "part");
         FrameKind kind;
         switch (kindText)
@@ -56,6 +56,16 @@ internal static class FrameConfig
             station.Problems.Add(frame?.Child("kind") ?? station.Node, frame?.Key("kind") ?? station.Key("frame"), $"model '{card.Name}' takes single samples (input.window: 1)", "frame.kind: sample, or a model with a window");
         }
 
+        var stride = 1;
+        if (frame?.Child("stride") is { } strideNode)
+        {
+            stride = frame.Int("stride", 1, 1, 100_000);
+            if (kind != FrameKind.Window)
+            {
+                station.Problems.Add(strideNode, frame.Key("stride"), $"stride applies to window frames, and these are '{kindText}'", "frame.kind: window");
+            }
+        }
+
         var missing = frame?.String("missing") ?? "hold-last";
         if (missing is not ("hold-last" or "drop"))
         {
@@ -65,6 +75,7 @@ internal static class FrameConfig
         return new FrameOptions
         {
             Kind = kind,
+            Stride = stride,
             Trigger = kind == FrameKind.Part ? trigger : null,
             MaxSkew = (frame is null ? null : TagConfig.Milliseconds(frame, "max_skew_ms")) ?? TimeSpan.MaxValue,
             Missing = missing == "drop" ? MissingValuePolicy.Drop : MissingValuePolicy.HoldLast,

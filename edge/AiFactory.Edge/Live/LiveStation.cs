@@ -22,11 +22,11 @@ public sealed class LiveStation
         _tags = features.Append(definition.Frame.Trigger).OfType<string>().Distinct(StringComparer.Ordinal).Select(t => tags[t]).ToArray();
         if (definition.Card.IsAnomaly)
         {
-            _anomaly = new AnomalyStation(definition.Name, package.Card, package.Batcher, onAnomaly, maxInFlight: 1);
+            _anomaly = new AnomalyStation(definition.Name, package.Card, package.Batcher, onAnomaly, maxInFlight: 1, stride: definition.Frame.Stride);
         }
         else
         {
-            _classifier = new ClassifierStation(definition.Name, package.Card, package.Batcher, onPart, maxInFlight: 1);
+            _classifier = new ClassifierStation(definition.Name, package.Card, package.Batcher, onPart, maxInFlight: 1, stride: definition.Frame.Stride);
         }
     }
 
