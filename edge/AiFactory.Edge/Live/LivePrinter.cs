@@ -108,11 +108,20 @@ internal sealed class LivePrinter(TextWriter console)
         {
             var f = station.Aligner.Counters;
             await console.WriteLineAsync($"frames {station.Definition.Name}: {f.Built} built, {f.Held} values held, {f.DroppedMissing} dropped (missing), {f.DroppedStale} dropped (stale)").ConfigureAwait(false);
+            var clean = 0;
             foreach (var tag in station.Tags)
             {
                 var q = tag.Counters;
+                if (q.Stale + q.OutOfRange + q.NaN + q.Gaps + q.DecodeErrors == 0)
+                {
+                    clean++;
+                    continue;
+                }
+
                 await console.WriteLineAsync($"  tag {tag.Spec.Name}: {q.Samples} values, {q.Stale} stale, {q.OutOfRange} out of range, {q.NaN} NaN, {q.Gaps} gaps, {q.DecodeErrors} decode errors").ConfigureAwait(false);
             }
+
+            await console.WriteLineAsync($"  {clean} of {station.Tags.Count} tag(s) without data-quality problems").ConfigureAwait(false);
         }
 
         foreach (var m in models)
