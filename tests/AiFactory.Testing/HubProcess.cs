@@ -1,13 +1,11 @@
 using System.Diagnostics;
-using AiFactory.Testing;
-
-namespace AiFactory.Hub.Tests.Support;
+namespace AiFactory.Testing;
 
 /// <summary>
-/// The hub as its own process (the aifactory-hub.dll built next to the tests), on a fixed 127.0.0.1 port, so a test
+/// The hub as its own process (the aifactory-hub.dll built next to the tests or benchmarks), on a fixed 127.0.0.1 port, so a test
 /// can kill -9 it and start it again on the same port and database.
 /// </summary>
-internal sealed class HubProcess : IAsyncDisposable
+public sealed class HubProcess : IAsyncDisposable
 {
     private readonly string[] _args;
     private readonly List<string> _output = [];
@@ -34,7 +32,10 @@ internal sealed class HubProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<HubProcess> StartAsync(string provider, string connection, string adminKey)
+    /// <summary>The process id while it runs.</summary>
+    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+
+    public static async Task<HubProcess> StartAsync(string provider, string connection, string adminKey, params string[] extra)
     {
         var port = FreePort.Next();
         var hub = new HubProcess(port,
@@ -44,6 +45,7 @@ internal sealed class HubProcess : IAsyncDisposable
             $"--Hub:Database:Provider={provider}",
             $"--Hub:Database:ConnectionString={connection}",
             $"--Hub:BootstrapAdminKey={adminKey}",
+            .. extra,
         ]);
         await hub.StartAgainAsync();
         return hub;
