@@ -81,7 +81,6 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
                 {
                     Status.CountDecodeError($"topic '{topic}': {problem}");
                     LogDecodeError(_logger, Name, topic, problem);
-                    continue;
                 }
 
                 foreach (var sample in samples)

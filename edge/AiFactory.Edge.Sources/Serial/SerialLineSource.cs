@@ -180,7 +180,6 @@ public sealed partial class SerialLineSource(SerialPortOptions options, ILogger?
         if (options.Parser.Parse(text, DateTimeOffset.UtcNow, samples) is { } problem)
         {
             Status.CountDecodeError($"serial '{Name}': {problem}");
-            return;
         }
 
         foreach (var sample in samples)

@@ -41,10 +41,11 @@ public static class EdgeConfigReader
             throw new EdgeConfigException([$"{file}: expected a mapping with 'sources' and 'stations'"]);
         }
 
-        var root = new ConfigNode(rootMap, string.Empty, problems, "sources", "stations", "outputs");
+        var root = new ConfigNode(rootMap, string.Empty, problems, "sources", "tags", "stations", "outputs");
         root.CheckKeys();
         var sources = ReadSources(root, problems);
         var declared = new HashSet<string>(sources.SelectMany(s => s.Tags), StringComparer.Ordinal);
+        var tags = TagsConfig.Read(root, declared);
         var stations = ReadStations(root, problems, Path.GetDirectoryName(Path.GetFullPath(file))!, declared);
         var output = ReadMqttOutput(root);
         var plc = ReadModbusOutput(root, stations);
@@ -53,7 +54,7 @@ public static class EdgeConfigReader
             throw new EdgeConfigException(problems.All);
         }
 
-        return new EdgeConfig(file, sources, stations, output, plc);
+        return new EdgeConfig(file, sources, stations, output, plc) { Tags = tags };
     }
 
     private static List<SourceDefinition> ReadSources(ConfigNode root, ConfigProblems problems)
@@ -179,7 +180,7 @@ public static class EdgeConfigReader
     {
         var result = new List<StationDefinition>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in root.List("stations", "name", "model", "tags", "trigger"))
+        foreach (var item in root.List("stations", "name", "model", "tags", "trigger", "frame"))
         {
             var name = item.String("name", required: true);
             if (name is not null && !names.Add(name))
@@ -235,7 +236,7 @@ public static class EdgeConfigReader
 
             if (name is not null && card is not null)
             {
-                result.Add(new StationDefinition(name, folder, card, map, trigger));
+                result.Add(new StationDefinition(name, folder, card, map, trigger) { Alignment = TagsConfig.Alignment(item, trigger is not null) });
             }
         }
 

@@ -4,6 +4,8 @@ using AiFactory.Edge.Config;
 using AiFactory.Edge.Core.Batching;
 using AiFactory.Edge.Core.Models;
 using AiFactory.Edge.Core.Samples;
+using AiFactory.Edge.Core.Stations;
+using AiFactory.Edge.Core.Tags;
 using AiFactory.Edge.Sources.Modbus;
 using AiFactory.Edge.Sources.Mqtt;
 using AiFactory.Onnx;
@@ -54,9 +56,11 @@ public static class LiveLine
 
         // Verdict codes for the PLC: anomaly stations 1 = anomalous, 0 = normal; classifiers class index + 1 (0 = none yet).
         using var plc = config.ModbusOutput is { } m ? new ModbusVerdictWriter(m.Bus, m.Slave, m.Registers, m.Coils) : null;
+        var tags = new TagTable(config.Tags);
         var stations = config.Stations.Select(s => new LiveStation(
             s,
             packages[s.ModelFolder],
+            tags,
             r =>
             {
                 printer.OnAnomaly(r);
@@ -87,7 +91,7 @@ public static class LiveLine
         var channel = Channel.CreateBounded<TagSample>(new BoundedChannelOptions(10_000) { SingleReader = true });
         var sources = config.Sources.Select(d => d.Create(logs)).ToArray();
         var running = sources.Select(s => s.RunAsync(channel.Writer, stop.Token)).ToArray();
-        using var status = statusPort > 0 ? new StatusEndpoint(statusPort, sources, packages.Values.Select(p => p.Batcher.Metrics).ToArray()) : null;
+        using var status = statusPort > 0 ? new StatusEndpoint(statusPort, sources, packages.Values.Select(p => p.Batcher.Metrics).ToArray(), tags, stations.Select(s => s.Aligner).ToArray()) : null;
         if (status is not null)
         {
             await console.WriteLineAsync($"status: http://127.0.0.1:{statusPort}/status").ConfigureAwait(false);
@@ -96,14 +100,24 @@ public static class LiveLine
         var clock = Stopwatch.StartNew();
         try
         {
-            await foreach (var sample in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            var frames = new List<AlignedFrame>(2);
+            await foreach (var read in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
             {
+                var sample = read;
+                var usable = tags.Apply(ref sample);
                 foreach (var station in stations)
                 {
-                    if (station.Assembler.Add(sample) is { } values)
+                    if (!station.Aligner.Uses(sample.Tag))
+                    {
+                        continue;
+                    }
+
+                    frames.Clear();
+                    station.Aligner.Add(sample, usable, frames);
+                    foreach (var frame in frames)
                     {
                         // Not cancellable: a frame already built is scored even while stopping.
-                        await station.AddAsync(sample.Timestamp, values).ConfigureAwait(false);
+                        await station.AddAsync(frame.Time, frame.Values).ConfigureAwait(false);
                     }
                 }
 
@@ -122,6 +136,7 @@ public static class LiveLine
         }
 
         await printer.SummaryAsync(clock.Elapsed, sources, packages.Values.Select(p => p.Batcher.Metrics)).ConfigureAwait(false);
+        await printer.QualityAsync(stations.Select(s => s.Aligner), tags).ConfigureAwait(false);
         if (plc is not null)
         {
             await console.WriteLineAsync($"output modbus: {plc.Writes} verdict changes written, {plc.Failures} failed{(plc.Status.LastError is { } pe ? $"; last problem: {pe}" : string.Empty)}").ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using AiFactory.Edge.Config;
 using AiFactory.Edge.Core.Models;
 using AiFactory.Edge.Core.Stations;
+using AiFactory.Edge.Core.Tags;
 
 namespace AiFactory.Edge.Live;
 
@@ -10,10 +11,10 @@ internal sealed class LiveStation
     private readonly AnomalyStation? _anomaly;
     private readonly ClassifierStation? _classifier;
 
-    public LiveStation(StationDefinition definition, ModelPackage package, Action<AnomalyResult> onAnomaly, Action<ClassificationResult> onPart)
+    public LiveStation(StationDefinition definition, ModelPackage package, TagTable tags, Action<AnomalyResult> onAnomaly, Action<ClassificationResult> onPart)
     {
         Definition = definition;
-        Assembler = new StationAssembler(definition.Name, definition.Card.Input.Features.Select(f => definition.FeatureTags[f]).ToArray(), definition.Trigger);
+        Aligner = new FrameAligner(definition.Name, definition.OrderedTags, definition.Trigger, definition.Alignment, tags);
         if (definition.Card.IsAnomaly)
         {
             _anomaly = new AnomalyStation(definition.Name, package.Card, package.Batcher, onAnomaly, maxInFlight: 1);
@@ -26,7 +27,7 @@ internal sealed class LiveStation
 
     public StationDefinition Definition { get; }
 
-    public StationAssembler Assembler { get; }
+    public FrameAligner Aligner { get; }
 
     public ValueTask AddAsync(DateTimeOffset timestamp, double[] values) =>
         _anomaly?.AddAsync(timestamp, values) ?? _classifier!.AddAsync(timestamp, values);
