@@ -29,8 +29,8 @@ internal static partial class UplinkLog
     [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Uplink to {Hub}: {Records} records {First}..{Last} acknowledged ({Applied} applied, {Duplicates} already there)")]
     public static partial void Acked(ILogger log, string hub, int records, long first, long last, int applied, int duplicates);
 
-    [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "Uplink to {Hub}: batch {First}..{Last} not delivered ({Problem}); retrying in {DelayMs} ms ({Suppressed} similar lines held back)")]
-    public static partial void Retrying(ILogger log, string hub, long first, long last, string problem, long delayMs, long suppressed);
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "Uplink to {Hub}: not delivered ({Problem}); every record is kept, retrying in {DelayMs} ms ({Suppressed} similar lines held back)")]
+    public static partial void Retrying(ILogger log, string hub, string problem, long delayMs, long suppressed);
 
     [LoggerMessage(EventId = 5012, Level = LogLevel.Error, Message = "Uplink to {Hub}: the hub refuses this edge's key ({Status}: {Problem}); every record is kept, retrying in {DelayMs} ms. Check uplink.api_key and the edge's registration on the hub ({Suppressed} similar lines held back)")]
     public static partial void KeyRefused(ILogger log, string hub, int status, string problem, long delayMs, long suppressed);
