@@ -20,6 +20,10 @@ internal static class OutboxSalvage
         try
         {
             using var db = OutboxSql.Open(file, SqliteOpenMode.ReadOnly);
+
+            // A truncated file holds fewer pages than its header says; SQLite then refuses every statement unless the
+            // schema is treated as writable, which also lets it read the pages that are still there.
+            OutboxSql.Execute(db, null, "PRAGMA writable_schema=ON");
             foreach (var key in OutboxSchema.CounterKeys.Append(OutboxSchema.NextSequence))
             {
                 try

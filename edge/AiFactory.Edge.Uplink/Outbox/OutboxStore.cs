@@ -390,9 +390,19 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
         {
             if (salvage is not null)
             {
+                long damaged = 0;
                 foreach (var r in salvage.Records)
                 {
-                    OutboxSql.InsertRecord(_db, tx, r.Sequence, r.CreatedUtc.ToUnixTimeMilliseconds(), r.Kind, r.Payload);
+                    if (OutboxPayload.Decode(r, out var problem) is null)
+                    {
+                        // A row cut by the damage: kept for inspection, never sent half-read.
+                        OutboxSql.InsertDeadLetter(_db, tx, new DeadLetter(r.Sequence, r.CreatedUtc, r.Kind, r.Payload, _time.GetUtcNow(), $"salvaged from the quarantined outbox but unreadable: {problem}"));
+                        damaged++;
+                    }
+                    else
+                    {
+                        OutboxSql.InsertRecord(_db, tx, r.Sequence, r.CreatedUtc.ToUnixTimeMilliseconds(), r.Kind, r.Payload);
+                    }
                 }
 
                 foreach (var d in salvage.DeadLetters)
@@ -402,7 +412,13 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
 
                 foreach (var key in OutboxSchema.CounterKeys)
                 {
-                    OutboxSql.WriteMeta(_db, tx, key, salvage.Counters.GetValueOrDefault(key) + (key == OutboxSchema.Quarantined ? 1 : 0));
+                    var added = key switch
+                    {
+                        OutboxSchema.Quarantined => 1,
+                        OutboxSchema.DeadLettered => damaged,
+                        _ => 0,
+                    };
+                    OutboxSql.WriteMeta(_db, tx, key, salvage.Counters.GetValueOrDefault(key) + added);
                 }
 
                 OutboxSql.WriteMeta(_db, tx, OutboxSchema.NextSequence, salvage.Counters.GetValueOrDefault(OutboxSchema.NextSequence));
