@@ -29,6 +29,7 @@ internal sealed class FakeHub : IAsyncDisposable
     private readonly List<UplinkBatch> _batches = [];
     private readonly List<(string? Encoding, string? ContentType)> _headers = [];
     private long _highWater;
+    private int _requests;
     private int _duplicates;
 
     private FakeHub(WebApplication app)
@@ -82,6 +83,9 @@ internal sealed class FakeHub : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Every request, refused ones included.</summary>
+    public int Requests => Volatile.Read(ref _requests);
 
     public int AppliedCount
     {
@@ -146,6 +150,7 @@ internal sealed class FakeHub : IAsyncDisposable
 
     private async Task<IResult> IngestAsync(HttpContext context)
     {
+        Interlocked.Increment(ref _requests);
         var request = context.Request;
         if (request.Headers.Authorization.ToString() != $"Bearer {Key}")
         {
