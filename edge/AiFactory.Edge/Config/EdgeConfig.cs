@@ -1,4 +1,4 @@
 namespace AiFactory.Edge.Config;
 
-/// <summary>A plant engineer's line description: sources and stations, validated.</summary>
-public sealed record EdgeConfig(string File, IReadOnlyList<SourceDefinition> Sources, IReadOnlyList<StationDefinition> Stations, MqttOutputDefinition? MqttOutput = null, ModbusOutputDefinition? ModbusOutput = null);
+/// <summary>A plant engineer's line description: sources and stations, validated; with an uplink, what goes to the hub.</summary>
+public sealed record EdgeConfig(string File, IReadOnlyList<SourceDefinition> Sources, IReadOnlyList<StationDefinition> Stations, MqttOutputDefinition? MqttOutput = null, ModbusOutputDefinition? ModbusOutput = null, UplinkDefinition? Uplink = null);

@@ -41,19 +41,20 @@ public static class EdgeConfigReader
             throw new EdgeConfigException([$"{file}: expected a mapping with 'sources' and 'stations'"]);
         }
 
-        var root = new ConfigNode(rootMap, string.Empty, problems, "sources", "stations", "outputs");
+        var root = new ConfigNode(rootMap, string.Empty, problems, "sources", "stations", "outputs", "edge", "uplink");
         root.CheckKeys();
         var sources = ReadSources(root, problems);
         var declared = new HashSet<string>(sources.SelectMany(s => s.Tags), StringComparer.Ordinal);
         var stations = ReadStations(root, problems, Path.GetDirectoryName(Path.GetFullPath(file))!, declared);
         var output = ReadMqttOutput(root);
         var plc = ReadModbusOutput(root, stations);
+        var uplink = UplinkConfigReader.Read(root, Path.GetDirectoryName(Path.GetFullPath(file))!, stations);
         if (problems.Any)
         {
             throw new EdgeConfigException(problems.All);
         }
 
-        return new EdgeConfig(file, sources, stations, output, plc);
+        return new EdgeConfig(file, sources, stations, output, plc, uplink);
     }
 
     private static List<SourceDefinition> ReadSources(ConfigNode root, ConfigProblems problems)
@@ -179,7 +180,7 @@ public static class EdgeConfigReader
     {
         var result = new List<StationDefinition>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in root.List("stations", "name", "model", "tags", "trigger"))
+        foreach (var item in root.List("stations", ["name", "model", "tags", "trigger", .. UplinkConfigReader.StationKeys]))
         {
             var name = item.String("name", required: true);
             if (name is not null && !names.Add(name))

@@ -54,12 +54,14 @@ public static class LiveLine
 
         // Verdict codes for the PLC: anomaly stations 1 = anomalous, 0 = normal; classifiers class index + 1 (0 = none yet).
         using var plc = config.ModbusOutput is { } m ? new ModbusVerdictWriter(m.Bus, m.Slave, m.Registers, m.Coils) : null;
+        await using var uplink = config.Uplink is { } u ? await EdgeUplink.StartAsync(u, config.Stations, logs).ConfigureAwait(false) : null;
         var stations = config.Stations.Select(s => new LiveStation(
             s,
             packages[s.ModelFolder],
             r =>
             {
                 printer.OnAnomaly(r);
+                uplink?.OnAnomaly(r);
                 if (!r.Calibrating)
                 {
                     publisher?.Publish(r.Station, ResultJson.Of(r));
@@ -69,6 +71,7 @@ public static class LiveLine
             r =>
             {
                 printer.OnPart(r);
+                uplink?.OnPart(r);
                 publisher?.Publish(r.Station, ResultJson.Of(r, s.Card.Output.Classes));
                 if (r.Error is null)
                 {
@@ -81,6 +84,11 @@ public static class LiveLine
             var card = s.Definition.Card;
             var how = card.IsAnomaly ? $"calibrating on its first {card.Calibration!.Samples} samples" : $"{card.Output.Classes.Count} classes, one verdict per {(s.Definition.Trigger is null ? "sample" : $"'{s.Definition.Trigger}'")}";
             await console.WriteLineAsync($"  {s.Definition.Name}: {card.Name} {card.Version}, {how}").ConfigureAwait(false);
+        }
+
+        if (uplink is not null)
+        {
+            await console.WriteLineAsync(uplink.Describe()).ConfigureAwait(false);
         }
 
         await console.WriteLineAsync("Ctrl+C stops.").ConfigureAwait(false);
@@ -125,6 +133,11 @@ public static class LiveLine
         if (plc is not null)
         {
             await console.WriteLineAsync($"output modbus: {plc.Writes} verdict changes written, {plc.Failures} failed{(plc.Status.LastError is { } pe ? $"; last problem: {pe}" : string.Empty)}").ConfigureAwait(false);
+        }
+
+        if (uplink is not null)
+        {
+            await uplink.StopAsync(console).ConfigureAwait(false);
         }
 
         if (publisher is not null)

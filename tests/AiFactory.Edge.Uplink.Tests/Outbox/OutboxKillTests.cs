@@ -41,7 +41,7 @@ public sealed class OutboxKillTests : IDisposable
     [Fact]
     public async Task KilledDuringUploads_AfterRestartTheHubHoldsEveryCommittedRecordExactlyOnce()
     {
-        await using var hub = await FakeHub.StartAsync();
+        await using var hub = await FakeIngestHub.StartAsync();
         var committed = await RunAndKillAsync([ChildMain.Command, PathName, hub.Url.ToString(), hub.Key], until: c => c.Count >= 600 && hub.Requests >= 10);
         var beforeRestart = hub.AppliedCount;
 

@@ -1,6 +1,7 @@
 using AiFactory.Edge.Uplink.Outbox;
 using AiFactory.Edge.Uplink.Sending;
 using AiFactory.Edge.Uplink.Tests.Support;
+using AiFactory.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace AiFactory.Edge.Uplink.Tests.Sending;
@@ -11,13 +12,13 @@ public sealed class UplinkSenderTests : IAsyncLifetime
     private readonly TempFolder _folder = new();
     private readonly ListLogger _log = new();
     private readonly HttpClient _http = new();
-    private FakeHub _hub = null!;
+    private FakeIngestHub _hub = null!;
     private OutboxStore _outbox = null!;
     private UplinkMetrics _metrics = null!;
 
     public async Task InitializeAsync()
     {
-        _hub = await FakeHub.StartAsync();
+        _hub = await FakeIngestHub.StartAsync();
         _outbox = OutboxStore.Open(new OutboxOptions { Path = _folder.File("outbox.db") }, _log);
         _metrics = new UplinkMetrics("edge-1", _outbox);
     }
@@ -78,7 +79,7 @@ public sealed class UplinkSenderTests : IAsyncLifetime
     public async Task AckLostAfterTheHubApplied_RetryIsCountedAsDuplicates_NothingDoubled()
     {
         var seqs = _outbox.Append(Records.Events(1, 5)).Sequences;
-        _hub.Script.Enqueue(FakeHub.ApplyThenDrop);
+        _hub.Script.Enqueue(FakeIngestHub.ApplyThenDrop);
         var sender = Sender();
 
         var lost = await sender.SendNextAsync(CancellationToken.None);
@@ -169,7 +170,7 @@ public sealed class UplinkSenderTests : IAsyncLifetime
         _outbox.Append(Records.Events(1, 3));
         var closed = _hub.Url;
         await _hub.DisposeAsync();
-        _hub = await FakeHub.StartAsync();
+        _hub = await FakeIngestHub.StartAsync();
 
         var step = await Sender(closed).SendNextAsync(CancellationToken.None);
 

@@ -12,13 +12,13 @@ public sealed class UplinkServiceTests : IAsyncLifetime
     private readonly TempFolder _folder = new();
     private readonly ListLogger _log = new();
     private readonly HttpClient _http = new();
-    private FakeHub _hub = null!;
+    private FakeIngestHub _hub = null!;
     private OutboxStore _outbox = null!;
     private UplinkMetrics _metrics = null!;
 
     public async Task InitializeAsync()
     {
-        _hub = await FakeHub.StartAsync();
+        _hub = await FakeIngestHub.StartAsync();
         _outbox = OutboxStore.Open(new OutboxOptions { Path = _folder.File("outbox.db") }, _log);
         _metrics = new UplinkMetrics("edge-1", _outbox);
     }
@@ -38,7 +38,7 @@ public sealed class UplinkServiceTests : IAsyncLifetime
         var seqs = _outbox.Append(Records.Events(1, 50)).Sequences.ToList();
         _hub.Script.Enqueue(500);
         _hub.Script.Enqueue(429);
-        _hub.Script.Enqueue(FakeHub.ApplyThenDrop);
+        _hub.Script.Enqueue(FakeIngestHub.ApplyThenDrop);
         _hub.Script.Enqueue(502);
         using var service = Service();
 

@@ -11,14 +11,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace AiFactory.Edge.Uplink.Tests.Support;
+namespace AiFactory.Testing;
 
 /// <summary>
 /// An in-process ingest endpoint on 127.0.0.1 (port 0) that behaves as docs/hub-api.md says: gzip bodies, bearer
 /// key, applies each record whose sequence is above the edge's high-water mark and answers an UplinkAck. Tests
 /// script failures in front of that: a status to answer, a batch size it calls too large, records it refuses.
 /// </summary>
-internal sealed class FakeHub : IAsyncDisposable
+public sealed class FakeIngestHub : IAsyncDisposable
 {
     /// <summary>A scripted answer that applies the batch and then drops the connection, as a hub killed before replying.</summary>
     public const int ApplyThenDrop = -1;
@@ -32,7 +32,7 @@ internal sealed class FakeHub : IAsyncDisposable
     private int _requests;
     private int _duplicates;
 
-    private FakeHub(WebApplication app)
+    private FakeIngestHub(WebApplication app)
     {
         _app = app;
     }
@@ -128,13 +128,13 @@ internal sealed class FakeHub : IAsyncDisposable
         }
     }
 
-    public static async Task<FakeHub> StartAsync()
+    public static async Task<FakeIngestHub> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        var hub = new FakeHub(app);
+        var hub = new FakeIngestHub(app);
         app.MapPost("/api/v1/ingest", (Func<HttpContext, Task<IResult>>)hub.IngestAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
