@@ -41,7 +41,7 @@ public static class EdgeConfigReader
             throw new EdgeConfigException([$"{file}: expected a mapping with 'sources' and 'stations'"]);
         }
 
-        var root = new ConfigNode(rootMap, string.Empty, problems, "sources", "tags", "stations", "outputs");
+        var root = new ConfigNode(rootMap, string.Empty, problems, "sources", "tags", "stations", "outputs", "edge", "uplink");
         root.CheckKeys();
         var sources = ReadSources(root, problems);
         var declared = new HashSet<string>(sources.SelectMany(s => s.Tags), StringComparer.Ordinal);
@@ -49,12 +49,13 @@ public static class EdgeConfigReader
         var stations = ReadStations(root, problems, Path.GetDirectoryName(Path.GetFullPath(file))!, declared);
         var output = ReadMqttOutput(root);
         var plc = ReadModbusOutput(root, stations);
+        var uplink = UplinkConfigReader.Read(root, Path.GetDirectoryName(Path.GetFullPath(file))!, stations);
         if (problems.Any)
         {
             throw new EdgeConfigException(problems.All);
         }
 
-        return new EdgeConfig(file, sources, stations, output, plc) { Tags = tags };
+        return new EdgeConfig(file, sources, stations, output, plc, uplink) { Tags = tags };
     }
 
     private static List<SourceDefinition> ReadSources(ConfigNode root, ConfigProblems problems)
@@ -180,7 +181,7 @@ public static class EdgeConfigReader
     {
         var result = new List<StationDefinition>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in root.List("stations", "name", "model", "tags", "trigger", "frame"))
+        foreach (var item in root.List("stations", ["name", "model", "tags", "trigger", "frame", .. UplinkConfigReader.StationKeys]))
         {
             var name = item.String("name", required: true);
             if (name is not null && !names.Add(name))

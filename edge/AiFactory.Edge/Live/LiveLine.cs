@@ -42,6 +42,13 @@ public static class LiveLine
         }
     }
 
+    /// <summary>A station's tags' cumulative data-quality counters, for its window summaries.</summary>
+    private static Func<IReadOnlyList<AiFactory.Contracts.DataQualityCounters>> QualityOf(EdgeConfig config, TagTable tags, string station)
+    {
+        var names = config.Stations.First(s => s.Name == station).OrderedTags;
+        return () => tags.Snapshot(names).Select(q => new AiFactory.Contracts.DataQualityCounters(q.Tag, q.Stale, q.OutOfRange, q.NaN, q.Gaps, q.DecodeErrors)).ToList();
+    }
+
     private static async Task<int> RunStationsAsync(EdgeConfig config, Dictionary<string, ModelPackage> packages, TextWriter console, ILoggerFactory logs, double durationSeconds, int statusPort, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -57,6 +64,7 @@ public static class LiveLine
         // Verdict codes for the PLC: anomaly stations 1 = anomalous, 0 = normal; classifiers class index + 1 (0 = none yet).
         using var plc = config.ModbusOutput is { } m ? new ModbusVerdictWriter(m.Bus, m.Slave, m.Registers, m.Coils) : null;
         var tags = new TagTable(config.Tags);
+        await using var uplink = config.Uplink is { } u ? await EdgeUplink.StartAsync(u, config.Stations, logs, name => QualityOf(config, tags, name)).ConfigureAwait(false) : null;
         var stations = config.Stations.Select(s => new LiveStation(
             s,
             packages[s.ModelFolder],
@@ -64,6 +72,7 @@ public static class LiveLine
             r =>
             {
                 printer.OnAnomaly(r);
+                uplink?.OnAnomaly(r);
                 if (!r.Calibrating)
                 {
                     publisher?.Publish(r.Station, ResultJson.Of(r));
@@ -73,6 +82,7 @@ public static class LiveLine
             r =>
             {
                 printer.OnPart(r);
+                uplink?.OnPart(r);
                 publisher?.Publish(r.Station, ResultJson.Of(r, s.Card.Output.Classes));
                 if (r.Error is null)
                 {
@@ -85,6 +95,11 @@ public static class LiveLine
             var card = s.Definition.Card;
             var how = card.IsAnomaly ? $"calibrating on its first {card.Calibration!.Samples} samples" : $"{card.Output.Classes.Count} classes, one verdict per {(s.Definition.Trigger is null ? "sample" : $"'{s.Definition.Trigger}'")}";
             await console.WriteLineAsync($"  {s.Definition.Name}: {card.Name} {card.Version}, {how}").ConfigureAwait(false);
+        }
+
+        if (uplink is not null)
+        {
+            await console.WriteLineAsync(uplink.Describe()).ConfigureAwait(false);
         }
 
         await console.WriteLineAsync("Ctrl+C stops.").ConfigureAwait(false);
@@ -140,6 +155,11 @@ public static class LiveLine
         if (plc is not null)
         {
             await console.WriteLineAsync($"output modbus: {plc.Writes} verdict changes written, {plc.Failures} failed{(plc.Status.LastError is { } pe ? $"; last problem: {pe}" : string.Empty)}").ConfigureAwait(false);
+        }
+
+        if (uplink is not null)
+        {
+            await uplink.StopAsync(console).ConfigureAwait(false);
         }
 
         if (publisher is not null)
