@@ -16,10 +16,11 @@ internal static class RunCommand
         var duration = new Option<double>("--duration") { Description = "Stop after this many real seconds (0 = until Ctrl+C)", DefaultValueFactory = _ => 0 };
         var logFile = new Option<string?>("--log-file") { Description = "Also write the agent's log to this file, rolled daily and kept 14 days" };
         var logJson = new Option<bool>("--log-json") { Description = "Write the log file as JSON lines (for log shippers)" };
+        var noReload = new Option<bool>("--no-reload") { Description = "Do not apply edits of the --config file while running (by default they apply: changed sources and stations restart, the rest runs on)" };
         var statusPort = new Option<int>("--status-port") { Description = "Serve GET http://127.0.0.1:PORT/status (sources, data quality, model latency) as JSON; 0 = off", DefaultValueFactory = _ => 0 };
         var command = new Command("run", "Run the agent: the line in --config, or the built-in simulated line (a pump station and a plate-inspection station); print live verdicts.")
         {
-            config, models, seed, speed, duration, logFile, logJson, statusPort,
+            config, models, seed, speed, duration, logFile, logJson, statusPort, noReload,
         };
         command.SetAction((parse, cancellationToken) => CliErrors.GuardAsync(console, async () =>
         {
@@ -28,7 +29,8 @@ internal static class RunCommand
                 : DefaultLine.Build(ModelLocator.Find(parse.GetValue(models)), parse.GetValue(seed), parse.GetValue(speed));
             using var serilog = AgentLogging.Create(parse.GetValue(logFile), parse.GetValue(logJson));
             using var logs = new SerilogLoggerFactory(serilog);
-            return await LiveLine.RunAsync(line, console, logs, parse.GetValue(duration), cancellationToken, parse.GetValue(statusPort)).ConfigureAwait(false);
+            var watch = parse.GetValue(config) is not null && !parse.GetValue(noReload);
+            return await LiveLine.RunAsync(line, console, logs, parse.GetValue(duration), cancellationToken, parse.GetValue(statusPort), watch).ConfigureAwait(false);
         }));
         return command;
     }
