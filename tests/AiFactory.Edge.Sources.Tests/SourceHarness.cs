@@ -25,7 +25,8 @@ public abstract class SourceHarness : IDisposable
     /// <summary>The next sample with a value, skipping the Bad samples a failed read produces (they are counted on their tags).</summary>
     protected async Task<TagSample> NextGoodSample()
     {
-        while (true)
+        var deadline = DateTime.UtcNow + Eventually.Patience;
+        while (DateTime.UtcNow < deadline)
         {
             var sample = await NextSample();
             if (sample.Quality == SampleQuality.Good)
@@ -33,6 +34,8 @@ public abstract class SourceHarness : IDisposable
                 return sample;
             }
         }
+
+        throw new TimeoutException($"no good sample within {Eventually.Patience.TotalSeconds:0} s, only Bad ones");
     }
 
     protected void DropPending()
