@@ -29,6 +29,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     private readonly Dictionary<string, ModelPackage> _packages = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RunningSource> _sources = new(StringComparer.Ordinal);
     private readonly List<ISampleSource> _stopped = [];
+    private readonly List<AlignedFrame> _frames = new(2);
     private volatile LiveStation[] _stations = [];
 
     public LineRuntime(
@@ -88,37 +89,41 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     /// <summary>Routes samples to the stations until the channel completes or the agent stops.</summary>
     public async Task RouteAsync(ChannelReader<TagSample> reader)
     {
-        var frames = new List<AlignedFrame>(2);
         await foreach (var read in reader.ReadAllAsync(_stop).ConfigureAwait(false))
         {
-            await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-            try
-            {
-                var sample = read;
-                var usable = Tags.Apply(ref sample);
-                foreach (var station in _stations)
-                {
-                    if (!station.Aligner.Uses(sample.Tag))
-                    {
-                        continue;
-                    }
+            await RouteOneAsync(read).ConfigureAwait(false);
+        }
+    }
 
-                    frames.Clear();
-                    station.Aligner.Add(sample, usable, frames);
-                    foreach (var frame in frames)
-                    {
-                        // Not cancellable: a frame already built is scored even while stopping.
-                        await station.AddAsync(frame.Time, frame.Values).ConfigureAwait(false);
-                    }
+    private async Task RouteOneAsync(TagSample read)
+    {
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            var sample = read;
+            var usable = Tags.Apply(ref sample);
+            foreach (var station in _stations)
+            {
+                if (!station.Aligner.Uses(sample.Tag))
+                {
+                    continue;
+                }
+
+                _frames.Clear();
+                station.Aligner.Add(sample, usable, _frames);
+                foreach (var frame in _frames)
+                {
+                    // Not cancellable: a frame already built is scored even while stopping.
+                    await station.AddAsync(frame.Time, frame.Values).ConfigureAwait(false);
                 }
             }
-            finally
-            {
-                _gate.Release();
-            }
-
-            Routed?.Invoke();
         }
+        finally
+        {
+            _gate.Release();
+        }
+
+        Routed?.Invoke();
     }
 
     /// <summary>Called after each routed sample (the printer's tick).</summary>
@@ -202,8 +207,11 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for every source to stop and every station to deliver its frames in flight.</summary>
-    public async Task DrainAsync()
+    /// <summary>
+    /// Waits for every source to stop, routes the samples they had already handed over, and waits for every station
+    /// to deliver its frames in flight: a sample a source counted is never left unscored at stop.
+    /// </summary>
+    public async Task DrainAsync(ChannelReader<TagSample> reader)
     {
         List<Task> running;
         lock (_sources)
@@ -212,6 +220,11 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         }
 
         await Task.WhenAll(running).ConfigureAwait(false);
+        while (reader.TryRead(out var sample))
+        {
+            await RouteOneAsync(sample).ConfigureAwait(false);
+        }
+
         foreach (var station in _stations)
         {
             await station.FlushAsync().ConfigureAwait(false);

@@ -19,10 +19,12 @@ namespace AiFactory.Edge.Live;
 /// </summary>
 public static partial class LiveLine
 {
-    public static async Task<int> RunAsync(EdgeConfig config, TextWriter console, ILoggerFactory logs, double durationSeconds, CancellationToken cancellationToken, int statusPort = 0, bool watchConfig = false)
+    public static async Task<int> RunAsync(
+        EdgeConfig config, TextWriter console, ILoggerFactory logs, double durationSeconds, CancellationToken cancellationToken, int statusPort = 0,
+        bool watchConfig = false, DynamicBatcherOptions? batching = null)
     {
         using var environment = OnnxEnvironment.Create();
-        var batching = new DynamicBatcherOptions { MaxBatchSize = 32, MaxQueueDelayMicroseconds = 500 };
+        batching ??= new DynamicBatcherOptions { MaxBatchSize = 32, MaxQueueDelayMicroseconds = 500 };
         return await RunStationsAsync(config, environment, batching, console, logs, durationSeconds, statusPort, watchConfig, cancellationToken).ConfigureAwait(false);
     }
 
@@ -45,7 +47,9 @@ public static partial class LiveLine
         var log = logs.CreateLogger("AiFactory.Edge.Live.LiveLine");
         var printer = new LivePrinter(console);
         using var publisher = config.MqttOutput is { } output ? new MqttResultPublisher(output.Broker, output.Topic, output.Qos, logs.CreateLogger<MqttResultPublisher>()) : null;
-        var publishing = publisher?.StartAsync(stop.Token) ?? Task.FromResult(true);
+        // The verdict publisher outlives the sources: frames still in flight at stop are published before it disconnects.
+        using var publisherStop = new CancellationTokenSource();
+        var publishing = publisher?.StartAsync(publisherStop.Token) ?? Task.FromResult(true);
 
         // Verdict codes for the PLC: anomaly stations 1 = anomalous, 0 = normal; classifiers class index + 1 (0 = none yet).
         using var plc = config.ModbusOutput is { } m ? new ModbusVerdictWriter(m.Bus, m.Slave, m.Registers, m.Coils) : null;
@@ -116,7 +120,8 @@ public static partial class LiveLine
         {
         }
 
-        await line.DrainAsync().ConfigureAwait(false);
+        await line.DrainAsync(channel.Reader).ConfigureAwait(false);
+        await publisherStop.CancelAsync().ConfigureAwait(false);
         await publishing.ConfigureAwait(false);
         await printer.SummaryAsync(clock.Elapsed, line.Sources, line.Models).ConfigureAwait(false);
         await printer.QualityAsync(line.Stations.Select(s => s.Aligner), line.Tags).ConfigureAwait(false);
@@ -132,6 +137,8 @@ public static partial class LiveLine
 
         if (publisher is not null)
         {
+            // Verdicts of the last frames are still in libmosquitto's queue: let them leave before disconnecting.
+            await publisher.FlushAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             await console.WriteLineAsync($"output mqtt: {publisher.Published} verdicts published to {publisher.TopicFor("<station>")}, {publisher.Failed} refused{(publisher.Status.LastError is { } e ? $"; last problem: {e}" : string.Empty)}").ConfigureAwait(false);
         }
 

@@ -17,13 +17,19 @@ internal sealed class LiveStation
         Aligner = new FrameAligner(definition.Name, definition.OrderedTags, definition.Trigger, definition.Alignment, tags);
         if (definition.Card.IsAnomaly)
         {
-            _anomaly = new AnomalyStation(definition.Name, package.Card, package.Batcher, onAnomaly, maxInFlight: 1);
+            _anomaly = new AnomalyStation(definition.Name, package.Card, package.Batcher, onAnomaly, maxInFlight: MaxInFlight);
         }
         else
         {
-            _classifier = new ClassifierStation(definition.Name, package.Card, package.Batcher, onPart, maxInFlight: 1);
+            _classifier = new ClassifierStation(definition.Name, package.Card, package.Batcher, onPart, maxInFlight: MaxInFlight);
         }
     }
+
+    /// <summary>
+    /// Frames of one station that may wait in the batcher at once: the routing loop goes on with other stations'
+    /// samples meanwhile, so frames of many stations share batches; results still leave in each station's order.
+    /// </summary>
+    public const int MaxInFlight = 64;
 
     public StationDefinition Definition { get; }
 
