@@ -14,12 +14,15 @@ namespace AiFactory.Hub.Influx;
 public sealed partial class InfluxForwarder(InfluxWriter writer, InfluxOptions options, ILogger<InfluxForwarder> logger, TimeProvider time)
     : BackgroundService, IBatchForwarder
 {
+    private const long NeverLogged = long.MinValue;
+    // FullMode Wait, used only through TryWrite, which then answers false when full instead of waiting. (With the
+    // Drop* modes TryWrite answers true even for the point it drops, so nothing could be counted.)
     private readonly Channel<InfluxPoint> _queue = Channel.CreateBounded<InfluxPoint>(
-        new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     private long _dropped;
     private long _written;
     private long _failed;
-    private long _lastDropLog;
+    private long _lastDropLog = NeverLogged;
 
     /// <summary>Points dropped because the queue was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -40,7 +43,7 @@ public sealed partial class InfluxForwarder(InfluxWriter writer, InfluxOptions o
                 var dropped = Interlocked.Increment(ref _dropped);
                 var now = time.GetTimestamp();
                 var last = Interlocked.Read(ref _lastDropLog);
-                if (time.GetElapsedTime(last, now) > TimeSpan.FromMinutes(1) && Interlocked.CompareExchange(ref _lastDropLog, now, last) == last)
+                if ((last == NeverLogged || time.GetElapsedTime(last, now) >= TimeSpan.FromMinutes(1)) && Interlocked.CompareExchange(ref _lastDropLog, now, last) == last)
                 {
                     LogDropped(dropped, options.QueueCapacity);
                 }
@@ -67,7 +70,7 @@ public sealed partial class InfluxForwarder(InfluxWriter writer, InfluxOptions o
             fields.Add(new("latency_p99_ms", latency.Percentile(0.99)));
         }
 
-        return new InfluxPoint("station_window", Tags(edgeId, s.CompanyId, s.PlantId, s.LineId, s.StationId, s.ModelName, s.ModelVersion), fields, s.WindowStartUtc.ToUnixTimeMilliseconds());
+        return new InfluxPoint("station_window", Tags(edgeId, s.CompanyId, s.PlantId, s.LineId, s.StationId, s.ModelName, s.ModelVersion), fields, s.WindowStartUtc);
     }
 
     public static InfluxPoint EventPoint(string edgeId, StationEvent e)
@@ -75,7 +78,7 @@ public sealed partial class InfluxForwarder(InfluxWriter writer, InfluxOptions o
         var tags = Tags(edgeId, e.CompanyId, e.PlantId, e.LineId, e.StationId, e.ModelName, e.ModelVersion).ToList();
         tags.Add(new("kind", e.Kind));
         tags.Add(new("class", e.Class ?? string.Empty));
-        return new InfluxPoint("station_event", tags, [new("score", e.Score)], e.TimeUtc.ToUnixTimeMilliseconds());
+        return new InfluxPoint("station_event", tags, [new("score", e.Score)], e.TimeUtc);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
