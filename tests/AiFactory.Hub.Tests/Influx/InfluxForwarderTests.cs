@@ -35,6 +35,45 @@ public sealed class InfluxForwarderTests
     }
 
     [Fact]
+    public async Task Stop_WhileInfluxIsUnreachable_CountsAndLogsWhatWasNotWritten()
+    {
+        var time = new FakeTimeProvider();
+        var log = new ListLogger<InfluxForwarder>();
+        var options = new InfluxOptions { Url = $"http://127.0.0.1:{FreePort.Next()}", Database = "d", BatchSize = 1, QueueCapacity = 10, MaxAttempts = 100 };
+        var writer = new InfluxWriter(new HttpClient(), options, NullLogger<InfluxWriter>.Instance, time) { RetryBase = TimeSpan.FromSeconds(10) };
+        using var forwarder = new InfluxForwarder(writer, options, log, time);
+        await forwarder.StartAsync(CancellationToken.None);
+
+        forwarder.Forward("e1", Records(3));
+        await Eventually.WaitFor(() => time.ArmedTimers == 1, "the first point's retry waiting");
+        await forwarder.StopAsync(CancellationToken.None);
+
+        Assert.Equal((3, 0, 0), (forwarder.Dropped, forwarder.Written, forwarder.Failed));
+        Assert.Equal("Stopping: 3 point(s) not yet written to InfluxDB are dropped; the SQL store still has them", Assert.Single(log.Lines).Message);
+    }
+
+    [Fact]
+    public async Task UnwritableBatch_IsCountedAsFailed_AndTheServiceKeepsRunning()
+    {
+        var options = new InfluxOptions { Url = "http://127.0.0.1:9", Database = "d", BatchSize = 1, QueueCapacity = 10 };
+        var log = new ListLogger<InfluxForwarder>();
+        using var forwarder = new InfluxForwarder(new InfluxWriter(new HttpClient(), options, NullLogger<InfluxWriter>.Instance), options, log, TimeProvider.System);
+        await forwarder.StartAsync(CancellationToken.None);
+
+        // A field of a type the protocol cannot carry fails only its own batch.
+        var bad = new InfluxPoint("m", [], [new("v", DateTime.UnixEpoch)], DateTimeOffset.UnixEpoch);
+        Assert.True(forwarder.Enqueue(bad));
+        await Eventually.WaitFor(() => forwarder.Failed == 1, "the first bad point given up");
+        Assert.True(forwarder.Enqueue(bad));
+        await Eventually.WaitFor(() => forwarder.Failed == 2, "the second bad point given up");
+        await forwarder.StopAsync(CancellationToken.None);
+
+        Assert.Equal(2, log.Lines.Count);
+        Assert.All(log.Lines, l => Assert.Equal(
+            "Gave up writing 1 point(s) to InfluxDB: field value of type DateTime is not double, integer, bool or string (Parameter 'value'); the SQL store still has them", l.Message));
+    }
+
+    [Fact]
     public void SummaryAndEvent_BecomePointsTaggedWithTheirOwners()
     {
         var summary = Summary("e1", "acme", "p1", "l1", "s1", T0, 100, 97, 3, anomalies: 2, latencyMs: 1.2);
