@@ -10,7 +10,7 @@ namespace AiFactory.Testing;
 /// </summary>
 public sealed class NginxProxy : IAsyncDisposable
 {
-    private const string Binary = "/usr/sbin/nginx";
+    private static readonly string Binary = Environment.GetEnvironmentVariable("AIFACTORY_TEST_NGINX_BIN") is { Length: > 0 } bin ? bin : "/usr/sbin/nginx";
     private readonly Process _process;
     private readonly string _dir;
 
