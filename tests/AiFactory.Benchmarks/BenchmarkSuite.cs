@@ -32,6 +32,12 @@ internal static class BenchmarkSuite
             ["seconds_per_measurement"] = seconds,
             ["intra_op_threads"] = intraOp,
         };
+        if (only == "mqtt")
+        {
+            report["mqtt_end_to_end"] = await Mqtt.MqttEndToEndBenchmark.RunAsync(Path.GetDirectoryName(Path.GetFullPath(models))!, seconds);
+            return await WriteAsync(report, output);
+        }
+
         Console.WriteLine($"machine: {report["machine"]}; ONNX Runtime {report["onnxruntime"]}; {seconds} s per measurement; {intraOp} intra-op thread(s) in every session, Node's included");
         foreach (var name in new[] { "pump-anomaly", "steel-defects" })
         {
@@ -70,6 +76,11 @@ internal static class BenchmarkSuite
             report[name] = part;
         }
 
+        return await WriteAsync(report, output);
+    }
+
+    private static async Task<int> WriteAsync(Dictionary<string, object> report, string? output)
+    {
         if (output is not null)
         {
             await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));

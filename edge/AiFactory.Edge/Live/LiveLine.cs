@@ -19,10 +19,10 @@ namespace AiFactory.Edge.Live;
 /// </summary>
 public static class LiveLine
 {
-    public static async Task<int> RunAsync(EdgeConfig config, TextWriter console, ILoggerFactory logs, double durationSeconds, CancellationToken cancellationToken, int statusPort = 0)
+    public static async Task<int> RunAsync(EdgeConfig config, TextWriter console, ILoggerFactory logs, double durationSeconds, CancellationToken cancellationToken, int statusPort = 0, DynamicBatcherOptions? batching = null)
     {
         using var environment = OnnxEnvironment.Create();
-        var batching = new DynamicBatcherOptions { MaxBatchSize = 32, MaxQueueDelayMicroseconds = 500 };
+        batching ??= new DynamicBatcherOptions { MaxBatchSize = 32, MaxQueueDelayMicroseconds = 500 };
         var packages = new Dictionary<string, ModelPackage>(StringComparer.Ordinal);
         try
         {
@@ -31,7 +31,7 @@ public static class LiveLine
                 packages[folder] = ModelPackage.Load(folder, environment, batching);
             }
 
-            return await RunStationsAsync(config, packages, console, logs, durationSeconds, statusPort, cancellationToken).ConfigureAwait(false);
+            return await RunStationsAsync(config, packages, console, logs, durationSeconds, statusPort, batching.MaxBatchSize, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -49,7 +49,7 @@ public static class LiveLine
         return () => tags.Snapshot(names).Select(q => new AiFactory.Contracts.DataQualityCounters(q.Tag, q.Stale, q.OutOfRange, q.NaN, q.Gaps, q.DecodeErrors)).ToList();
     }
 
-    private static async Task<int> RunStationsAsync(EdgeConfig config, Dictionary<string, ModelPackage> packages, TextWriter console, ILoggerFactory logs, double durationSeconds, int statusPort, CancellationToken cancellationToken)
+    private static async Task<int> RunStationsAsync(EdgeConfig config, Dictionary<string, ModelPackage> packages, TextWriter console, ILoggerFactory logs, double durationSeconds, int statusPort, int maxInFlight, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (durationSeconds > 0)
@@ -69,6 +69,7 @@ public static class LiveLine
             s,
             packages[s.ModelFolder],
             tags,
+            maxInFlight,
             r =>
             {
                 printer.OnAnomaly(r);
@@ -116,27 +117,38 @@ public static class LiveLine
         try
         {
             var frames = new List<AlignedFrame>(2);
-            await foreach (var read in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            var reader = channel.Reader;
+            while (await reader.WaitToReadAsync(stop.Token).ConfigureAwait(false))
             {
-                var sample = read;
-                var usable = tags.Apply(ref sample);
-                foreach (var station in stations)
+                while (reader.TryRead(out var read))
                 {
-                    if (!station.Aligner.Uses(sample.Tag))
+                    var sample = read;
+                    var usable = tags.Apply(ref sample);
+                    foreach (var station in stations)
                     {
-                        continue;
+                        if (!station.Aligner.Uses(sample.Tag))
+                        {
+                            continue;
+                        }
+
+                        frames.Clear();
+                        station.Aligner.Add(sample, usable, frames);
+                        foreach (var frame in frames)
+                        {
+                            // Not cancellable: a frame already built is scored even while stopping.
+                            await station.AddAsync(frame.Time, frame.Values).ConfigureAwait(false);
+                        }
                     }
 
-                    frames.Clear();
-                    station.Aligner.Add(sample, usable, frames);
-                    foreach (var frame in frames)
-                    {
-                        // Not cancellable: a frame already built is scored even while stopping.
-                        await station.AddAsync(frame.Time, frame.Values).ConfigureAwait(false);
-                    }
+                    printer.Tick();
                 }
 
-                printer.Tick();
+                // Nothing more is waiting: deliver the frames in flight now instead of when the next sample comes.
+                // Under load the stations keep up to a batch in flight, so the batcher sees full batches.
+                foreach (var station in stations)
+                {
+                    await station.FlushAsync().ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

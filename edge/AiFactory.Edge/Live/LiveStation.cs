@@ -11,17 +11,17 @@ internal sealed class LiveStation
     private readonly AnomalyStation? _anomaly;
     private readonly ClassifierStation? _classifier;
 
-    public LiveStation(StationDefinition definition, ModelPackage package, TagTable tags, Action<AnomalyResult> onAnomaly, Action<ClassificationResult> onPart)
+    public LiveStation(StationDefinition definition, ModelPackage package, TagTable tags, int maxInFlight, Action<AnomalyResult> onAnomaly, Action<ClassificationResult> onPart)
     {
         Definition = definition;
         Aligner = new FrameAligner(definition.Name, definition.OrderedTags, definition.Trigger, definition.Alignment, tags);
         if (definition.Card.IsAnomaly)
         {
-            _anomaly = new AnomalyStation(definition.Name, package.Card, package.Batcher, onAnomaly, maxInFlight: 1);
+            _anomaly = new AnomalyStation(definition.Name, package.Card, package.Batcher, onAnomaly, maxInFlight);
         }
         else
         {
-            _classifier = new ClassifierStation(definition.Name, package.Card, package.Batcher, onPart, maxInFlight: 1);
+            _classifier = new ClassifierStation(definition.Name, package.Card, package.Batcher, onPart, maxInFlight);
         }
     }
 
