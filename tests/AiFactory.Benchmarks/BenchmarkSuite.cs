@@ -62,6 +62,10 @@ internal static class BenchmarkSuite
                 }
 
                 part["batcher"] = Print($"{name}: DynamicBatcher, concurrent producers", rows);
+                part["batcher_multi_frame"] = Print($"{name}: DynamicBatcher, producers handing many frames per SubmitManyAsync", [
+                    await DynamicBatcherBenchmark.RunBulkProducersAsync(model, 2, 128, 128, 500, seconds),
+                    await DynamicBatcherBenchmark.RunBulkProducersAsync(model, 4, 128, 128, 500, seconds),
+                    await DynamicBatcherBenchmark.RunBulkProducersAsync(model, 8, 32, 128, 500, seconds)]);
                 part["single_producer"] = Print($"{name}: one producer, added latency over the executor at batch 1", [
                     await DynamicBatcherBenchmark.SingleProducerAddedLatencyAsync(model, 0, seconds),
                     await DynamicBatcherBenchmark.SingleProducerAddedLatencyAsync(model, 100, seconds),

@@ -19,11 +19,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private readonly int _maxBatch;
     private readonly TimeSpan _maxDelay;
     private readonly BatchRequest?[] _queue;
-    private readonly BatchRequest[] _batch;
-    private readonly int[] _batchFirstRow;
-    private readonly int[] _batchRows;
-    private readonly float[] _frames;
-    private readonly float[] _results;
+    private readonly BatchBuffer _batch;
     private readonly QueueSpace _space;
     private readonly FrameValidator _validator;
     private readonly AutoResetEvent _wake = new(false);
@@ -50,11 +46,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         _maxBatch = Math.Min(options.MaxBatchSize, executor.MaxBatchSize);
         _maxDelay = TimeSpan.FromMicroseconds(options.MaxQueueDelayMicroseconds);
         _queue = new BatchRequest?[options.QueueCapacity];
-        _batch = new BatchRequest[_maxBatch];
-        _batchFirstRow = new int[_maxBatch];
-        _batchRows = new int[_maxBatch];
-        _frames = new float[_maxBatch * executor.FrameLength];
-        _results = new float[_maxBatch * executor.ResultLength];
+        _batch = new BatchBuffer(_maxBatch, executor.FrameLength, executor.ResultLength);
         _space = new QueueSpace(options.QueueCapacity);
         _deadlineTimer = _time.CreateTimer(static state => ((AutoResetEvent)state!).Set(), _wake, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _closedMessage = $"model '{executor.ModelName}': the batcher is shut down and accepts no more frames";
@@ -307,12 +299,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
 
     private void RunBatch()
     {
-        var entries = 0;
-        var rows = 0;
         var freed = 0;
         lock (_gate)
         {
-            while (_count > 0 && rows < _maxBatch)
+            while (_count > 0 && _batch.Rows < _maxBatch)
             {
                 var request = _queue[_head]!;
                 if (request.NextRow == 0 && !request.TryTake())
@@ -325,13 +315,9 @@ public sealed class DynamicBatcher : IAsyncDisposable
                     continue;
                 }
 
-                var take = Math.Min(request.Rows - request.NextRow, _maxBatch - rows);
-                _batch[entries] = request;
-                _batchFirstRow[entries] = request.NextRow;
-                _batchRows[entries] = take;
-                entries++;
+                var take = Math.Min(request.Rows - request.NextRow, _maxBatch - _batch.Rows);
+                _batch.Add(request, request.NextRow, take);
                 request.NextRow += take;
-                rows += take;
                 freed += take;
                 _queuedFrames -= take;
                 if (request.NextRow == request.Rows)
@@ -348,95 +334,27 @@ public sealed class DynamicBatcher : IAsyncDisposable
             Metrics.QueueChanged(-freed);
         }
 
+        var rows = _batch.Rows;
         if (rows == 0)
         {
             return;
         }
 
-        var frameLength = _executor.FrameLength;
         var start = _time.GetTimestamp();
-        var row = 0;
-        for (var i = 0; i < entries; i++)
-        {
-            var request = _batch[i];
-            var take = _batchRows[i];
-            var target = _frames.AsSpan(row * frameLength, take * frameLength);
-            if (request.Source.IsEmpty)
-            {
-                request.Frame.AsSpan().CopyTo(target);
-            }
-            else
-            {
-                _validator.Copy(request.Source.Span.Slice(_batchFirstRow[i] * frameLength, take * frameLength), target);
-            }
-
-            var wait = _time.GetElapsedTime(request.EnqueuedAt, start);
-            if (_batchFirstRow[i] == 0)
-            {
-                request.FirstWait = wait;
-            }
-
-            for (var k = 0; k < take; k++)
-            {
-                Metrics.FrameQueued((long)wait.TotalMicroseconds);
-            }
-
-            row += take;
-        }
-
+        _batch.Fill(_validator, _time, start, Metrics);
         Exception? failure = null;
         try
         {
-            _executor.Execute(_frames.AsSpan(0, rows * frameLength), rows, _results.AsSpan(0, rows * _executor.ResultLength));
+            _executor.Execute(_batch.Frames, rows, _batch.Results);
         }
         catch (Exception ex)
         {
             failure = ex;
         }
 
-        var end = _time.GetTimestamp();
-        var runTime = _time.GetElapsedTime(start, end);
+        var runTime = _time.GetElapsedTime(start, _time.GetTimestamp());
         Metrics.BatchRan(rows, (long)runTime.TotalMicroseconds, failure is not null);
-        Complete(entries, rows, runTime, failure);
-    }
-
-    private void Complete(int entries, int rows, TimeSpan runTime, Exception? failure)
-    {
-        var resultLength = _executor.ResultLength;
-        var row = 0;
-        for (var i = 0; i < entries; i++)
-        {
-            var request = _batch[i];
-            var take = _batchRows[i];
-            _batch[i] = null!;
-            if (failure is null)
-            {
-                _results.AsSpan(row * resultLength, take * resultLength).CopyTo(request.Result.Span[(_batchFirstRow[i] * resultLength)..]);
-            }
-            else
-            {
-                request.Failure ??= new InvalidOperationException($"model '{_executor.ModelName}': a batch of {rows} frames failed: {failure.Message}", failure);
-            }
-
-            row += take;
-            request.RunTotal += runTime;
-            request.RowsDone += take;
-            if (request.RowsDone < request.Rows)
-            {
-                continue;
-            }
-
-            if (request.Failure is { } error)
-            {
-                request.Fail(error);
-            }
-            else
-            {
-                request.Complete(new InferenceTiming(request.FirstWait, request.RunTotal, rows));
-            }
-
-            request.Release();
-        }
+        _batch.Complete(runTime, failure, _executor.ModelName);
     }
 
     private void Dequeue()

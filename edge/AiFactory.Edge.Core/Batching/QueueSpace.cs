@@ -1,78 +1,80 @@
 namespace AiFactory.Edge.Core.Batching;
 
 /// <summary>
-/// Room in the batcher's queue, counted in frames: a submit of n frames takes n permits, the runner gives them
-/// back a batch at a time. Multi-frame submits that must wait take their permits one waiter at a time, so two of
-/// them can never each hold part of the room and wait for the other forever.
+/// Room in the batcher's queue, counted in frames: a submit of n frames takes n at once or none (so two bulk
+/// submitters can never each hold part of the room and wait for the other), and the runner gives room back a
+/// batch at a time. Taking and giving are one interlocked operation each; only a submit that must wait touches
+/// the signal, and a giver touches it only when someone waits.
 /// </summary>
 internal sealed class QueueSpace(int capacity) : IDisposable
 {
-    private readonly SemaphoreSlim _permits = new(capacity, capacity);
-    private readonly SemaphoreSlim _bulkWaiter = new(1, 1);
+    private readonly SemaphoreSlim _roomSignal = new(0);
+    private int _free = capacity;
+    private int _waiters;
 
     public bool TryTake(int frames)
     {
-        if (frames == 1)
+        var free = Volatile.Read(ref _free);
+        while (free >= frames)
         {
-            return _permits.Wait(0);
+            var seen = Interlocked.CompareExchange(ref _free, free - frames, free);
+            if (seen == free)
+            {
+                return true;
+            }
+
+            free = seen;
         }
 
-        var taken = 0;
-        while (taken < frames && _permits.Wait(0))
-        {
-            taken++;
-        }
-
-        if (taken == frames)
-        {
-            return true;
-        }
-
-        // All or nothing: a partial hold would let two bulk submitters starve each other.
-        Give(taken);
         return false;
     }
 
     public async ValueTask TakeAsync(int frames, CancellationToken cancellationToken)
     {
-        if (frames == 1)
+        while (true)
         {
-            await _permits.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        await _bulkWaiter.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var taken = 0;
-        try
-        {
-            while (taken < frames)
+            // Announce the wait before looking again: either this look sees the room a giver added, or that giver sees the waiter.
+            Interlocked.Increment(ref _waiters);
+            try
             {
-                await _permits.WaitAsync(cancellationToken).ConfigureAwait(false);
-                taken++;
+                if (TryTake(frames))
+                {
+                    break;
+                }
+
+                await _roomSignal.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiters);
+            }
+
+            if (TryTake(frames))
+            {
+                break;
             }
         }
-        catch (OperationCanceledException)
+
+        // One give wakes one waiter: pass the wake on while room and waiters remain.
+        if (Volatile.Read(ref _free) > 0 && Volatile.Read(ref _waiters) > 0)
         {
-            Give(taken);
-            throw;
-        }
-        finally
-        {
-            _bulkWaiter.Release();
+            _roomSignal.Release();
         }
     }
 
     public void Give(int frames)
     {
-        if (frames > 0)
+        if (frames <= 0)
         {
-            _permits.Release(frames);
+            return;
+        }
+
+        Interlocked.Add(ref _free, frames);
+        if (Volatile.Read(ref _waiters) > 0)
+        {
+            _roomSignal.Release();
         }
     }
 
-    public void Dispose()
-    {
-        _permits.Dispose();
-        _bulkWaiter.Dispose();
-    }
+    public void Dispose() => _roomSignal.Dispose();
 }
