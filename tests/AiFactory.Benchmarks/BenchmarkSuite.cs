@@ -39,7 +39,7 @@ internal static class BenchmarkSuite
         }
 
         Console.WriteLine($"machine: {report["machine"]}; ONNX Runtime {report["onnxruntime"]}; {seconds} s per measurement; {intraOp} intra-op thread(s) in every session, Node's included");
-        foreach (var name in new[] { "pump-anomaly", "steel-defects" })
+        foreach (var name in Option(args, "--model") is { } one ? [one] : new[] { "pump-anomaly", "steel-defects" })
         {
             using var model = new BenchModel(environment, Path.Combine(models, name), intraOp);
             var part = new Dictionary<string, object>();

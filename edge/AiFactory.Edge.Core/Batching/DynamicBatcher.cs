@@ -13,6 +13,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
     // Below this, the runner spins to the deadline instead of sleeping: timers cannot wake it that precisely.
     private static readonly TimeSpan SpinThreshold = TimeSpan.FromMilliseconds(2);
 
+    // How long an idle runner looks for the next submit before it sleeps.
+    private static readonly TimeSpan IdleSpin = TimeSpan.FromMicroseconds(20);
+    private static readonly long IdleSpinTicks = (long)(IdleSpin.TotalSeconds * Stopwatch.Frequency);
+
     private readonly IBatchExecutor _executor;
     private readonly DynamicBatcherOptions _options;
     private readonly TimeProvider _time;
@@ -240,7 +244,13 @@ public sealed class DynamicBatcher : IAsyncDisposable
 
                 if (queued == 0)
                 {
-                    Sleep(untilFramesReach: 1);
+                    // Under load the next submit is usually microseconds away: look for it briefly before paying
+                    // for a kernel sleep and a wake-up.
+                    if (!SpinForWork())
+                    {
+                        Sleep(untilFramesReach: 1);
+                    }
+
                     continue;
                 }
 
@@ -286,6 +296,28 @@ public sealed class DynamicBatcher : IAsyncDisposable
 
         _wake.WaitOne();
         Interlocked.Exchange(ref _runnerAsleep, 0);
+    }
+
+    /// <summary>Spins up to <see cref="IdleSpin"/> for a frame or a drain; true when one came.</summary>
+    private bool SpinForWork()
+    {
+        if (_time != TimeProvider.System)
+        {
+            return false;
+        }
+
+        var until = Stopwatch.GetTimestamp() + IdleSpinTicks;
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            if (Volatile.Read(ref _queuedFrames) > 0 || _closing)
+            {
+                return true;
+            }
+
+            Thread.SpinWait(20);
+        }
+
+        return false;
     }
 
     private void SpinUntil(long oldest)

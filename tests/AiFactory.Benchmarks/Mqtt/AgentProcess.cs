@@ -66,6 +66,8 @@ internal sealed class AgentProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ProcessId => _process.Id;
+
     /// <summary>Resident set size now and at its peak, in MiB.</summary>
     public (double Rss, double Peak) Memory()
     {

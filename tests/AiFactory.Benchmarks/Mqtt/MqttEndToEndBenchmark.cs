@@ -26,13 +26,13 @@ internal static class MqttEndToEndBenchmark
         var part = new Dictionary<string, object> { ["broker"] = $"mosquitto on 127.0.0.1:{broker.Port}, QoS 0" };
         foreach (var (name, maxBatch, delay) in new[] { ("batching_on", 32, 500), ("batching_off", 1, 0) })
         {
-            part[name] = await RunAgentAsync(repository, folder, broker.Port, maxBatch, delay, seconds).ConfigureAwait(false);
+            part[name] = await RunAgentAsync(repository, folder, broker.Port, broker.ProcessId, maxBatch, delay, seconds).ConfigureAwait(false);
         }
 
         return part;
     }
 
-    private static async Task<List<Dictionary<string, object>>> RunAgentAsync(string repository, string folder, int port, int maxBatch, int delay, double seconds)
+    private static async Task<List<Dictionary<string, object>>> RunAgentAsync(string repository, string folder, int port, int brokerPid, int maxBatch, int delay, double seconds)
     {
         using var agent = new AgentProcess(repository, folder, port, maxBatch, delay);
         using var publisher = new MqttResultPublisher(new MqttSourceOptions { Name = "bench-publisher", Port = port, ClientId = $"bench-pub-{maxBatch}", CleanSession = true }, "bench/line1/{station}/telemetry", qos: 0);
@@ -46,13 +46,13 @@ internal static class MqttEndToEndBenchmark
             await WarmUpAsync(agent, publisher, verdicts).ConfigureAwait(false);
             foreach (var rate in new[] { 1_000.0, 10_000.0, 20_000.0, 30_000.0, 40_000.0, 60_000.0, 80_000.0, 0 })
             {
-                var row = await StepAsync(agent, publisher, verdicts, port, rate, seconds, maxBatch, delay).ConfigureAwait(false);
+                var row = await StepAsync(agent, publisher, verdicts, port, brokerPid, rate, seconds, maxBatch, delay).ConfigureAwait(false);
                 rows.Add(row);
                 Console.WriteLine(string.Join("  ", row.Select(kv => $"{kv.Key}={Convert.ToString(kv.Value, CultureInfo.InvariantCulture)}")));
                 if (rate > 20_000 && !(bool)row["sustained"])
                 {
                     // Above the targets' rate, stop stepping at the first rate the agent cannot keep; the unpaced row ends the part.
-                    rows.Add(await StepAsync(agent, publisher, verdicts, port, 0, seconds, maxBatch, delay).ConfigureAwait(false));
+                    rows.Add(await StepAsync(agent, publisher, verdicts, port, brokerPid, 0, seconds, maxBatch, delay).ConfigureAwait(false));
                     Console.WriteLine(string.Join("  ", rows[^1].Select(kv => $"{kv.Key}={Convert.ToString(kv.Value, CultureInfo.InvariantCulture)}")));
                     break;
                 }
@@ -96,11 +96,13 @@ internal static class MqttEndToEndBenchmark
         await Task.Delay(500).ConfigureAwait(false);
     }
 
-    private static async Task<Dictionary<string, object>> StepAsync(AgentProcess agent, MqttResultPublisher publisher, VerdictCounter verdicts, int port, double rate, double seconds, int maxBatch, int delay)
+    private static async Task<Dictionary<string, object>> StepAsync(AgentProcess agent, MqttResultPublisher publisher, VerdictCounter verdicts, int port, int brokerPid, double rate, double seconds, int maxBatch, int delay)
     {
         using var raw = new RawSubscriber(port, AgentProcess.SampleTopic);
         await Task.Delay(300).ConfigureAwait(false);
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var agentCpuBefore = ProcessCpu.Of(agent.ProcessId);
+        var brokerCpuBefore = ProcessCpu.Of(brokerPid);
         verdicts.StartWindow();
         var rawBefore = raw.Lines;
         var start = Stopwatch.GetTimestamp();
@@ -133,6 +135,8 @@ internal static class MqttEndToEndBenchmark
         }
 
         var rawLines = raw.Lines - rawBefore;
+        var agentCpu = ProcessCpu.Of(agent.ProcessId) - agentCpuBefore;
+        var brokerCpu = ProcessCpu.Of(brokerPid) - brokerCpuBefore;
         var (received, latencies) = verdicts.EndWindow();
         var (rss, peak) = agent.Memory();
         var p50 = latencies.At(0.5) / 1000;
@@ -152,6 +156,10 @@ internal static class MqttEndToEndBenchmark
             ["sustained"] = sustained,
             ["agent_rss_mib"] = rss,
             ["agent_peak_rss_mib"] = peak,
+            // CPU each process spent per verdict (agent) and per published sample (broker, which also feeds mosquitto_sub and the verdict subscriber).
+            ["agent_cpu_us_per_sample"] = Math.Round(agentCpu.TotalMicroseconds / Math.Max(1, received), 1),
+            ["broker_cpu_us_per_sample"] = Math.Round(brokerCpu.TotalMicroseconds / Math.Max(1, sent), 1),
+            ["load_average_1min"] = File.ReadAllText("/proc/loadavg").Split(' ')[0],
             ["bench_process_cpu_s"] = Math.Round((Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds, 2),
         };
     }
