@@ -7,7 +7,7 @@ namespace AiFactory.Benchmarks;
 
 /// <summary>
 /// Runs every inference benchmark for each model side by side in one process and prints a table per part;
-/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|node|ingest] [--edges N] [--batch N]
+/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|node|ratio|mqtt|ingest] [--model pump-anomaly|steel-defects] [--edges N] [--batch N]
 /// </summary>
 internal static class BenchmarkSuite
 {
@@ -43,6 +43,11 @@ internal static class BenchmarkSuite
         {
             using var model = new BenchModel(environment, Path.Combine(models, name), intraOp);
             var part = new Dictionary<string, object>();
+            if (only == "ratio")
+            {
+                part["ratio"] = await RatioBenchmark.RunAsync(model, 5, seconds);
+            }
+
             if (only is null or "raw")
             {
                 part["raw"] = Print($"{name}: raw ONNX Runtime, one thread, Run back to back", OnnxRuntimeBenchmark.Run(model, seconds));
