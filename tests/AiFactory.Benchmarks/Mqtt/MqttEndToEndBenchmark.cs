@@ -137,7 +137,7 @@ internal static class MqttEndToEndBenchmark
         var rawLines = raw.Lines - rawBefore;
         var agentCpu = ProcessCpu.Of(agent.ProcessId) - agentCpuBefore;
         var brokerCpu = ProcessCpu.Of(brokerPid) - brokerCpuBefore;
-        var (received, latencies) = verdicts.EndWindow();
+        var (received, latencies, agentLatencies) = verdicts.EndWindow();
         var (rss, peak) = agent.Memory();
         var p50 = latencies.At(0.5) / 1000;
         var p99 = latencies.At(0.99) / 1000;
@@ -154,6 +154,7 @@ internal static class MqttEndToEndBenchmark
             ["latency_p50_ms"] = Math.Round(p50, 3),
             ["latency_p99_ms"] = Math.Round(p99, 3),
             ["sustained"] = sustained,
+            ["agent_batcher_p99_ms"] = Math.Round(agentLatencies.At(0.99) / 1000, 3),
             ["agent_rss_mib"] = rss,
             ["agent_peak_rss_mib"] = peak,
             // CPU each process spent per verdict (agent) and per published sample (broker, which also feeds mosquitto_sub and the verdict subscriber).
@@ -193,6 +194,7 @@ internal static class MqttEndToEndBenchmark
         private long _inWindow;
         private long _windowStart = long.MaxValue;
         private Percentiles _latencies = new(1 << 20);
+        private Percentiles _agentLatencies = new(1 << 20);
 
         public long Received => Interlocked.Read(ref _received);
 
@@ -203,17 +205,18 @@ internal static class MqttEndToEndBenchmark
             lock (_gate)
             {
                 _latencies = new Percentiles(1 << 20);
+                _agentLatencies = new Percentiles(1 << 20);
                 Interlocked.Exchange(ref _inWindow, 0);
                 _windowStart = DateTimeOffset.UtcNow.UtcTicks;
             }
         }
 
-        public (long Received, Percentiles Latencies) EndWindow()
+        public (long Received, Percentiles Latencies, Percentiles AgentLatencies) EndWindow()
         {
             lock (_gate)
             {
                 _windowStart = long.MaxValue;
-                return (Interlocked.Read(ref _inWindow), _latencies);
+                return (Interlocked.Read(ref _inWindow), _latencies, _agentLatencies);
             }
         }
 
@@ -226,7 +229,7 @@ internal static class MqttEndToEndBenchmark
                 ClientId = $"bench-verdicts-{maxBatch}",
                 CleanSession = true,
                 QueueCapacity = 1 << 20,
-                Subscriptions = [new MqttSubscription(AgentProcess.VerdictTopic, 0, new JsonPayloadDecoder(new Dictionary<string, string> { ["score"] = "score" }, "time"))],
+                Subscriptions = [new MqttSubscription(AgentProcess.VerdictTopic, 0, new JsonPayloadDecoder(new Dictionary<string, string> { ["score"] = "score", ["latency_ms"] = "latency_ms" }, "time"))],
             });
             var channel = Channel.CreateUnbounded<TagSample>(new UnboundedChannelOptions { SingleReader = true });
             var running = source.RunAsync(channel.Writer, cancellationToken);
@@ -234,6 +237,20 @@ internal static class MqttEndToEndBenchmark
             {
                 await foreach (var verdict in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
+                    if (verdict.Tag == "latency_ms")
+                    {
+                        // The agent's own share: the frame's batcher queue wait plus its ONNX Runtime run.
+                        lock (_gate)
+                        {
+                            if (verdict.Timestamp.UtcTicks >= _windowStart)
+                            {
+                                _agentLatencies.Add(verdict.Value * 1000);
+                            }
+                        }
+
+                        continue;
+                    }
+
                     var arrival = DateTimeOffset.UtcNow.UtcTicks;
                     Interlocked.Increment(ref _received);
                     lock (_gate)
