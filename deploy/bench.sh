@@ -34,6 +34,6 @@ bench=tests/AiFactory.Benchmarks/bin/Release/net10.0/AiFactory.Benchmarks.dll
 case "$what" in
   ingest) dotnet "$bench" --only ingest --seconds 10 --out docs/benchmarks-ingest.json "$@" ;;
   inference) dotnet "$bench" --seconds 3 --out docs/benchmarks.json "$@" ;;
-  mqtt) dotnet "$bench" --only mqtt --seconds 3 --out docs/benchmarks-mqtt.json "$@" ;;
+  mqtt) dotnet "$bench" --only mqtt-steps --seconds 3 --out docs/benchmarks-mqtt.json "$@" ;;
   *) dotnet "$bench" --only "$what" "$@" ;;
 esac

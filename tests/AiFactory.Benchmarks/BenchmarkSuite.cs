@@ -7,7 +7,7 @@ namespace AiFactory.Benchmarks;
 
 /// <summary>
 /// Runs every inference benchmark for each model side by side in one process and prints a table per part;
-/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|node|ratio|mqtt|ingest] [--model pump-anomaly|steel-defects] [--edges N] [--batch N]
+/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|node|ratio|ingest|mqtt|mqtt-steps] [--model pump-anomaly|steel-defects] [--rates 1000,10000,...] [--edges N] [--batch N]
 /// </summary>
 internal static class BenchmarkSuite
 {
@@ -18,6 +18,22 @@ internal static class BenchmarkSuite
         var only = Option(args, "--only");
         var output = Option(args, "--out");
         var intraOp = int.Parse(Option(args, "--intra-op") ?? "1", CultureInfo.InvariantCulture);
+        if (only == "mqtt")
+        {
+            var rates = (Option(args, "--rates") ?? "1000,10000,20000,30000").Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToList();
+            var rows = Print("MQTT in → frame → pump-anomaly → verdict out, 10 stations, mosquitto on loopback", await MqttEndToEndBenchmark.RunAsync(seconds, rates));
+            if (output is not null)
+            {
+                await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new Dictionary<string, object>
+                {
+                    ["machine"] = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}",
+                    ["date"] = DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture), ["seconds"] = seconds, ["mqtt"] = rows,
+                }, new JsonSerializerOptions { WriteIndented = true }));
+            }
+
+            return 0;
+        }
+
         if (only == "ingest")
         {
             return await RunIngestAsync(seconds, output, int.Parse(Option(args, "--edges") ?? "8", CultureInfo.InvariantCulture), int.Parse(Option(args, "--batch") ?? "500", CultureInfo.InvariantCulture));
@@ -32,7 +48,7 @@ internal static class BenchmarkSuite
             ["seconds_per_measurement"] = seconds,
             ["intra_op_threads"] = intraOp,
         };
-        if (only == "mqtt")
+        if (only == "mqtt-steps")
         {
             report["mqtt_end_to_end"] = await Mqtt.MqttEndToEndBenchmark.RunAsync(Path.GetDirectoryName(Path.GetFullPath(models))!, seconds);
             return await WriteAsync(report, output);

@@ -25,7 +25,6 @@ public sealed class FrameAligner
     private readonly DateTimeOffset[] _times;
     private readonly bool[] _fresh;
     private readonly bool[] _known;
-    private readonly TimeSpan?[] _staleAfter;
     private DateTimeOffset? _anchor;
     private int _freshCount;
     private long _built;
@@ -50,7 +49,6 @@ public sealed class FrameAligner
         _times = new DateTimeOffset[_tags.Length];
         _fresh = new bool[_tags.Length];
         _known = new bool[_tags.Length];
-        _staleAfter = _tags.Select(t => table.Definition(t)?.StaleAfter ?? options.StaleAfter).ToArray();
     }
 
     public string Station { get; }
@@ -131,7 +129,7 @@ public sealed class FrameAligner
 
         for (var i = 0; i < _values.Length; i++)
         {
-            if (_staleAfter[i] is { } limit && at - _times[i] > limit)
+            if ((_table.Definition(_tags[i])?.StaleAfter ?? _options.StaleAfter) is { } limit && at - _times[i] > limit)
             {
                 _table.Quality(_tags[i]).CountStale();
                 Interlocked.Increment(ref _droppedStale);

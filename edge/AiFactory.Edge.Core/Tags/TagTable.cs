@@ -10,7 +10,7 @@ namespace AiFactory.Edge.Core.Tags;
 /// </summary>
 public sealed class TagTable
 {
-    private readonly Dictionary<string, TagDefinition> _definitions;
+    private volatile Dictionary<string, TagDefinition> _definitions;
     private readonly ConcurrentDictionary<string, TagQuality> _quality = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _lastSeen = new(StringComparer.Ordinal);
 
@@ -20,6 +20,9 @@ public sealed class TagTable
     }
 
     public IReadOnlyCollection<TagDefinition> Definitions => _definitions.Values;
+
+    /// <summary>Swaps in new definitions (a configuration reload); counters and gap tracking carry on.</summary>
+    public void Replace(IEnumerable<TagDefinition> definitions) => _definitions = definitions.ToDictionary(d => d.Name, StringComparer.Ordinal);
 
     public TagDefinition? Definition(string tag) => _definitions.GetValueOrDefault(tag);
 

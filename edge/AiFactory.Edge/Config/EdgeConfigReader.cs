@@ -55,7 +55,11 @@ public static class EdgeConfigReader
             throw new EdgeConfigException(problems.All);
         }
 
-        return new EdgeConfig(file, sources, stations, output, plc, uplink) { Tags = tags };
+        return new EdgeConfig(file, sources, stations, output, plc, uplink)
+        {
+            Tags = tags,
+            RestartFingerprint = string.Join('\n', new[] { "outputs", "edge", "uplink" }.Select(k => root.Child(k)?.ToString() ?? string.Empty)),
+        };
     }
 
     private static List<SourceDefinition> ReadSources(ConfigNode root, ConfigProblems problems)
@@ -88,7 +92,7 @@ public static class EdgeConfigReader
             };
             if (source is not null)
             {
-                result.Add(source);
+                result.Add(source with { Fingerprint = item.Node.ToString() });
             }
         }
 
@@ -177,6 +181,10 @@ public static class EdgeConfigReader
         return null;
     }
 
+    /// <summary>The model folder's files and their write times: a model replaced in place changes it.</summary>
+    private static string ModelStamp(string folder) =>
+        string.Join(';', Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal).Select(f => $"{Path.GetFileName(f)}@{File.GetLastWriteTimeUtc(f).Ticks}"));
+
     private static List<StationDefinition> ReadStations(ConfigNode root, ConfigProblems problems, string baseFolder, HashSet<string> declared)
     {
         var result = new List<StationDefinition>();
@@ -237,7 +245,11 @@ public static class EdgeConfigReader
 
             if (name is not null && card is not null)
             {
-                result.Add(new StationDefinition(name, folder, card, map, trigger) { Alignment = TagsConfig.Alignment(item, trigger is not null) });
+                result.Add(new StationDefinition(name, folder, card, map, trigger)
+                {
+                    Alignment = TagsConfig.Alignment(item, trigger is not null),
+                    Fingerprint = $"{item.Node}\n{card.Name} {card.Version} {ModelStamp(folder)}",
+                });
             }
         }
 

@@ -8,6 +8,9 @@ public sealed record StationDefinition(string Name, string ModelFolder, ModelCar
     /// <summary>How the station's tags align into frames (maximum skew, missing-tag policy, staleness).</summary>
     public AiFactory.Edge.Core.Stations.AlignmentOptions Alignment { get; init; } = new();
 
+    /// <summary>The station's configuration text and its model files' identity: equal fingerprints mean an unchanged station on reload.</summary>
+    public string Fingerprint { get; init; } = string.Empty;
+
     /// <summary>The tags feeding the card's features, in feature order.</summary>
     public IReadOnlyList<string> OrderedTags => Card.Input.Features.Select(f => FeatureTags[f]).ToArray();
 }

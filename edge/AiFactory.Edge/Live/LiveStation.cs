@@ -11,19 +11,25 @@ internal sealed class LiveStation
     private readonly AnomalyStation? _anomaly;
     private readonly ClassifierStation? _classifier;
 
-    public LiveStation(StationDefinition definition, ModelPackage package, TagTable tags, int maxInFlight, Action<AnomalyResult> onAnomaly, Action<ClassificationResult> onPart)
+    public LiveStation(StationDefinition definition, ModelPackage package, TagTable tags, Action<AnomalyResult> onAnomaly, Action<ClassificationResult> onPart)
     {
         Definition = definition;
         Aligner = new FrameAligner(definition.Name, definition.OrderedTags, definition.Trigger, definition.Alignment, tags);
         if (definition.Card.IsAnomaly)
         {
-            _anomaly = new AnomalyStation(definition.Name, package.Card, package.Batcher, onAnomaly, maxInFlight);
+            _anomaly = new AnomalyStation(definition.Name, package.Card, package.Batcher, onAnomaly, maxInFlight: MaxInFlight);
         }
         else
         {
-            _classifier = new ClassifierStation(definition.Name, package.Card, package.Batcher, onPart, maxInFlight);
+            _classifier = new ClassifierStation(definition.Name, package.Card, package.Batcher, onPart, maxInFlight: MaxInFlight);
         }
     }
+
+    /// <summary>
+    /// Frames of one station that may wait in the batcher at once: the routing loop goes on with other stations'
+    /// samples meanwhile, so frames of many stations share batches; results still leave in each station's order.
+    /// </summary>
+    public const int MaxInFlight = 64;
 
     public StationDefinition Definition { get; }
 
@@ -31,6 +37,10 @@ internal sealed class LiveStation
 
     public ValueTask AddAsync(DateTimeOffset timestamp, double[] values) =>
         _anomaly?.AddAsync(timestamp, values) ?? _classifier!.AddAsync(timestamp, values);
+
+    public int InFlight => _anomaly?.InFlight ?? _classifier!.InFlight;
+
+    public ValueTask<int> DeliverCompletedAsync() => _anomaly?.DeliverCompletedAsync() ?? _classifier!.DeliverCompletedAsync();
 
     public ValueTask FlushAsync() => _anomaly?.FlushAsync() ?? _classifier!.FlushAsync();
 }

@@ -14,13 +14,13 @@ namespace AiFactory.Edge.Live;
 internal sealed class StatusEndpoint : IDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly IReadOnlyList<ISampleSource> _sources;
-    private readonly IReadOnlyList<BatcherMetrics> _models;
+    private readonly Func<IReadOnlyList<ISampleSource>> _sources;
+    private readonly Func<IReadOnlyList<BatcherMetrics>> _models;
     private readonly TagTable _tags;
-    private readonly IReadOnlyList<FrameAligner> _stations;
+    private readonly Func<IReadOnlyList<FrameAligner>> _stations;
     private readonly Task _serving;
 
-    public StatusEndpoint(int port, IReadOnlyList<ISampleSource> sources, IReadOnlyList<BatcherMetrics> models, TagTable tags, IReadOnlyList<FrameAligner> stations)
+    public StatusEndpoint(int port, Func<IReadOnlyList<ISampleSource>> sources, Func<IReadOnlyList<BatcherMetrics>> models, TagTable tags, Func<IReadOnlyList<FrameAligner>> stations)
     {
         _sources = sources;
         _models = models;
@@ -48,7 +48,7 @@ internal sealed class StatusEndpoint : IDisposable
 
     public byte[] Snapshot()
     {
-        var sources = _sources.Select(s => new
+        var sources = _sources().Select(s => new
         {
             name = s.Name,
             state = s.Status.State.ToString(),
@@ -57,7 +57,7 @@ internal sealed class StatusEndpoint : IDisposable
             reconnects = s.Status.Reconnects,
             last_problem = s.Status.LastError,
         });
-        var models = _models.Select(m => new
+        var models = _models().Select(m => new
         {
             model = m.Model,
             frames = m.FramesCompleted,
@@ -70,7 +70,7 @@ internal sealed class StatusEndpoint : IDisposable
             rejected = m.TotalRejections,
             failures = m.ExecutorFailures,
         });
-        var stations = _stations.Select(a => new
+        var stations = _stations().Select(a => new
         {
             station = a.Station,
             frames = a.FramesBuilt,

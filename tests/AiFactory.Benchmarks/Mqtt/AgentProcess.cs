@@ -56,7 +56,7 @@ internal sealed class AgentProcess : IDisposable
         }
 
         Log = Path.Combine(folder, $"agent-batch{maxBatch}.log");
-        var args = string.Join(' ', "run", "--config", Quote(config), "--max-batch", maxBatch.ToString(CultureInfo.InvariantCulture), "--max-delay-us", maxDelayMicroseconds.ToString(CultureInfo.InvariantCulture));
+        var args = string.Join(' ', "run", "--config", Quote(config), "--max-batch", maxBatch.ToString(CultureInfo.InvariantCulture), "--max-queue-delay-us", maxDelayMicroseconds.ToString(CultureInfo.InvariantCulture));
         // exec: the shell becomes the agent, so the pid (and /proc/pid) is the agent's; its console goes to a log file.
         _process = Process.Start(new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", $"exec {Quote(binary)} {args} > {Quote(Log)} 2>&1" } })
             ?? throw new InvalidOperationException("the agent did not start");
