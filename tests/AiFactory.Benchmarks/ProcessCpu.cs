@@ -21,6 +21,9 @@ internal static class ProcessCpu
     public static double Since(Dictionary<int, double> before, IEnumerable<int> pids) =>
         pids.Sum(p => Seconds(p) - before.GetValueOrDefault(p));
 
+    /// <summary>CPU time the process has used so far.</summary>
+    public static TimeSpan Of(int pid) => TimeSpan.FromSeconds(Seconds(pid));
+
     public static double Seconds(int pid)
     {
         try
