@@ -229,6 +229,18 @@ public sealed class OutboxStoreTests : IDisposable
         Assert.Contains("cannot", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Open_WhileAnotherStoreHoldsTheFile_ThrowsSayingItIsInUse()
+    {
+        using var first = Open();
+        first.Append([Records.Event(1)]);
+
+        var ex = Assert.Throws<OutboxException>(() => Open());
+
+        Assert.StartsWith($"outbox '{_folder.File("outbox.db")}' is in use by another process (is another agent running with this outbox? stop it first)", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, first.Append([Records.Event(2)]).Stored);
+    }
+
     private OutboxStore Open(long maxBytes = 1 << 20, OutboxFullPolicy policy = OutboxFullPolicy.DropOldest, TimeSpan? maxAge = null, string? path = null) =>
         OutboxStore.Open(new OutboxOptions { Path = path ?? _folder.File("outbox.db"), MaxBytes = maxBytes, FullPolicy = policy, MaxAge = maxAge ?? TimeSpan.FromDays(7) }, time: _time);
 }
