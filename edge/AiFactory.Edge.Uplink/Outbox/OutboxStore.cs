@@ -335,6 +335,46 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
         }
     }
 
+    /// <summary>
+    /// Puts every dead letter back in the backlog under a new sequence (the hub's mark has passed the old one), e.g.
+    /// once the station the hub refused is registered. The lifetime dead-letter counter stays as it was.
+    /// </summary>
+    public int RequeueDeadLetters()
+    {
+        lock (_gate)
+        {
+            var letters = new List<DeadLetter>();
+            using (var command = OutboxSql.Command(_db, null, "SELECT seq, created_ms, kind, payload, dead_ms, reason FROM outbox_dead_letters ORDER BY seq"))
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    letters.Add(OutboxSql.ReadDeadLetter(reader));
+                }
+            }
+
+            var next = _nextSeq;
+            long bytes = 0;
+            using (var tx = _db.BeginTransaction())
+            {
+                foreach (var letter in letters)
+                {
+                    OutboxSql.InsertRecord(_db, tx, next++, letter.CreatedUtc.ToUnixTimeMilliseconds(), letter.Kind, letter.Payload);
+                    bytes += letter.Payload.Length;
+                }
+
+                OutboxSql.Execute(_db, tx, "DELETE FROM outbox_dead_letters");
+                OutboxSql.WriteMeta(_db, tx, OutboxSchema.NextSequence, next);
+                tx.Commit();
+            }
+
+            _nextSeq = next;
+            _backlogRecords += letters.Count;
+            _backlogBytes += bytes;
+            return letters.Count;
+        }
+    }
+
     /// <summary>Makes the next sequence at least <paramref name="next"/> (when the hub has applied sequences this outbox has not reached).</summary>
     public void RaiseNextSequence(long next, long hubMark)
     {
