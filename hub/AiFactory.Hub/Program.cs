@@ -1,1 +1,1 @@
-return 0;
+return await AiFactory.Hub.Cli.HubCli.RunAsync(args).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using AiFactory.Edge.Core.Samples;
 using AiFactory.Edge.Sources.Modbus.Native;
+using AiFactory.Edge.Sources.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,6 +21,7 @@ public sealed partial class ModbusPoller(ModbusBusOptions options, ILogger? logg
     private static readonly int[] ConnectionLost = [9, 32, 104, 111];
 
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly BadInputLog _badInput = new(logger ?? NullLogger.Instance, $"Modbus bus '{options.Name}'", options.BadInputLogInterval);
     private readonly ConcurrentDictionary<int, ModbusSlaveCounters> _slaves = new();
 
     public string Name => options.Name;
@@ -153,6 +155,15 @@ public sealed partial class ModbusPoller(ModbusBusOptions options, ILogger? logg
             var errno = Marshal.GetLastPInvokeError();
             counters.Failed(errno);
             Status.CountDecodeError($"slave {point.Slave}, {point.Function} {point.Address} (tag '{point.Tag}'): {LibModbus.Describe(errno)}");
+            _badInput.Report($"slave {point.Slave} {errno}", $"slave {point.Slave}, {point.Function} {point.Address} (tag '{point.Tag}'): {LibModbus.Describe(errno)}");
+
+            // The tag's reading failed: a Bad sample counts it on the tag, and its stations hold or drop per their policy.
+            var bad = new TagSample(point.Tag, DateTimeOffset.UtcNow, double.NaN, SampleQuality.Bad);
+            if (!writer.TryWrite(bad))
+            {
+                writer.WriteAsync(bad, cancellationToken).AsTask().GetAwaiter().GetResult();
+            }
+
             if (Array.IndexOf(ConnectionLost, errno) >= 0)
             {
                 Status.SetState(SourceState.Disconnected, $"bus '{Name}': connection lost: {LibModbus.Describe(errno)}");

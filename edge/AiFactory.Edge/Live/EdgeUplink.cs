@@ -64,6 +64,15 @@ internal sealed class EdgeUplink : IAsyncDisposable
         return new EdgeUplink(definition, outbox, summarizer, http, metrics, service);
     }
 
+    /// <summary>Registers a station added by a configuration reload (its line from the new configuration).</summary>
+    public void AddStation(StationDefinition station, UplinkDefinition? definition, Func<string, Func<IReadOnlyList<DataQualityCounters>>?> quality)
+    {
+        if ((definition ?? _definition).Stations.TryGetValue(station.Name, out var place))
+        {
+            _summarizer.AddStation(new StationIdentity(_definition.Edge.Company, _definition.Edge.Plant, place.Line, station.Name), station.Card.Name, station.Card.Version, place.PassClasses, quality(station.Name));
+        }
+    }
+
     public string Describe() =>
         $"uplink: {_definition.Edge.EdgeId} ({_definition.Edge.Company}/{_definition.Edge.Plant}) → {_definition.Hub}, {_definition.Window.TotalSeconds:0} s windows, outbox {_outbox.Path} ({_outbox.Counters.BacklogRecords} waiting, {_definition.Outbox.FullPolicy} when full)";
 

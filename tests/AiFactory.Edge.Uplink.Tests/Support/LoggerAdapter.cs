@@ -1,3 +1,4 @@
+using AiFactory.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace AiFactory.Edge.Uplink.Tests.Support;

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 
-namespace AiFactory.Edge.Uplink.Tests.Support;
+namespace AiFactory.Testing;
 
 /// <summary>Keeps every log line (level and formatted message) so a test can assert what was logged.</summary>
-internal sealed class ListLogger : ILogger
+public sealed class ListLogger : ILogger
 {
     private readonly Lock _gate = new();
     private readonly List<(LogLevel Level, string Message)> _lines = [];

@@ -1,0 +1,98 @@
+using AiFactory.Hub.Admin;
+using AiFactory.Hub.Auth;
+using AiFactory.Hub.Influx;
+using AiFactory.Hub.Ingest;
+using AiFactory.Hub.Queries;
+using AiFactory.Hub.Storage;
+using AiFactory.Hub.Tenancy;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serilog;
+
+namespace AiFactory.Hub.Hosting;
+
+/// <summary>Builds the hub: services, Serilog, authentication, endpoints and health checks.</summary>
+public static class HubApp
+{
+    /// <param name="args">Command-line configuration overrides (e.g. <c>--Hub:Database:Provider=PostgreSql</c>, <c>--urls=…</c>).</param>
+    /// <param name="configure">Extra configuration for tests (in-memory settings, a fake TimeProvider…).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "hub.json"), optional: true);
+        configure?.Invoke(builder);
+        var logger = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+            .Enrich.WithProperty("Service", "aifactory-hub")
+            .ReadFrom.Configuration(builder.Configuration, new Serilog.Settings.Configuration.ConfigurationReaderOptions(
+                typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(FileLoggerConfigurationExtensions).Assembly))
+            .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose)
+            .CreateLogger();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(logger, dispose: true);
+
+        var services = builder.Services;
+        services.AddOptions<HubOptions>().Bind(builder.Configuration.GetSection(HubOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HubOptions>, HubOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<HubOptions>>().Value.Database;
+            return new HubDatabase(o.Provider, o.ConnectionString);
+        });
+        services.AddSingleton<HubMetrics>();
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<TenancyStore>();
+        services.AddSingleton<StationRegistry>();
+        services.AddSingleton<IBatchAggregator, SqlBatchAggregator>();
+        var influx = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>()?.Influx;
+        if (influx is { Enabled: true })
+        {
+            services.AddSingleton(influx);
+            services.AddSingleton(sp => new InfluxWriter(
+                new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, influx, sp.GetRequiredService<ILogger<InfluxWriter>>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<InfluxForwarder>();
+            services.AddSingleton<IBatchForwarder>(sp => sp.GetRequiredService<InfluxForwarder>());
+            services.AddHostedService(sp => sp.GetRequiredService<InfluxForwarder>());
+        }
+        else
+        {
+            services.AddSingleton<IBatchForwarder, NoForwarder>();
+        }
+        services.AddSingleton<MetricsQuery>();
+        services.AddSingleton<FleetQuery>();
+        services.AddHostedService<HubStartup>();
+        services.AddProblemDetails();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+
+        var app = builder.Build();
+        var instance = $"{Environment.MachineName}/{Environment.ProcessId}";
+        app.Use((context, next) =>
+        {
+            // Which replica answered: for operators behind a load balancer, and for the scale-out tests.
+            context.Response.Headers["X-AiFactory-Hub"] = instance;
+            return next(context);
+        });
+        app.UseMiddleware<ProblemMiddleware>();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapGet("/", () => Results.Text("AiFactory hub: API under /api/v1 (docs/hub-api.md), health under /health/live and /health/ready.\n"));
+        IngestEndpoint.Map(app);
+        QueryEndpoints.Map(app);
+        AdminEndpoints.Map(app);
+        return app;
+    }
+}

@@ -1,0 +1,23 @@
+namespace AiFactory.Hub.Tenancy;
+
+/// <summary>What a key may do. Every role but <see cref="HubAdmin"/> is scoped to one company.</summary>
+public enum HubRole
+{
+    /// <summary>An edge agent: writes results for the one plant its key is bound to, reads nothing.</summary>
+    Edge,
+
+    /// <summary>Reads its company's lines, plants and events.</summary>
+    PlantEngineer,
+
+    /// <summary>Reads its company's metrics (model deployment arrives in a later issue).</summary>
+    DataScientist,
+
+    /// <summary>Reads its company's metrics; cross-company comparison arrives in a later issue.</summary>
+    AllianceAnalyst,
+
+    /// <summary>Manages its company's plants, lines, stations, edges and users, and reads everything in it.</summary>
+    CompanyAdmin,
+
+    /// <summary>Operates the hub: creates companies; reads and manages every company.</summary>
+    HubAdmin,
+}

@@ -1,0 +1,214 @@
+using System.Data.Common;
+using AiFactory.Hub.Hosting;
+using AiFactory.Hub.Storage;
+using Dapper;
+
+namespace AiFactory.Hub.Tenancy;
+
+/// <summary>Companies → plants → lines → stations, edges and API keys: created by the admin API and the CLI.</summary>
+public sealed class TenancyStore(HubDatabase database, TimeProvider time)
+{
+    public Task CreateCompanyAsync(string id, string name, CancellationToken ct)
+    {
+        TenancyIds.Check("company", id);
+        return InsertAsync("INSERT INTO companies (id, name, created_utc) VALUES (@id, @name, @t)", new { id, name, t = Now() }, $"company '{id}'", ct);
+    }
+
+    public async Task CreatePlantAsync(string company, string id, string name, CancellationToken ct)
+    {
+        TenancyIds.Check("plant", id);
+        await RequireAsync("SELECT COUNT(*) FROM companies WHERE id = @company", new { company }, $"company '{company}'", ct).ConfigureAwait(false);
+        await InsertAsync(
+            "INSERT INTO plants (company_id, id, name, created_utc) VALUES (@company, @id, @name, @t)",
+            new { company, id, name, t = Now() }, $"plant '{id}' in company '{company}'", ct).ConfigureAwait(false);
+    }
+
+    public async Task CreateLineAsync(string company, string plant, string id, string name, CancellationToken ct)
+    {
+        TenancyIds.Check("line", id);
+        await RequireAsync("SELECT COUNT(*) FROM plants WHERE company_id = @company AND id = @plant", new { company, plant }, $"plant '{plant}' in company '{company}'", ct).ConfigureAwait(false);
+        await InsertAsync(
+            "INSERT INTO lines (company_id, plant_id, id, name, created_utc) VALUES (@company, @plant, @id, @name, @t)",
+            new { company, plant, id, name, t = Now() }, $"line '{id}' in plant '{plant}'", ct).ConfigureAwait(false);
+    }
+
+    public async Task CreateStationAsync(string company, string plant, string line, string id, string name, CancellationToken ct)
+    {
+        TenancyIds.Check("station", id);
+        await RequireAsync(
+            "SELECT COUNT(*) FROM lines WHERE company_id = @company AND plant_id = @plant AND id = @line",
+            new { company, plant, line }, $"line '{line}' in plant '{plant}' of company '{company}'", ct).ConfigureAwait(false);
+        await InsertAsync(
+            "INSERT INTO stations (company_id, plant_id, line_id, id, name, created_utc) VALUES (@company, @plant, @line, @id, @name, @t)",
+            new { company, plant, line, id, name, t = Now() }, $"station '{id}' on line '{line}'", ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Registers an edge bound to one plant and returns its API key (shown once).</summary>
+    public async Task<CreatedKey> CreateEdgeAsync(string company, string plant, string id, string name, CancellationToken ct)
+    {
+        TenancyIds.Check("edge", id);
+        await RequireAsync("SELECT COUNT(*) FROM plants WHERE company_id = @company AND id = @plant", new { company, plant }, $"plant '{plant}' in company '{company}'", ct).ConfigureAwait(false);
+        var key = ApiKey.Generate();
+        await database.WriteAsync(
+            async (c, tx) =>
+            {
+                await InsertInAsync(c, tx, "INSERT INTO edges (id, company_id, plant_id, name, created_utc) VALUES (@id, @company, @plant, @name, @t)",
+                    new { id, company, plant, name, t = Now() }, $"edge '{id}'").ConfigureAwait(false);
+                await InsertKeyAsync(c, tx, key, HubRole.Edge, company, id, $"edge {id}").ConfigureAwait(false);
+                return 0;
+            },
+            ct).ConfigureAwait(false);
+        return new CreatedKey(key.Id, key.Key, HubRoles.Name(HubRole.Edge), company, id);
+    }
+
+    /// <summary>Creates a user key with a role scoped to a company (or a hub-admin key when company is null).</summary>
+    public async Task<CreatedKey> CreateUserKeyAsync(string? company, HubRole role, string name, CancellationToken ct)
+    {
+        if (role == HubRole.Edge)
+        {
+            throw HubProblemException.BadRequest("role 'edge' is given by registering an edge, not to a user.");
+        }
+
+        if (role == HubRole.HubAdmin != (company is null))
+        {
+            throw HubProblemException.BadRequest(role == HubRole.HubAdmin
+                ? "role 'hub-admin' is not scoped to a company; create it without one."
+                : $"role '{HubRoles.Name(role)}' must be scoped to a company.");
+        }
+
+        if (company is not null)
+        {
+            await RequireAsync("SELECT COUNT(*) FROM companies WHERE id = @company", new { company }, $"company '{company}'", ct).ConfigureAwait(false);
+        }
+
+        var key = ApiKey.Generate();
+        await database.WriteAsync(async (c, tx) => { await InsertKeyAsync(c, tx, key, role, company, null, name).ConfigureAwait(false); return 0; }, ct).ConfigureAwait(false);
+        return new CreatedKey(key.Id, key.Key, HubRoles.Name(role), company, null);
+    }
+
+    /// <summary>The key's row, or null when unknown.</summary>
+    public async Task<StoredKey?> FindKeyAsync(string keyId, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
+        return await c.QuerySingleOrDefaultAsync<StoredKey>(
+            """
+            SELECT k.id AS Id, k.secret_hash AS SecretHash, k.role AS Role, k.company_id AS CompanyId, k.edge_id AS EdgeId,
+                   e.plant_id AS PlantId, k.revoked_utc AS RevokedUtc
+            FROM api_keys k LEFT JOIN edges e ON e.id = k.edge_id WHERE k.id = @keyId
+            """,
+            new { keyId }).ConfigureAwait(false);
+    }
+
+    /// <summary>Registers a hub-admin key given in configuration unless its id is already known; only the hash is stored.</summary>
+    public async Task<bool> EnsureBootstrapAdminAsync(string presentedKey, CancellationToken ct)
+    {
+        if (!ApiKey.TryParse(presentedKey, out var id, out var secret))
+        {
+            throw new ArgumentException("The bootstrap admin key is not an AiFactory key ('aif_<id>_<secret>').", nameof(presentedKey));
+        }
+
+        if (await FindKeyAsync(id, ct).ConfigureAwait(false) is not null)
+        {
+            return false;
+        }
+
+        await database.WriteAsync(
+            async (c, tx) =>
+            {
+                await InsertKeyAsync(c, tx, (id, presentedKey, ApiKey.Hash(secret)), HubRole.HubAdmin, null, null, "bootstrap hub admin").ConfigureAwait(false);
+                return 0;
+            },
+            ct).ConfigureAwait(false);
+        return true;
+    }
+
+    public async Task RevokeKeyAsync(string keyId, CancellationToken ct)
+    {
+        var changed = await database.WriteAsync(
+            (c, tx) => c.ExecuteAsync("UPDATE api_keys SET revoked_utc = @t WHERE id = @keyId AND revoked_utc IS NULL", new { keyId, t = Now() }, tx),
+            ct).ConfigureAwait(false);
+        if (changed == 0 && await FindKeyAsync(keyId, ct).ConfigureAwait(false) is null)
+        {
+            throw HubProblemException.NotFound($"key '{keyId}' does not exist.");
+        }
+    }
+
+    public async Task<bool> CompanyExistsAsync(string company, CancellationToken ct) =>
+        await CountAsync("SELECT COUNT(*) FROM companies WHERE id = @company", new { company }, ct).ConfigureAwait(false) > 0;
+
+    /// <summary>Whether the named plant / line / station exists in the company (null parts are not checked).</summary>
+    public async Task<bool> ScopeExistsAsync(string company, string? plant, string? line, string? station, CancellationToken ct)
+    {
+        var (sql, what) = (plant, line, station) switch
+        {
+            (null, _, _) => ("SELECT COUNT(*) FROM companies WHERE id = @company", 0),
+            (_, null, _) => ("SELECT COUNT(*) FROM plants WHERE company_id = @company AND id = @plant", 1),
+            (_, _, null) => ("SELECT COUNT(*) FROM lines WHERE company_id = @company AND plant_id = @plant AND id = @line", 2),
+            _ => ("SELECT COUNT(*) FROM stations WHERE company_id = @company AND plant_id = @plant AND line_id = @line AND id = @station", 3),
+        };
+        _ = what;
+        return await CountAsync(sql, new { company, plant, line, station }, ct).ConfigureAwait(false) > 0;
+    }
+
+    /// <summary>The registered (line, station) pairs of a plant.</summary>
+    public async Task<HashSet<(string Line, string Station)>> StationsOfPlantAsync(string company, string plant, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
+        var rows = await c.QueryAsync<(string, string)>(
+            "SELECT line_id, id FROM stations WHERE company_id = @company AND plant_id = @plant", new { company, plant }).ConfigureAwait(false);
+        return rows.ToHashSet();
+    }
+
+    /// <summary>The company's tree: plants, their lines and stations.</summary>
+    public async Task<CompanyTree> TreeAsync(string company, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
+        var name = await c.QuerySingleAsync<string>("SELECT name FROM companies WHERE id = @company", new { company }).ConfigureAwait(false);
+        var plants = await c.QueryAsync<(string Id, string Name)>("SELECT id, name FROM plants WHERE company_id = @company ORDER BY id", new { company }).ConfigureAwait(false);
+        var lines = (await c.QueryAsync<(string Plant, string Id, string Name)>("SELECT plant_id, id, name FROM lines WHERE company_id = @company ORDER BY id", new { company }).ConfigureAwait(false)).ToList();
+        var stations = (await c.QueryAsync<(string Plant, string Line, string Id, string Name)>(
+            "SELECT plant_id, line_id, id, name FROM stations WHERE company_id = @company ORDER BY id", new { company }).ConfigureAwait(false)).ToList();
+        return new CompanyTree(company, name, plants.Select(p => new PlantNode(p.Id, p.Name,
+            lines.Where(l => l.Plant == p.Id).Select(l => new LineNode(l.Id, l.Name,
+                stations.Where(s => s.Plant == p.Id && s.Line == l.Id).Select(s => new StationNode(s.Id, s.Name)).ToList())).ToList())).ToList());
+    }
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private async Task<long> CountAsync(string sql, object args, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
+        return await c.ExecuteScalarAsync<long>(sql, args).ConfigureAwait(false);
+    }
+
+    private async Task RequireAsync(string sql, object args, string what, CancellationToken ct)
+    {
+        if (await CountAsync(sql, args, ct).ConfigureAwait(false) == 0)
+        {
+            throw HubProblemException.NotFound($"{what} does not exist.");
+        }
+    }
+
+    private Task InsertAsync(string sql, object args, string what, CancellationToken ct) =>
+        database.WriteAsync(async (c, tx) => { await InsertInAsync(c, tx, sql, args, what).ConfigureAwait(false); return 0; }, ct);
+
+    private static async Task InsertInAsync(DbConnection c, DbTransaction tx, string sql, object args, string what)
+    {
+        try
+        {
+            await c.ExecuteAsync(sql, args, tx).ConfigureAwait(false);
+        }
+        catch (DbException ex) when (IsUniqueViolation(ex))
+        {
+            throw HubProblemException.Conflict($"{what} already exists.");
+        }
+    }
+
+    private Task InsertKeyAsync(DbConnection c, DbTransaction tx, (string Id, string Key, string Hash) key, HubRole role, string? company, string? edge, string name) =>
+        c.ExecuteAsync(
+            "INSERT INTO api_keys (id, secret_hash, role, company_id, edge_id, name, created_utc) VALUES (@id, @hash, @role, @company, @edge, @name, @t)",
+            new { id = key.Id, hash = key.Hash, role = HubRoles.Name(role), company, edge, name, t = Now() }, tx);
+
+    private static bool IsUniqueViolation(DbException ex) =>
+        ex.SqlState == "23505" || ex.Message.Contains("UNIQUE constraint failed", StringComparison.Ordinal);
+}

@@ -1,0 +1,43 @@
+using AiFactory.Hub.Storage;
+
+namespace AiFactory.Hub.Tests;
+
+[Trait("Category", "Unit")]
+public sealed class HubOptionsValidatorTests
+{
+    [Fact]
+    public void Defaults_AreValid() => Assert.True(new HubOptionsValidator().Validate(null, new HubOptions()).Succeeded);
+
+    public static TheoryData<string, Action<HubOptions>> Bad => new()
+    {
+        { "Hub:Database:ConnectionString is empty", o => o.Database.ConnectionString = " " },
+        { "has no Host= for PostgreSql", o => o.Database = new DatabaseSettings { Provider = DatabaseProvider.PostgreSql, ConnectionString = "Data Source=x.db" } },
+        { "Hub:Ingest:MaxRequestBytes 10 is outside", o => o.Ingest.MaxRequestBytes = 10 },
+        { "Hub:Ingest:MaxInflatedBytes 2048 is below MaxRequestBytes", o => o.Ingest.MaxInflatedBytes = 2048 },
+        { "Hub:Ingest:MaxRecords 0 is outside", o => o.Ingest.MaxRecords = 0 },
+        { "Hub:EdgeOfflineAfter", o => o.EdgeOfflineAfter = TimeSpan.Zero },
+        { "Hub:BootstrapAdminKey is not an AiFactory key", o => o.BootstrapAdminKey = "letmein" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Bad))]
+    public void BadSetting_FailsNamingTheKey(string expected, Action<HubOptions> spoil)
+    {
+        var options = new HubOptions();
+        spoil(options);
+
+        var result = new HubOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(expected, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvalidOptions_StopTheHubAtStart()
+    {
+        var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            Support.HubHarness.StartAsync(extra: ["--Hub:Ingest:MaxRecords=0"]));
+
+        Assert.Contains("Hub:Ingest:MaxRecords 0 is outside", ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Json;
+using AiFactory.Contracts;
+
+namespace AiFactory.Hub.Tests.Support;
+
+/// <summary>
+/// Sends batches the way the edge's uplink does: the same batch again until the hub acknowledges it, whatever
+/// happens in between (connection refused, 5xx, timeouts). Counts what it produced, so a test can compare totals.
+/// </summary>
+internal sealed class RetryingSender(HttpClient client, string edgeId)
+{
+    private long _next = 1;
+    private AiFactory.Contracts.UplinkBatch? _last;
+
+    public long FramesProduced { get; private set; }
+
+    public int Retries { get; private set; }
+
+    /// <summary>The replicas (X-AiFactory-Hub) that acknowledged batches.</summary>
+    public HashSet<string> ServedBy { get; } = [];
+
+    /// <summary>Sends the last acknowledged batch again, as an edge does when an ack is lost; it must change nothing.</summary>
+    public async Task ResendLastAsync(CancellationToken ct)
+    {
+        var batch = _last ?? throw new InvalidOperationException("nothing was sent yet");
+        await DeliverAsync(batch, ct);
+    }
+
+    /// <summary>Builds a batch of summaries, 10 s apart, and delivers it; answers once acknowledged.</summary>
+    public async Task SendAsync(string company, string plant, string line, string station, DateTimeOffset start, int summaries, int framesEach, CancellationToken ct)
+    {
+        var items = Enumerable.Range(0, summaries)
+            .Select(i => (object)Batches.Summary(edgeId, company, plant, line, station, start.AddSeconds(10 * i), framesEach, framesEach, 0))
+            .ToList();
+        var batch = Batches.Batch(edgeId, _next, items);
+        _next += summaries;
+        await DeliverAsync(batch, ct);
+        FramesProduced += (long)summaries * framesEach;
+        _last = batch;
+    }
+
+    private async Task DeliverAsync(UplinkBatch batch, CancellationToken ct)
+    {
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                using var response = await client.PostAsync("/api/v1/ingest", Batches.Json(batch, gzip: true), ct);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    var ack = (await response.Content.ReadFromJsonAsync<UplinkAck>(ct))!;
+                    if (ack.LastSequence >= batch.LastSequence)
+                    {
+                        ServedBy.UnionWith(response.Headers.TryGetValues("X-AiFactory-Hub", out var v) ? v : []);
+                        return;
+                    }
+                }
+                else if ((int)response.StatusCode < 500)
+                {
+                    throw new InvalidOperationException($"the hub refused a valid batch: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            {
+            }
+
+            Retries++;
+            await Task.Delay(50, ct);
+        }
+    }
+}
