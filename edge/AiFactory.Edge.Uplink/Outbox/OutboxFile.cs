@@ -15,7 +15,7 @@ internal static class OutboxFile
     {
         try
         {
-            using var db = OutboxSql.Open(path, SqliteOpenMode.ReadWrite);
+            using var db = OutboxSql.Open(path, SqliteOpenMode.ReadWrite, timeoutSeconds: 1);
             var findings = new List<string>();
             using (var command = OutboxSql.Command(db, null, "PRAGMA integrity_check"))
             using (var reader = command.ExecuteReader())
@@ -39,11 +39,18 @@ internal static class OutboxFile
         {
             return ex.Message;
         }
+        catch (SqliteException ex) when (OutboxSql.IsBusy(ex))
+        {
+            throw InUse(path, ex);
+        }
         catch (SqliteException ex)
         {
             throw new OutboxException($"outbox '{path}': cannot open it: {ex.Message}", ex);
         }
     }
+
+    public static OutboxException InUse(string path, SqliteException ex) =>
+        new($"outbox '{path}' is in use by another process (is another agent running with this outbox? stop it first): {ex.Message}", ex);
 
     /// <summary>Moves the file and its -wal and -shm to <c>&lt;name&gt;.corrupt-&lt;utc&gt;</c>; returns the new name.</summary>
     public static string MoveAside(string path, DateTimeOffset now)

@@ -5,7 +5,10 @@ namespace AiFactory.Edge.Uplink.Outbox;
 /// <summary>Small helpers over one connection: commands with parameters, scalars, and the meta key/value table.</summary>
 internal static class OutboxSql
 {
-    public static SqliteConnection Open(string path, SqliteOpenMode mode)
+    /// <summary>SQLITE_BUSY and SQLITE_LOCKED: another connection holds the file.</summary>
+    public static bool IsBusy(SqliteException ex) => ex.SqliteErrorCode is 5 or 6;
+
+    public static SqliteConnection Open(string path, SqliteOpenMode mode, int timeoutSeconds = 5)
     {
         var builder = new SqliteConnectionStringBuilder
         {
@@ -13,7 +16,7 @@ internal static class OutboxSql
             Mode = mode,
             // Without pooling, closing the connection closes the file, so a corrupt file can be moved aside.
             Pooling = false,
-            DefaultTimeout = 30,
+            DefaultTimeout = timeoutSeconds,
         };
         var db = new SqliteConnection(builder.ToString());
         db.Open();

@@ -73,10 +73,24 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
             }
         }
 
-        SqliteConnection db;
+        var db = OpenConnection(path);
+        var store = new OutboxStore(db, new OutboxOptions { Path = path, MaxBytes = options.MaxBytes, MaxAge = options.MaxAge, FullPolicy = options.FullPolicy }, time, log);
+        store.Load(salvage);
+        UplinkLog.Opened(log, path, store._backlogRecords, store._backlogBytes, store._nextSeq);
+        return store;
+    }
+
+    private static SqliteConnection OpenConnection(string path)
+    {
+        SqliteConnection? db = null;
         try
         {
             db = OutboxSql.Open(path, SqliteOpenMode.ReadWriteCreate);
+
+            // One process per outbox: two agents handing out sequences from one file would reuse them. Set before the
+            // first WAL access, the lock is taken at the first transaction and held until the store is disposed or the
+            // process dies, and no shared-memory file is used.
+            OutboxSql.Execute(db, null, "PRAGMA locking_mode=EXCLUSIVE");
             using (var command = OutboxSql.Command(db, null, "PRAGMA journal_mode=WAL"))
             {
                 if (command.ExecuteScalar() is not "wal")
@@ -86,17 +100,19 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
             }
 
             OutboxSql.Execute(db, null, "PRAGMA synchronous=FULL");
-            OutboxSql.Execute(db, null, OutboxSchema.Create);
+            OutboxSql.Execute(db, null, "BEGIN IMMEDIATE; " + OutboxSchema.Create + " COMMIT;");
+            return db;
         }
-        catch (SqliteException ex)
+        catch (SqliteException ex) when (OutboxSql.IsBusy(ex))
         {
-            throw new OutboxException($"outbox '{path}': cannot create or open it: {ex.Message}", ex);
+            db?.Dispose();
+            throw OutboxFile.InUse(path, ex);
         }
-
-        var store = new OutboxStore(db, new OutboxOptions { Path = path, MaxBytes = options.MaxBytes, MaxAge = options.MaxAge, FullPolicy = options.FullPolicy }, time, log);
-        store.Load(salvage);
-        UplinkLog.Opened(log, path, store._backlogRecords, store._backlogBytes, store._nextSeq);
-        return store;
+        catch (Exception ex) when (ex is SqliteException or OutboxException)
+        {
+            db?.Dispose();
+            throw ex as OutboxException ?? new OutboxException($"outbox '{path}': cannot create or open it: {ex.Message}", ex);
+        }
     }
 
     /// <summary>The current backlog and lifetime counters.</summary>
@@ -316,6 +332,46 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
             }
 
             return result;
+        }
+    }
+
+    /// <summary>
+    /// Puts every dead letter back in the backlog under a new sequence (the hub's mark has passed the old one), e.g.
+    /// once the station the hub refused is registered. The lifetime dead-letter counter stays as it was.
+    /// </summary>
+    public int RequeueDeadLetters()
+    {
+        lock (_gate)
+        {
+            var letters = new List<DeadLetter>();
+            using (var command = OutboxSql.Command(_db, null, "SELECT seq, created_ms, kind, payload, dead_ms, reason FROM outbox_dead_letters ORDER BY seq"))
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    letters.Add(OutboxSql.ReadDeadLetter(reader));
+                }
+            }
+
+            var next = _nextSeq;
+            long bytes = 0;
+            using (var tx = _db.BeginTransaction())
+            {
+                foreach (var letter in letters)
+                {
+                    OutboxSql.InsertRecord(_db, tx, next++, letter.CreatedUtc.ToUnixTimeMilliseconds(), letter.Kind, letter.Payload);
+                    bytes += letter.Payload.Length;
+                }
+
+                OutboxSql.Execute(_db, tx, "DELETE FROM outbox_dead_letters");
+                OutboxSql.WriteMeta(_db, tx, OutboxSchema.NextSequence, next);
+                tx.Commit();
+            }
+
+            _nextSeq = next;
+            _backlogRecords += letters.Count;
+            _backlogBytes += bytes;
+            return letters.Count;
         }
     }
 

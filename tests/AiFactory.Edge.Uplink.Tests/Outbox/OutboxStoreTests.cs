@@ -203,6 +203,24 @@ public sealed class OutboxStoreTests : IDisposable
     }
 
     [Fact]
+    public void RequeueDeadLetters_PutsThemBackUnderNewSequences_AfterEveryOther()
+    {
+        using var outbox = Open();
+        var seqs = outbox.Append(Records.Events(1, 3)).Sequences;
+        outbox.DeadLetter(seqs[0], "400");
+        outbox.DeadLetter(seqs[2], "400");
+        var later = outbox.Append([Records.Event(4)]).Sequences[0];
+
+        Assert.Equal(2, outbox.RequeueDeadLetters());
+
+        var entries = outbox.Peek(100, long.MaxValue);
+        Assert.Equal([2, 4, 1, 3], entries.Select(Records.NumberOf).ToArray());
+        Assert.Equal([seqs[1], later, later + 1, later + 2], entries.Select(e => e.Sequence).ToArray());
+        Assert.Empty(outbox.DeadLetters());
+        Assert.Equal((4, 4L * Records.EventBytes(1), 2), (outbox.Counters.BacklogRecords, outbox.Counters.BacklogBytes, outbox.Counters.DeadLettered));
+    }
+
+    [Fact]
     public void RaiseNextSequence_AboveTheHubsMark_MovesTheNextSequenceAndPersists()
     {
         long hubMark;
@@ -227,6 +245,18 @@ public sealed class OutboxStoreTests : IDisposable
 
         Assert.Contains($"outbox '{path}'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("cannot", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_WhileAnotherStoreHoldsTheFile_ThrowsSayingItIsInUse()
+    {
+        using var first = Open();
+        first.Append([Records.Event(1)]);
+
+        var ex = Assert.Throws<OutboxException>(() => Open());
+
+        Assert.StartsWith($"outbox '{_folder.File("outbox.db")}' is in use by another process (is another agent running with this outbox? stop it first)", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, first.Append([Records.Event(2)]).Stored);
     }
 
     private OutboxStore Open(long maxBytes = 1 << 20, OutboxFullPolicy policy = OutboxFullPolicy.DropOldest, TimeSpan? maxAge = null, string? path = null) =>

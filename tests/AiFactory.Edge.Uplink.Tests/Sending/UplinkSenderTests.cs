@@ -197,6 +197,7 @@ public sealed class UplinkSenderTests : IAsyncLifetime
     public async Task UnreadableStoredPayload_IsDeadLetteredWithoutBeingSent()
     {
         var seqs = _outbox.Append(Records.Events(1, 2)).Sequences;
+        _outbox.Dispose();
         using (var db = new SqliteConnection($"Data Source={_folder.File("outbox.db")};Pooling=False"))
         {
             db.Open();
@@ -205,11 +206,29 @@ public sealed class UplinkSenderTests : IAsyncLifetime
             command.ExecuteNonQuery();
         }
 
+        _outbox = OutboxStore.Open(new OutboxOptions { Path = _folder.File("outbox.db") }, _log);
+
         var step = await Sender().SendNextAsync(CancellationToken.None);
 
         Assert.Equal(new UplinkStep(UplinkStepKind.Progress, 1, 1, null), step);
         Assert.Equal([seqs[1]], _hub.Applied.Keys.ToArray());
         Assert.StartsWith($"unreadable in the outbox: record {seqs[0]}: payload is not a readable Event", Assert.Single(_outbox.DeadLetters()).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OutboxLimitReached_TheHubIsToldWhatWasDroppedAndQuarantined()
+    {
+        var size = Records.EventBytes(1);
+        _outbox.Dispose();
+        File.WriteAllText(_folder.File("outbox.db"), "garbage that is no SQLite file, long enough to fill a header..................");
+        _outbox = OutboxStore.Open(new OutboxOptions { Path = _folder.File("outbox.db"), MaxBytes = 3 * size }, _log);
+        _outbox.Append(Records.Events(1, 5));
+
+        await Sender().SendNextAsync(CancellationToken.None);
+
+        var report = Assert.Single(_hub.Batches).Outbox;
+        Assert.Equal((3, 3L * size, 2, 0, 1), (report.BacklogRecords, report.BacklogBytes, report.DroppedOldest, report.RejectedNew, report.Quarantined));
+        Assert.Equal([3, 4, 5], _hub.Applied.Values.Select(r => (int)r.Event!.Score).Order().ToArray());
     }
 
     private UplinkSender Sender(Uri? hub = null)
