@@ -97,6 +97,22 @@ public sealed class ClassifierStation
         _inFlight.Submit(_batcher, _frame, new Pending(_index++, timestamp, imputed), cancellationToken);
     }
 
+    /// <summary>Frames submitted and not yet delivered.</summary>
+    public int InFlight => _inFlight.Count;
+
+    /// <summary>Delivers, in order, the results already there without waiting for any; answers how many.</summary>
+    public async ValueTask<int> DeliverCompletedAsync()
+    {
+        var delivered = 0;
+        while (_inFlight.OldestCompleted)
+        {
+            Deliver(await _inFlight.TakeOldestAsync().ConfigureAwait(false));
+            delivered++;
+        }
+
+        return delivered;
+    }
+
     public async ValueTask FlushAsync()
     {
         while (_inFlight.Count > 0)

@@ -29,6 +29,9 @@ internal sealed class InFlightRing<TMeta>
 
     public bool IsFull => Count == _tasks.Length;
 
+    /// <summary>True when the oldest frame's result is there, so taking it does not wait.</summary>
+    public bool OldestCompleted => Count > 0 && _tasks[_head].IsCompleted;
+
     private float[] NextResultBuffer => _results[(_head + Count) % _tasks.Length];
 
     /// <summary>Submits a frame whose result lands in this ring's next buffer; a refused submit becomes that frame's error.</summary>

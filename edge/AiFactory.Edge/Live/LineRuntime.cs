@@ -89,10 +89,58 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     /// <summary>Routes samples to the stations until the channel completes or the agent stops.</summary>
     public async Task RouteAsync(ChannelReader<TagSample> reader)
     {
-        await foreach (var read in reader.ReadAllAsync(_stop).ConfigureAwait(false))
+        // Results are delivered here, on the routing thread, as soon as they are there: after every sample, and,
+        // while no sample comes, every millisecond until nothing is in flight.
+        while (true)
         {
-            await RouteOneAsync(read).ConfigureAwait(false);
+            while (reader.TryRead(out var read))
+            {
+                await RouteOneAsync(read).ConfigureAwait(false);
+                await DeliverCompletedAsync().ConfigureAwait(false);
+            }
+
+            if (await DeliverCompletedAsync().ConfigureAwait(false) || _stations.Any(s => s.InFlight > 0))
+            {
+                var next = reader.WaitToReadAsync(_stop).AsTask();
+                if (await Task.WhenAny(next, Task.Delay(1, _stop)).ConfigureAwait(false) != next)
+                {
+                    _stop.ThrowIfCancellationRequested();
+                    continue;
+                }
+
+                if (!await next.ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            else if (!await reader.WaitToReadAsync(_stop).ConfigureAwait(false))
+            {
+                return;
+            }
         }
+    }
+
+    /// <summary>Delivers every station's results that are already there; answers whether any was.</summary>
+    private async ValueTask<bool> DeliverCompletedAsync()
+    {
+        var any = false;
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            foreach (var station in _stations)
+            {
+                if (station.InFlight > 0)
+                {
+                    any |= await station.DeliverCompletedAsync().ConfigureAwait(false) > 0;
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        return any;
     }
 
     private async Task RouteOneAsync(TagSample read)

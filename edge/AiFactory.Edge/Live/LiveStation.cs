@@ -38,5 +38,9 @@ internal sealed class LiveStation
     public ValueTask AddAsync(DateTimeOffset timestamp, double[] values) =>
         _anomaly?.AddAsync(timestamp, values) ?? _classifier!.AddAsync(timestamp, values);
 
+    public int InFlight => _anomaly?.InFlight ?? _classifier!.InFlight;
+
+    public ValueTask<int> DeliverCompletedAsync() => _anomaly?.DeliverCompletedAsync() ?? _classifier!.DeliverCompletedAsync();
+
     public ValueTask FlushAsync() => _anomaly?.FlushAsync() ?? _classifier!.FlushAsync();
 }
