@@ -69,7 +69,8 @@ internal static class IngestBenchmark
             var address = nginx?.Address ?? hubs[0].Address;
             var keys = await SetupAsync(address, adminKey, bodies.Length);
             var hubPids = hubs.Select(h => h.ProcessId!.Value).ToList();
-            var cpu0 = (Hub: ProcessCpu.Snapshot(hubPids), Pg: ProcessCpu.Snapshot(ProcessCpu.Find("postgres:")), Nginx: ProcessCpu.Snapshot(ProcessCpu.Find("nginx: ")));
+            var nginxPids = nginx is null ? [] : ProcessCpu.Descendants([nginx.ProcessId]);
+            var cpu0 = (Hub: ProcessCpu.Snapshot(hubPids), Pg: ProcessCpu.Snapshot(OwnServer("postgresql/data", "postgres:")), Nginx: ProcessCpu.Snapshot(nginxPids));
             (long Summaries, Percentiles Latencies, double Seconds) driven;
             try
             {
@@ -82,7 +83,7 @@ internal static class IngestBenchmark
             }
 
             var (summaries, latencies, elapsed) = driven;
-            var cpu1 = (Hub: ProcessCpu.Since(cpu0.Hub, hubPids), Pg: ProcessCpu.Since(cpu0.Pg, ProcessCpu.Find("postgres:")), Nginx: ProcessCpu.Since(cpu0.Nginx, ProcessCpu.Find("nginx: ")));
+            var cpu1 = (Hub: ProcessCpu.Since(cpu0.Hub, hubPids), Pg: ProcessCpu.Since(cpu0.Pg, OwnServer("postgresql/data", "postgres:")), Nginx: ProcessCpu.Since(cpu0.Nginx, nginxPids));
             var per10K = 10_000.0 / Math.Max(1, summaries);
             return new Dictionary<string, object>
             {
@@ -149,7 +150,7 @@ internal static class IngestBenchmark
     {
         var options = new InfluxOptions { Url = url, Database = "aif_bench_" + Guid.NewGuid().ToString("N")[..8], BatchSize = 5000 };
         var points = Enumerable.Range(0, writers).Select(e => Summaries($"e{e}", batchSize * 200).Select(s => InfluxForwarder.SummaryPoint($"e{e}", s)).ToList()).ToArray();
-        var cpu0 = ProcessCpu.Snapshot(ProcessCpu.Find("influxd"));
+        var cpu0 = ProcessCpu.Snapshot(OwnServer("influxdb/", "influxd"));
         var latencies = new Percentiles(10_000);
         long written = 0;
         var stopwatch = Stopwatch.StartNew();
@@ -175,9 +176,18 @@ internal static class IngestBenchmark
             ["summaries_per_s"] = Math.Round(written / elapsed),
             ["batch_p50_ms"] = Math.Round(latencies.At(0.50) / 1000, 1),
             ["batch_p99_ms"] = Math.Round(latencies.At(0.99) / 1000, 1),
-            ["influxdb_cpu_s_per_10k"] = Math.Round(ProcessCpu.Since(cpu0, ProcessCpu.Find("influxd")) * 10_000.0 / Math.Max(1, written), 2),
+            ["influxdb_cpu_s_per_10k"] = Math.Round(ProcessCpu.Since(cpu0, OwnServer("influxdb/", "influxd")) * 10_000.0 / Math.Max(1, written), 2),
         };
     }
+
+    /// <summary>
+    /// The processes of the server deploy/bench.sh started in $AIFACTORY_TEST_TMP (its folder is on the main process's
+    /// command line), not other PostgreSQL/InfluxDB servers on the machine; by program name without that variable.
+    /// </summary>
+    private static List<int> OwnServer(string folderInTestTmp, string programFallback) =>
+        Environment.GetEnvironmentVariable("AIFACTORY_TEST_TMP") is { Length: > 0 } tmp
+            ? ProcessCpu.FindTree(Path.Combine(tmp, folderInTestTmp))
+            : ProcessCpu.Find(programFallback);
 
     private static async Task<string[]> SetupAsync(Uri address, string adminKey, int edges)
     {

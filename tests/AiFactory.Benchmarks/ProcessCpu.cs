@@ -14,6 +14,30 @@ internal static class ProcessCpu
             .Where(pid => pid > 0 && CommandLine(pid).Contains(needle, StringComparison.Ordinal))
             .ToList();
 
+    /// <summary>
+    /// The processes whose command line contains <paramref name="needle"/> (a server's own data or config folder) and
+    /// all their descendants (PostgreSQL backends, nginx workers), so that other servers of the same program running on
+    /// the machine are not counted.
+    /// </summary>
+    public static List<int> FindTree(string needle) => Descendants(Find(needle));
+
+    /// <summary><paramref name="roots"/> and every process below them.</summary>
+    public static List<int> Descendants(IEnumerable<int> roots)
+    {
+        var children = Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : -1)
+            .Where(pid => pid > 0)
+            .Select(pid => (Pid: pid, Parent: Parent(pid)))
+            .ToLookup(p => p.Parent, p => p.Pid);
+        var found = new List<int>(roots);
+        for (var i = 0; i < found.Count; i++)
+        {
+            found.AddRange(children[found[i]]);
+        }
+
+        return found;
+    }
+
     /// <summary>CPU seconds per process now.</summary>
     public static Dictionary<int, double> Snapshot(IEnumerable<int> pids) => pids.ToDictionary(p => p, Seconds);
 
@@ -35,6 +59,19 @@ internal static class ProcessCpu
         catch (IOException)
         {
             return 0;
+        }
+    }
+
+    private static int Parent(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return -1;
         }
     }
 

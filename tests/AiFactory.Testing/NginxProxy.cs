@@ -27,6 +27,9 @@ public sealed class NginxProxy : IAsyncDisposable
 
     public Uri Address => new($"http://127.0.0.1:{Port}");
 
+    /// <summary>The nginx master process (its worker is its child).</summary>
+    public int ProcessId => _process.Id;
+
     public static async Task<NginxProxy> StartAsync(IReadOnlyList<int> upstreamPorts)
     {
         var dir = Directory.CreateTempSubdirectory("aifactory-nginx-").FullName;
