@@ -92,7 +92,7 @@ public sealed class ValidateCommandTests : IDisposable
             stations:
               - name: pump-1
                 model: MODELS/pump-anomaly
-                frame: {missing: guess, max_skew_ms: 0}
+                frame: {missing: guess, max_skew_ms: 0, stride: 0}
                 tags:
                   Accelerometer1RMS: pump-1/Accelerometer1RMS
                   Accelerometer2RMS: pump-1/Accelerometer2RMS
@@ -110,6 +110,7 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Contains("tags[2].stale_after_ms: 'soon' must be a whole number", output, StringComparison.Ordinal);
         Assert.Contains("stations[0].frame.missing: 'guess' is not a policy (hint: hold-last", output, StringComparison.Ordinal);
         Assert.Contains("stations[0].frame.max_skew_ms: '0' must be a whole number from 1", output, StringComparison.Ordinal);
+        Assert.Contains("stations[0].frame.stride: '0' must be a whole number from 1 to 100000", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -248,6 +248,7 @@ public static class EdgeConfigReader
                 result.Add(new StationDefinition(name, folder, card, map, trigger)
                 {
                     Alignment = TagsConfig.Alignment(item, trigger is not null),
+                    Stride = TagsConfig.Stride(item, card, trigger is not null),
                     Fingerprint = $"{item.Node}\n{card.Name} {card.Version} {ModelStamp(folder)}",
                 });
             }

@@ -8,6 +8,9 @@ public sealed record StationDefinition(string Name, string ModelFolder, ModelCar
     /// <summary>How the station's tags align into frames (maximum skew, missing-tag policy, staleness).</summary>
     public AiFactory.Edge.Core.Stations.AlignmentOptions Alignment { get; init; } = new();
 
+    /// <summary>Per-sample anomaly stations: score every N-th sliding window (1 = every sample).</summary>
+    public int Stride { get; init; } = 1;
+
     /// <summary>The station's configuration text and its model files' identity: equal fingerprints mean an unchanged station on reload.</summary>
     public string Fingerprint { get; init; } = string.Empty;
 

@@ -49,7 +49,7 @@ internal static class TagsConfig
 
     public static AlignmentOptions Alignment(ConfigNode station, bool perPart)
     {
-        if (station.Map("frame", "max_skew_ms", "missing", "stale_after_ms") is not { } frame)
+        if (station.Map("frame", "max_skew_ms", "missing", "stale_after_ms", "stride") is not { } frame)
         {
             return new AlignmentOptions();
         }
@@ -67,6 +67,26 @@ internal static class TagsConfig
         }
 
         return new AlignmentOptions(skew, missing, frame.OptionalMilliseconds("stale_after_ms"));
+    }
+
+    /// <summary>
+    /// <c>frame.stride</c>: score every N-th sliding window of a per-sample anomaly station (every sample still enters
+    /// the window); 1 = every sample.
+    /// </summary>
+    public static int Stride(ConfigNode station, AiFactory.Edge.Core.Models.ModelCard? card, bool perPart)
+    {
+        if (station.Map("frame") is not { } frame || frame.Child("stride") is null)
+        {
+            return 1;
+        }
+
+        var stride = frame.Int("stride", 1, 1, 100_000);
+        if (perPart || card is { IsAnomaly: false })
+        {
+            frame.Problems.Add(frame.Child("stride"), frame.Key("stride"), "applies to per-sample anomaly stations only", "a classifier scores every frame (or every part, with a trigger)");
+        }
+
+        return stride;
     }
 
     private static MissingTagPolicy Bad(ConfigNode frame, string value)

@@ -17,7 +17,7 @@ internal sealed class LiveStation
         Aligner = new FrameAligner(definition.Name, definition.OrderedTags, definition.Trigger, definition.Alignment, tags);
         if (definition.Card.IsAnomaly)
         {
-            _anomaly = new AnomalyStation(definition.Name, package.Card, package.Batcher, onAnomaly, maxInFlight: MaxInFlight);
+            _anomaly = new AnomalyStation(definition.Name, package.Card, package.Batcher, onAnomaly, maxInFlight: MaxInFlight, stride: definition.Stride);
         }
         else
         {
