@@ -96,17 +96,7 @@ public sealed class AnomalyStation
     public int InFlight => _inFlight.Count;
 
     /// <summary>Delivers, in order, the results already there without waiting for any; answers how many.</summary>
-    public async ValueTask<int> DeliverCompletedAsync()
-    {
-        var delivered = 0;
-        while (_inFlight.OldestCompleted)
-        {
-            Deliver(await _inFlight.TakeOldestAsync().ConfigureAwait(false));
-            delivered++;
-        }
-
-        return delivered;
-    }
+    public ValueTask<int> DeliverCompletedAsync() => _inFlight.DeliverCompletedAsync(Deliver);
 
     /// <summary>Waits for every frame in flight and delivers its result.</summary>
     public async ValueTask FlushAsync()

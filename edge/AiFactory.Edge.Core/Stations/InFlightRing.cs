@@ -58,6 +58,19 @@ internal sealed class InFlightRing<TMeta>
         Count++;
     }
 
+    /// <summary>Hands every result already there, oldest first, to <paramref name="deliver"/> without waiting; answers how many.</summary>
+    public async ValueTask<int> DeliverCompletedAsync(Action<Completed> deliver)
+    {
+        var delivered = 0;
+        while (OldestCompleted)
+        {
+            deliver(await TakeOldestAsync().ConfigureAwait(false));
+            delivered++;
+        }
+
+        return delivered;
+    }
+
     /// <summary>Waits for the oldest frame; the returned buffer is valid until the next <see cref="Add"/>.</summary>
     public async ValueTask<Completed> TakeOldestAsync()
     {
