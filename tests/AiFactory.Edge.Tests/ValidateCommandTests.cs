@@ -135,6 +135,31 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_SparkplugSubscription_MapsMetricsToTags_AndNamesABadMapping()
+    {
+        var good = Write("""
+            sources:
+              - name: spb
+                type: mqtt
+                subscriptions:
+                  - topic: spBv1.0/plant1/+/gw1/#
+                    sparkplug:
+                      metrics: {pump-1/flow: gw1/pump1/Flow, pump-1/acc1: gw1/pump1/Vib1, pump-1/acc2: gw1/pump1/Vib2}
+            stations:
+              - name: pump-1
+                model: MODELS/pump-anomaly
+                tags: {Accelerometer1RMS: pump-1/acc1, Accelerometer2RMS: pump-1/acc2, Volume Flow RateRMS: pump-1/flow}
+            """);
+        Assert.Equal(["pump-1/acc1", "pump-1/acc2", "pump-1/flow"], EdgeConfigReader.Read(good).Sources[0].Tags.Order());
+
+        File.WriteAllText(good, File.ReadAllText(good).Replace("gw1/pump1/Vib2", "Vib2", StringComparison.Ordinal));
+        var (exit, output) = await CliRunner.RunAsync("validate", "--config", good);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("sources[0].subscriptions[0].sparkplug.metrics.pump-1/acc2: 'Vib2' must name the edge node (and device) and the metric", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_NotYaml_NamesFileAndLine()
     {
         var file = Write("sources: [\n  - name: x\n");

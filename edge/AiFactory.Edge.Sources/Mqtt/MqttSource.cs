@@ -80,7 +80,10 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
                 }
 
                 samples.Clear();
-                if (subscription.Decoder.Decode(payload, arrival, samples) is { } problem)
+                var problem = subscription.Decoder is Decoding.ITopicPayloadDecoder withTopic
+                    ? withTopic.Decode(topic, payload, arrival, samples)
+                    : subscription.Decoder.Decode(payload, arrival, samples);
+                if (problem is not null)
                 {
                     Status.CountDecodeError($"topic '{topic}': {problem}");
                     _badInput.Report(subscription.Topic, $"topic '{topic}': {problem}");
