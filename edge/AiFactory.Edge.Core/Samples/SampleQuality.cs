@@ -8,6 +8,4 @@ public enum SampleQuality
     OutOfRange = 1,
     /// <summary>The source could not decode a value (it is NaN).</summary>
     Bad = 2,
-    /// <summary>Older than the tag's staleness limit when it arrived.</summary>
-    Stale = 3,
 }

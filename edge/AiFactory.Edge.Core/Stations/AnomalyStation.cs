@@ -29,15 +29,14 @@ public sealed class AnomalyStation
     private readonly float[] _frame;
     private FeatureNormaliser? _normaliser;
     private double _threshold = double.NaN;
-    private readonly int _stride;
-    private readonly float[] _skipped;
     private long _index;
-    private long _pushed;
+    private readonly int _stride;
 
-    /// <param name="stride">Score every stride-th sample's window (samples 0, stride, 2·stride, …); every sample still enters the window.</param>
+    /// <param name="stride">Score every <paramref name="stride"/>-th window (1 = every sample); every sample still enters the window.</param>
     public AnomalyStation(string station, ModelCard card, DynamicBatcher batcher, Action<AnomalyResult> onResult, int maxInFlight = 256, int stride = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
+        _stride = stride;
         if (!card.IsAnomaly || card.Calibration is null)
         {
             throw new ArgumentException($"station '{station}': model '{card.Name}' is a {card.Task} model; an anomaly station needs an anomaly model with calibration");
@@ -57,8 +56,6 @@ public sealed class AnomalyStation
         _sample = new double[_features];
         _normalised = new float[_features];
         _frame = new float[_window.FrameLength];
-        _skipped = stride > 1 ? new float[_window.FrameLength] : [];
-        _stride = stride;
     }
 
     public string Station { get; }
@@ -95,6 +92,12 @@ public sealed class AnomalyStation
         await SubmitAsync(_sample, meta, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Frames submitted and not yet delivered.</summary>
+    public int InFlight => _inFlight.Count;
+
+    /// <summary>Delivers, in order, the results already there without waiting for any; answers how many.</summary>
+    public ValueTask<int> DeliverCompletedAsync() => _inFlight.DeliverCompletedAsync(Deliver);
+
     /// <summary>Waits for every frame in flight and delivers its result.</summary>
     public async ValueTask FlushAsync()
     {
@@ -109,7 +112,6 @@ public sealed class AnomalyStation
         _normaliser = _card.Normalisation.Kind == "per_asset"
             ? FeatureNormaliser.FromCalibration(_calibration, _features, _card.Normalisation.StdFloor)
             : FeatureNormaliser.ForCard(_card);
-        var scored = new List<Pending>(_calibration.Count / _stride + 1);
         for (var i = 0; i < _calibration.Count; i++)
         {
             var sample = _calibration[i];
@@ -122,10 +124,7 @@ public sealed class AnomalyStation
                 }
             }
 
-            if (await SubmitAsync(sample, _calibrationMeta[i], cancellationToken).ConfigureAwait(false))
-            {
-                scored.Add(_calibrationMeta[i]);
-            }
+            await SubmitAsync(sample, _calibrationMeta[i], cancellationToken).ConfigureAwait(false);
         }
 
         await FlushAsync().ConfigureAwait(false);
@@ -136,6 +135,7 @@ public sealed class AnomalyStation
         }
 
         _threshold = ThresholdRule.Compute(_card.Calibration!.Threshold, smoothed);
+        var scored = _calibrationMeta.Where(m => m.Index % _stride == 0).ToList();
         for (var i = 0; i < smoothed.Length; i++)
         {
             Emit(scored[i], _calibrationRaw[i], smoothed[i], default, null);
@@ -146,25 +146,22 @@ public sealed class AnomalyStation
         _calibrationRaw.Clear();
     }
 
-    /// <summary>Pushes the sample into the window; submits the window when the stride says so (returns whether it did).</summary>
-    private async ValueTask<bool> SubmitAsync(double[] sample, Pending meta, CancellationToken cancellationToken)
+    private async ValueTask SubmitAsync(double[] sample, Pending meta, CancellationToken cancellationToken)
     {
-        _normaliser!.Apply(sample, _normalised);
-        if (_pushed++ % _stride != 0)
-        {
-            // A frame still queued may be read from _frame: a skipped sample's window goes to scratch.
-            _window.Push(_normalised, _skipped);
-            return false;
-        }
-
         if (_inFlight.IsFull)
         {
             Deliver(await _inFlight.TakeOldestAsync().ConfigureAwait(false));
         }
 
+        _normaliser!.Apply(sample, _normalised);
         _window.Push(_normalised, _frame);
+        if (meta.Index % _stride != 0)
+        {
+            // Between strides the sample only moves the window.
+            return;
+        }
+
         _inFlight.Submit(_batcher, _frame, meta, cancellationToken);
-        return true;
     }
 
     private void Deliver(InFlightRing<Pending>.Completed done)

@@ -22,15 +22,10 @@ public sealed class ClassifierStation
     private readonly double[] _sample;
     private readonly float[] _normalised;
     private readonly float[] _frame;
-    private readonly int _stride;
-    private readonly float[] _skipped;
     private long _index;
-    private long _pushed;
 
-    /// <param name="stride">Score every stride-th part's window (parts 0, stride, 2·stride, …); every part still enters the window.</param>
-    public ClassifierStation(string station, ModelCard card, DynamicBatcher batcher, Action<ClassificationResult> onResult, int maxInFlight = 256, int stride = 1)
+    public ClassifierStation(string station, ModelCard card, DynamicBatcher batcher, Action<ClassificationResult> onResult, int maxInFlight = 256)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
         if (!card.IsClassification)
         {
             throw new ArgumentException($"station '{station}': model '{card.Name}' is a {card.Task} model; a classifier station needs a classification model");
@@ -60,8 +55,6 @@ public sealed class ClassifierStation
         _sample = new double[_features];
         _normalised = new float[_features];
         _frame = new float[_window.FrameLength];
-        _skipped = stride > 1 ? new float[_window.FrameLength] : [];
-        _stride = stride;
     }
 
     public string Station { get; }
@@ -94,23 +87,21 @@ public sealed class ClassifierStation
             }
         }
 
-        _normaliser.Apply(_sample, _normalised);
-        if (_pushed++ % _stride != 0)
-        {
-            // A frame still queued may be read from _frame: a skipped part's window goes to scratch.
-            _window.Push(_normalised, _skipped);
-            return;
-        }
-
         if (_inFlight.IsFull)
         {
             Deliver(await _inFlight.TakeOldestAsync().ConfigureAwait(false));
         }
 
+        _normaliser.Apply(_sample, _normalised);
         _window.Push(_normalised, _frame);
-
         _inFlight.Submit(_batcher, _frame, new Pending(_index++, timestamp, imputed), cancellationToken);
     }
+
+    /// <summary>Frames submitted and not yet delivered.</summary>
+    public int InFlight => _inFlight.Count;
+
+    /// <summary>Delivers, in order, the results already there without waiting for any; answers how many.</summary>
+    public ValueTask<int> DeliverCompletedAsync() => _inFlight.DeliverCompletedAsync(Deliver);
 
     public async ValueTask FlushAsync()
     {

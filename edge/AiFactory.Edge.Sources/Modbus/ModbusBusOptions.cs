@@ -32,4 +32,7 @@ public sealed class ModbusBusOptions
     public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
 
     public IReadOnlyList<ModbusPollGroup> Groups { get; init; } = [];
+
+    /// <summary>Bad input of one kind is logged at most once per this interval (every one is still counted).</summary>
+    public TimeSpan BadInputLogInterval { get; init; } = TimeSpan.FromSeconds(10);
 }

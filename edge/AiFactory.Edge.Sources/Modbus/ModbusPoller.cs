@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using AiFactory.Edge.Core.Samples;
 using AiFactory.Edge.Sources.Modbus.Native;
+using AiFactory.Edge.Sources.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -17,9 +18,11 @@ namespace AiFactory.Edge.Sources.Modbus;
 public sealed partial class ModbusPoller(ModbusBusOptions options, ILogger? logger = null) : ISampleSource
 {
     // errno values after which the connection itself is gone and must be reopened.
-    private static readonly int[] ConnectionLost = [9, 32, 104, 111];
+    // EIO, ENXIO, EBADF, ENODEV, EPIPE, ECONNRESET, ECONNREFUSED: the bus itself is gone, not one slave.
+    private static readonly int[] ConnectionLost = [5, 6, 9, 19, 32, 104, 111];
 
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly BadInputLog _badInput = new(logger ?? NullLogger.Instance, $"Modbus bus '{options.Name}'", options.BadInputLogInterval);
     private readonly ConcurrentDictionary<int, ModbusSlaveCounters> _slaves = new();
 
     public string Name => options.Name;
@@ -153,7 +156,17 @@ public sealed partial class ModbusPoller(ModbusBusOptions options, ILogger? logg
             var errno = Marshal.GetLastPInvokeError();
             counters.Failed(errno);
             Status.CountDecodeError($"slave {point.Slave}, {point.Function} {point.Address} (tag '{point.Tag}'): {LibModbus.Describe(errno)}");
-            if (Array.IndexOf(ConnectionLost, errno) >= 0)
+            _badInput.Report($"slave {point.Slave} {errno}", $"slave {point.Slave}, {point.Function} {point.Address} (tag '{point.Tag}'): {LibModbus.Describe(errno)}");
+
+            // The tag's reading failed: a Bad sample counts it on the tag, and its stations hold or drop per their policy.
+            var bad = new TagSample(point.Tag, DateTimeOffset.UtcNow, double.NaN, SampleQuality.Bad);
+            if (!writer.TryWrite(bad))
+            {
+                writer.WriteAsync(bad, cancellationToken).AsTask().GetAwaiter().GetResult();
+            }
+
+            // A serial adapter that was unplugged takes its device node with it; requests to it only time out.
+            if (Array.IndexOf(ConnectionLost, errno) >= 0 || (options.Device is { } device && !File.Exists(device)))
             {
                 Status.SetState(SourceState.Disconnected, $"bus '{Name}': connection lost: {LibModbus.Describe(errno)}");
                 return false;

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using AiFactory.Edge.Core.Samples;
 using AiFactory.Edge.Sources.Mqtt.Native;
+using AiFactory.Edge.Sources.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -17,6 +18,7 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
 {
     private readonly MqttSourceOptions _options;
     private readonly ILogger _logger;
+    private readonly BadInputLog _badInput;
     private readonly Channel<(string Topic, byte[] Payload, DateTimeOffset Arrival)> _messages;
     private readonly TimeProvider _time;
     private long _unknownTopics;
@@ -27,6 +29,7 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
     {
         _options = options;
         _logger = logger ?? NullLogger.Instance;
+        _badInput = new BadInputLog(_logger, $"MQTT source '{options.Name}'", options.BadInputLogInterval, time);
         _time = time ?? TimeProvider.System;
         _messages = Channel.CreateBounded<(string, byte[], DateTimeOffset)>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true, SingleWriter = true });
     }
@@ -77,11 +80,13 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
                 }
 
                 samples.Clear();
-                if (subscription.Decoder.Decode(payload, arrival, samples) is { } problem)
+                var problem = subscription.Decoder is Decoding.ITopicPayloadDecoder withTopic
+                    ? withTopic.Decode(topic, payload, arrival, samples)
+                    : subscription.Decoder.Decode(payload, arrival, samples);
+                if (problem is not null)
                 {
                     Status.CountDecodeError($"topic '{topic}': {problem}");
-                    LogDecodeError(_logger, Name, topic, problem);
-                    continue;
+                    _badInput.Report(subscription.Topic, $"topic '{topic}': {problem}");
                 }
 
                 foreach (var sample in samples)
@@ -171,6 +176,4 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "MQTT source {Source}: broker refused the connection: {Reason}")]
     private static partial void LogRefused(ILogger logger, string source, string reason);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "MQTT source {Source}: message on {Topic} not decoded: {Problem}")]
-    private static partial void LogDecodeError(ILogger logger, string source, string topic, string problem);
 }

@@ -34,4 +34,7 @@ public sealed class MqttSourceOptions
     public int QueueCapacity { get; init; } = 65_536;
 
     public IReadOnlyList<MqttSubscription> Subscriptions { get; init; } = [];
+
+    /// <summary>Bad input of one kind is logged at most once per this interval (every one is still counted).</summary>
+    public TimeSpan BadInputLogInterval { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Threading.Channels;
 using AiFactory.Edge.Core.Samples;
 using AiFactory.Edge.Sources.Serial.Native;
+using AiFactory.Edge.Sources.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
@@ -18,6 +19,7 @@ namespace AiFactory.Edge.Sources.Serial;
 public sealed partial class SerialLineSource(SerialPortOptions options, ILogger? logger = null) : ISampleSource
 {
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly BadInputLog _badInput = new(logger ?? NullLogger.Instance, $"serial source '{options.Name}'", options.BadInputLogInterval);
     private long _opens;
 
     public string Name => options.Name;
@@ -146,6 +148,7 @@ public sealed partial class SerialLineSource(SerialPortOptions options, ILogger?
                     {
                         discarding = true;
                         Status.CountDecodeError($"serial '{Name}': line longer than {options.MaxLineLength} characters discarded");
+                        _badInput.Report("overlong", $"line longer than {options.MaxLineLength} characters discarded");
                     }
 
                     if (discarding)
@@ -180,7 +183,7 @@ public sealed partial class SerialLineSource(SerialPortOptions options, ILogger?
         if (options.Parser.Parse(text, DateTimeOffset.UtcNow, samples) is { } problem)
         {
             Status.CountDecodeError($"serial '{Name}': {problem}");
-            return;
+            _badInput.Report("line", problem);
         }
 
         foreach (var sample in samples)

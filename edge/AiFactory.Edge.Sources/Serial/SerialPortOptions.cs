@@ -27,4 +27,7 @@ public sealed class SerialPortOptions
     public TimeSpan ReopenDelay { get; init; } = TimeSpan.FromSeconds(1);
 
     public required ILineParser Parser { get; init; }
+
+    /// <summary>Bad input of one kind is logged at most once per this interval (every one is still counted).</summary>
+    public TimeSpan BadInputLogInterval { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -1,14 +1,11 @@
 namespace AiFactory.Edge.Config;
 
-/// <summary>A plant engineer's line description: sources, tags and stations, validated.</summary>
-public sealed record EdgeConfig(string File, IReadOnlyList<SourceDefinition> Sources, IReadOnlyList<StationDefinition> Stations, MqttOutputDefinition? MqttOutput = null, ModbusOutputDefinition? ModbusOutput = null)
+/// <summary>A plant engineer's line description: sources and stations, validated; with an uplink, what goes to the hub.</summary>
+public sealed record EdgeConfig(string File, IReadOnlyList<SourceDefinition> Sources, IReadOnlyList<StationDefinition> Stations, MqttOutputDefinition? MqttOutput = null, ModbusOutputDefinition? ModbusOutput = null, UplinkDefinition? Uplink = null)
 {
-    /// <summary>Every tag a station uses (declared in <c>tags:</c> or implicit), by name.</summary>
-    public IReadOnlyDictionary<string, TagDefinition> Tags { get; init; } = new Dictionary<string, TagDefinition>(StringComparer.Ordinal);
+    /// <summary>Tag definitions (unit, conversion, valid range, staleness, period); tags without one pass unchanged.</summary>
+    public IReadOnlyList<AiFactory.Edge.Core.Tags.TagDefinition> Tags { get; init; } = [];
 
-    /// <summary>
-    /// The configuration text of each part ("source:NAME", "station:NAME", "tag:NAME", "outputs"), so a reload
-    /// can tell which parts changed and restart only those.
-    /// </summary>
-    public IReadOnlyDictionary<string, string> Fingerprints { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+    /// <summary>The text of the sections a running agent cannot change (outputs, edge, uplink): a reload that changes it needs a restart.</summary>
+    public string RestartFingerprint { get; init; } = string.Empty;
 }

@@ -41,24 +41,28 @@ public static class EdgeConfigReader
             throw new EdgeConfigException([$"{file}: expected a mapping with 'sources' and 'stations'"]);
         }
 
-        var root = new ConfigNode(rootMap, string.Empty, problems, "sources", "tags", "stations", "outputs");
+        var root = new ConfigNode(rootMap, string.Empty, problems, "sources", "tags", "stations", "outputs", "edge", "uplink");
         root.CheckKeys();
-        var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
-        var sources = ReadSources(root, problems, fingerprints);
-        var tags = TagConfig.Read(root, sources, fingerprints);
-        var stations = ReadStations(root, problems, Path.GetDirectoryName(Path.GetFullPath(file))!, sources, tags, fingerprints);
+        var sources = ReadSources(root, problems);
+        var declared = new HashSet<string>(sources.SelectMany(s => s.Tags), StringComparer.Ordinal);
+        var tags = TagsConfig.Read(root, declared);
+        var stations = ReadStations(root, problems, Path.GetDirectoryName(Path.GetFullPath(file))!, declared);
         var output = ReadMqttOutput(root);
         var plc = ReadModbusOutput(root, stations);
-        fingerprints["outputs"] = root.Child("outputs")?.ToString() ?? string.Empty;
+        var uplink = UplinkConfigReader.Read(root, Path.GetDirectoryName(Path.GetFullPath(file))!, stations);
         if (problems.Any)
         {
             throw new EdgeConfigException(problems.All);
         }
 
-        return new EdgeConfig(file, sources, stations, output, plc) { Tags = tags, Fingerprints = fingerprints };
+        return new EdgeConfig(file, sources, stations, output, plc, uplink)
+        {
+            Tags = tags,
+            RestartFingerprint = string.Join('\n', new[] { "outputs", "edge", "uplink" }.Select(k => root.Child(k)?.ToString() ?? string.Empty)),
+        };
     }
 
-    private static List<SourceDefinition> ReadSources(ConfigNode root, ConfigProblems problems, Dictionary<string, string> fingerprints)
+    private static List<SourceDefinition> ReadSources(ConfigNode root, ConfigProblems problems)
     {
         var result = new List<SourceDefinition>();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -88,8 +92,7 @@ public static class EdgeConfigReader
             };
             if (source is not null)
             {
-                result.Add(source);
-                fingerprints[$"source:{source.Name}"] = item.Node.ToString();
+                result.Add(source with { Fingerprint = item.Node.ToString() });
             }
         }
 
@@ -178,37 +181,15 @@ public static class EdgeConfigReader
         return null;
     }
 
-    private static List<StationDefinition> ReadStations(ConfigNode root, ConfigProblems problems, string baseFolder, List<SourceDefinition> sources, Dictionary<string, TagDefinition> tags, Dictionary<string, string> fingerprints)
+    /// <summary>The model folder's files and their write times: a model replaced in place changes it.</summary>
+    private static string ModelStamp(string folder) =>
+        string.Join(';', Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal).Select(f => $"{Path.GetFileName(f)}@{File.GetLastWriteTimeUtc(f).Ticks}"));
+
+    private static List<StationDefinition> ReadStations(ConfigNode root, ConfigProblems problems, string baseFolder, HashSet<string> declared)
     {
-        var producers = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var source in sources)
-        {
-            foreach (var address in source.Tags)
-            {
-                producers.TryAdd(address, source.Name);
-            }
-        }
-
-        // A station may name a declared tag, or (implicitly) a value a source produces under that name.
-        bool Known(string tag)
-        {
-            if (tags.ContainsKey(tag))
-            {
-                return true;
-            }
-
-            if (!producers.TryGetValue(tag, out var source))
-            {
-                return false;
-            }
-
-            tags[tag] = new TagDefinition(tag, source, tag, "float", null, new Core.Frames.TagSpec(tag));
-            return true;
-        }
-
         var result = new List<StationDefinition>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in root.List("stations", "name", "model", "tags", "trigger", "frame"))
+        foreach (var item in root.List("stations", ["name", "model", "tags", "trigger", "frame", .. UplinkConfigReader.StationKeys]))
         {
             var name = item.String("name", required: true);
             if (name is not null && !names.Add(name))
@@ -231,13 +212,13 @@ public static class EdgeConfigReader
                 }
             }
 
-            var pairs = item.Pairs("tags");
+            var tags = item.Pairs("tags");
             var map = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (feature, tag, at) in pairs)
+            foreach (var (feature, tag, at) in tags)
             {
-                if (!Known(tag))
+                if (!declared.Contains(tag))
                 {
-                    problems.Add(at, item.Key($"tags.{feature}"), $"tag '{tag}' is neither in tags: nor produced by a source", "declare it under tags: (name, source, address), or name a value a source produces");
+                    problems.Add(at, item.Key($"tags.{feature}"), $"tag '{tag}' is produced by no source", "declare it in a source: a json/delimited tag, a number topic, a regex group or a Modbus point");
                 }
 
                 map[feature] = tag;
@@ -257,16 +238,19 @@ public static class EdgeConfigReader
             }
 
             var trigger = item.String("trigger");
-            if (trigger is not null && !Known(trigger))
+            if (trigger is not null && !declared.Contains(trigger))
             {
-                problems.Add(item.Child("trigger"), item.Key("trigger"), $"tag '{trigger}' is neither in tags: nor produced by a source");
+                problems.Add(item.Child("trigger"), item.Key("trigger"), $"tag '{trigger}' is produced by no source");
             }
 
-            var frame = FrameConfig.Read(item, card, trigger);
             if (name is not null && card is not null)
             {
-                result.Add(new StationDefinition(name, folder, card, map, trigger) { Frame = frame });
-                fingerprints[$"station:{name}"] = item.Node.ToString();
+                result.Add(new StationDefinition(name, folder, card, map, trigger)
+                {
+                    Alignment = TagsConfig.Alignment(item, trigger is not null),
+                    Stride = TagsConfig.Stride(item, card, trigger is not null),
+                    Fingerprint = $"{item.Node}\n{card.Name} {card.Version} {ModelStamp(folder)}",
+                });
             }
         }
 

@@ -1,21 +1,19 @@
 namespace AiFactory.Edge.Live;
 
 /// <summary>
-/// Watches a configuration file and calls back once its edits have settled: every change (editors write, rename
-/// and truncate in several steps) restarts a debounce timer, and only its expiry reloads.
+/// Watches the configuration file (in place edits, and editors that save by writing a new file and renaming it)
+/// and calls back once the file has been quiet for a moment.
 /// </summary>
-public sealed class ConfigWatcher : IDisposable
+internal sealed class ConfigWatcher : IDisposable
 {
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(400);
     private readonly FileSystemWatcher _watcher;
-    private readonly ITimer _debounce;
-    private readonly TimeSpan _quiet;
-    private long _changes;
+    private readonly Timer _debounce;
 
-    public ConfigWatcher(string file, TimeSpan quiet, TimeProvider time, Action settled)
+    public ConfigWatcher(string file, Action changed)
     {
         var full = Path.GetFullPath(file);
-        _quiet = quiet;
-        _debounce = time.CreateTimer(_ => settled(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _debounce = new Timer(_ => changed(), null, Timeout.Infinite, Timeout.Infinite);
         _watcher = new FileSystemWatcher(Path.GetDirectoryName(full)!, Path.GetFileName(full))
         {
             NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
@@ -26,18 +24,11 @@ public sealed class ConfigWatcher : IDisposable
         _watcher.EnableRaisingEvents = true;
     }
 
-    /// <summary>File-system events seen so far.</summary>
-    public long Changes => Interlocked.Read(ref _changes);
-
     public void Dispose()
     {
         _watcher.Dispose();
         _debounce.Dispose();
     }
 
-    private void Touch()
-    {
-        Interlocked.Increment(ref _changes);
-        _debounce.Change(_quiet, Timeout.InfiniteTimeSpan);
-    }
+    private void Touch() => _debounce.Change(Quiet, Timeout.InfiniteTimeSpan);
 }

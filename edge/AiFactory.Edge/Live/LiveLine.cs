@@ -1,76 +1,190 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using AiFactory.Edge.Config;
+using AiFactory.Edge.Core.Batching;
+using AiFactory.Edge.Core.Models;
+using AiFactory.Edge.Core.Samples;
+using AiFactory.Edge.Core.Stations;
+using AiFactory.Edge.Core.Tags;
+using AiFactory.Edge.Sources.Modbus;
+using AiFactory.Edge.Sources.Mqtt;
 using AiFactory.Onnx;
 using Microsoft.Extensions.Logging;
 
 namespace AiFactory.Edge.Live;
 
 /// <summary>
-/// Runs a line (<see cref="LineRunner"/>) from the command line: prints what runs, serves the status endpoint,
-/// reloads the configuration file when it is edited, and prints a summary when stopped.
+/// Runs a line: every source into one bounded channel, each sample to the stations its tag feeds, each
+/// station's frames through its model's DynamicBatcher and ONNX Runtime; prints verdicts until stopped.
 /// </summary>
-public static class LiveLine
+public static partial class LiveLine
 {
-    /// <summary>How long a configuration file must stay unchanged after an edit before it is reloaded.</summary>
-    public static readonly TimeSpan ReloadQuiet = TimeSpan.FromMilliseconds(500);
-
-    public static async Task<int> RunAsync(EdgeConfig config, TextWriter console, ILoggerFactory logs, double durationSeconds, CancellationToken cancellationToken, int statusPort = 0, bool watch = false)
+    public static async Task<int> RunAsync(
+        EdgeConfig config, TextWriter console, ILoggerFactory logs, double durationSeconds, CancellationToken cancellationToken, int statusPort = 0,
+        bool watchConfig = false, DynamicBatcherOptions? batching = null)
     {
         using var environment = OnnxEnvironment.Create();
+        batching ??= new DynamicBatcherOptions { MaxBatchSize = 32, MaxQueueDelayMicroseconds = 500 };
+        return await RunStationsAsync(config, environment, batching, console, logs, durationSeconds, statusPort, watchConfig, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A station's tags' cumulative data-quality counters, for its window summaries (the station's current tags).</summary>
+    private static Func<IReadOnlyList<AiFactory.Contracts.DataQualityCounters>> QualityOf(LineRuntime line, string station) => () =>
+        line.Config.Stations.FirstOrDefault(s => s.Name == station) is { } d
+            ? line.Tags.Snapshot(d.OrderedTags).Select(q => new AiFactory.Contracts.DataQualityCounters(q.Tag, q.Stale, q.OutOfRange, q.NaN, q.Gaps, q.DecodeErrors)).ToList()
+            : [];
+
+    private static async Task<int> RunStationsAsync(
+        EdgeConfig config, OnnxEnvironment environment, DynamicBatcherOptions batching, TextWriter console, ILoggerFactory logs,
+        double durationSeconds, int statusPort, bool watchConfig, CancellationToken cancellationToken)
+    {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (durationSeconds > 0)
         {
             stop.CancelAfter(TimeSpan.FromSeconds(durationSeconds));
         }
 
-        await using var line = LineRunner.Start(config, environment, console, logs, TimeProvider.System);
+        var log = logs.CreateLogger("AiFactory.Edge.Live.LiveLine");
+        var printer = new LivePrinter(console);
+        using var publisher = config.MqttOutput is { } output ? new MqttResultPublisher(output.Broker, output.Topic, output.Qos, logs.CreateLogger<MqttResultPublisher>()) : null;
+        // The verdict publisher outlives the sources: frames still in flight at stop are published before it disconnects.
+        using var publisherStop = new CancellationTokenSource();
+        var publishing = publisher?.StartAsync(publisherStop.Token) ?? Task.FromResult(true);
+
+        // Verdict codes for the PLC: anomaly stations 1 = anomalous, 0 = normal; classifiers class index + 1 (0 = none yet).
+        using var plc = config.ModbusOutput is { } m ? new ModbusVerdictWriter(m.Bus, m.Slave, m.Registers, m.Coils) : null;
+        var channel = Channel.CreateBounded<TagSample>(new BoundedChannelOptions(10_000) { SingleReader = true });
+        LineRuntime? line = null;
+        EdgeUplink? uplink = null;
+        LiveStation CreateStation(StationDefinition s, ModelPackage package) => new(
+            s,
+            package,
+            line!.Tags,
+            r =>
+            {
+                printer.OnAnomaly(r);
+                uplink?.OnAnomaly(r);
+                if (!r.Calibrating)
+                {
+                    publisher?.Publish(r.Station, ResultJson.Of(r));
+                    plc?.Write(r.Station, r.Anomaly ? 1 : 0);
+                }
+            },
+            r =>
+            {
+                printer.OnPart(r);
+                uplink?.OnPart(r);
+                publisher?.Publish(r.Station, ResultJson.Of(r, s.Card.Output.Classes));
+                if (r.Error is null)
+                {
+                    plc?.Write(r.Station, r.ClassIndex + 1);
+                }
+            });
+        line = new LineRuntime(config, environment, batching, logs, CreateStation, channel.Writer, stop.Token) { Routed = printer.Tick };
+        await using var lineScope = line;
+        uplink = config.Uplink is { } u ? await EdgeUplink.StartAsync(u, config.Stations, logs, name => QualityOf(line, name)).ConfigureAwait(false) : null;
+        await using var uplinkScope = (IAsyncDisposable?)uplink;
+        line.Start();
         await console.WriteLineAsync($"AiFactory edge agent — {config.File}; ONNX Runtime {OnnxEnvironment.RuntimeVersion}").ConfigureAwait(false);
         foreach (var s in line.Stations)
         {
             var card = s.Definition.Card;
-            var how = card.IsAnomaly ? $"calibrating on its first {card.Calibration!.Samples} samples" : $"{card.Output.Classes.Count} classes, one verdict per {(s.Definition.Frame.Trigger is null ? "sample" : $"'{s.Definition.Frame.Trigger}'")}";
+            var how = card.IsAnomaly ? $"calibrating on its first {card.Calibration!.Samples} samples" : $"{card.Output.Classes.Count} classes, one verdict per {(s.Definition.Trigger is null ? "sample" : $"'{s.Definition.Trigger}'")}";
             await console.WriteLineAsync($"  {s.Definition.Name}: {card.Name} {card.Version}, {how}").ConfigureAwait(false);
         }
 
-        using var watcher = watch ? new ConfigWatcher(config.File, ReloadQuiet, TimeProvider.System, () => _ = line.ReloadFromFileAsync(config.File)) : null;
-        if (watcher is not null)
+        if (uplink is not null)
         {
-            await console.WriteLineAsync($"watching {config.File}: edits are applied while running").ConfigureAwait(false);
+            await console.WriteLineAsync(uplink.Describe()).ConfigureAwait(false);
         }
 
-        await console.WriteLineAsync("Ctrl+C stops.").ConfigureAwait(false);
-        using var status = statusPort > 0 ? new StatusEndpoint(statusPort, line) : null;
+        using var status = statusPort > 0 ? new StatusEndpoint(statusPort, () => line.Sources, () => line.Models, line.Tags, () => line.Stations.Select(s => s.Aligner).ToList()) : null;
         if (status is not null)
         {
             await console.WriteLineAsync($"status: http://127.0.0.1:{statusPort}/status").ConfigureAwait(false);
         }
 
+        using var watcher = watchConfig ? new ConfigWatcher(config.File, () => _ = ReloadAsync(line, uplink, console, log)) : null;
+        if (watcher is not null)
+        {
+            await console.WriteLineAsync($"watching {config.File}: edits apply while running").ConfigureAwait(false);
+        }
+
+        await console.WriteLineAsync("Ctrl+C stops.").ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         try
         {
-            await line.RunAsync(stop.Token).ConfigureAwait(false);
+            await line.RouteAsync(channel.Reader).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
 
-        await line.StopAsync().ConfigureAwait(false);
-        await line.Printer.SummaryAsync(clock.Elapsed, line.Sources, line.Stations, line.Models).ConfigureAwait(false);
-        if (line.Reloads + line.ReloadsRefused > 0)
-        {
-            await console.WriteLineAsync($"configuration: {line.Reloads} reload(s) applied, {line.ReloadsRefused} refused").ConfigureAwait(false);
-        }
-
-        if (line.Outputs.Plc is { } plc)
+        await line.DrainAsync(channel.Reader).ConfigureAwait(false);
+        await publisherStop.CancelAsync().ConfigureAwait(false);
+        await publishing.ConfigureAwait(false);
+        await printer.SummaryAsync(clock.Elapsed, line.Sources, line.Models).ConfigureAwait(false);
+        await printer.QualityAsync(line.Stations.Select(s => s.Aligner), line.Tags).ConfigureAwait(false);
+        if (plc is not null)
         {
             await console.WriteLineAsync($"output modbus: {plc.Writes} verdict changes written, {plc.Failures} failed{(plc.Status.LastError is { } pe ? $"; last problem: {pe}" : string.Empty)}").ConfigureAwait(false);
         }
 
-        if (line.Outputs.Publisher is { } publisher)
+        if (uplink is not null)
         {
+            await uplink.StopAsync(console).ConfigureAwait(false);
+        }
+
+        if (publisher is not null)
+        {
+            // Verdicts of the last frames are still in libmosquitto's queue: let them leave before disconnecting.
+            await publisher.FlushAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             await console.WriteLineAsync($"output mqtt: {publisher.Published} verdicts published to {publisher.TopicFor("<station>")}, {publisher.Failed} refused{(publisher.Status.LastError is { } e ? $"; last problem: {e}" : string.Empty)}").ConfigureAwait(false);
         }
 
         return 0;
     }
+
+    /// <summary>Re-reads the file; a valid edit is applied, an invalid one is logged with every problem and ignored.</summary>
+    private static async Task ReloadAsync(LineRuntime line, EdgeUplink? uplink, TextWriter console, ILogger log)
+    {
+        EdgeConfig next;
+        try
+        {
+            next = EdgeConfigReader.Read(line.Config.File);
+        }
+        catch (EdgeConfigException ex)
+        {
+            LogRefused(log, line.Config.File, ex.Problems.Count, string.Join("; ", ex.Problems));
+            await console.WriteLineAsync($"config {line.Config.File} not applied, the running line is unchanged: {string.Join("; ", ex.Problems)}").ConfigureAwait(false);
+            return;
+        }
+        catch (IOException ex)
+        {
+            LogRefused(log, line.Config.File, 1, ex.Message);
+            return;
+        }
+
+        try
+        {
+            var outcome = await line.ApplyAsync(next, s =>
+            {
+                uplink?.AddStation(s, next.Uplink, name => QualityOf(line, name));
+                return Task.CompletedTask;
+            }).ConfigureAwait(false);
+            LogApplied(log, line.Config.File, outcome.ToString());
+            await console.WriteLineAsync($"config {line.Config.File} applied: {outcome}{(outcome.NeedsRestart ? "; outputs/edge/uplink changes apply at the next start" : string.Empty)}").ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ModelCardException or OnnxRuntimeException or IOException or ArgumentException)
+        {
+            LogRefused(log, line.Config.File, 1, ex.Message);
+            await console.WriteLineAsync($"config {line.Config.File} could not be applied: {ex.Message}").ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Configuration {File} not applied ({Count} problem(s)): {Problems}")]
+    private static partial void LogRefused(ILogger logger, string file, int count, string problems);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Configuration {File} applied: {Outcome}")]
+    private static partial void LogApplied(ILogger logger, string file, string outcome);
 }

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using AiFactory.Edge.Core.Batching;
-using AiFactory.Edge.Core.Samples;
 using AiFactory.Edge.Core.Stations;
+using AiFactory.Edge.Core.Tags;
+using AiFactory.Edge.Core.Samples;
 
 namespace AiFactory.Edge.Live;
 
@@ -85,7 +86,7 @@ internal sealed class LivePrinter(TextWriter console)
         }
     }
 
-    public async Task SummaryAsync(TimeSpan elapsed, IEnumerable<ISampleSource> sources, IEnumerable<LiveStation> stations, IEnumerable<BatcherMetrics> models)
+    public async Task SummaryAsync(TimeSpan elapsed, IEnumerable<ISampleSource> sources, IEnumerable<BatcherMetrics> models)
     {
         await console.WriteLineAsync($"--- summary after {elapsed.TotalSeconds:F0} s").ConfigureAwait(false);
         foreach (var (station, t) in _anomaly)
@@ -104,29 +105,22 @@ internal sealed class LivePrinter(TextWriter console)
             await console.WriteLineAsync($"source {s.Name}: {s.Status.State}, {s.Status.Samples} values, {s.Status.DecodeErrors} decode errors, {s.Status.Reconnects} reconnects{(s.Status.LastError is { } e ? $"; last problem: {e}" : string.Empty)}").ConfigureAwait(false);
         }
 
-        foreach (var station in stations)
-        {
-            var f = station.Aligner.Counters;
-            await console.WriteLineAsync($"frames {station.Definition.Name}: {f.Built} built, {f.Held} values held, {f.DroppedMissing} dropped (missing), {f.DroppedStale} dropped (stale)").ConfigureAwait(false);
-            var clean = 0;
-            foreach (var tag in station.Tags)
-            {
-                var q = tag.Counters;
-                if (q.Stale + q.OutOfRange + q.NaN + q.Gaps + q.DecodeErrors == 0)
-                {
-                    clean++;
-                    continue;
-                }
-
-                await console.WriteLineAsync($"  tag {tag.Spec.Name}: {q.Samples} values, {q.Stale} stale, {q.OutOfRange} out of range, {q.NaN} NaN, {q.Gaps} gaps, {q.DecodeErrors} decode errors").ConfigureAwait(false);
-            }
-
-            await console.WriteLineAsync($"  {clean} of {station.Tags.Count} tag(s) without data-quality problems").ConfigureAwait(false);
-        }
-
         foreach (var m in models)
         {
             await console.WriteLineAsync($"model {m.Model}: {m.FramesCompleted} frames in {m.BatchesRun} runs, run time p50 {m.RunTime.PercentileMicroseconds(0.5)} µs, p99 {m.RunTime.PercentileMicroseconds(0.99)} µs, {m.TotalRejections} rejected").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Frames built and dropped per station, and every tag with a data-quality problem.</summary>
+    public async Task QualityAsync(IEnumerable<FrameAligner> stations, TagTable tags)
+    {
+        foreach (var a in stations)
+        {
+            await console.WriteLineAsync($"frames {a.Station}: {a.FramesBuilt} built, {a.FramesDroppedMissing} dropped for a missing tag, {a.FramesDroppedStale} for a stale one").ConfigureAwait(false);
+            foreach (var q in tags.Snapshot(a.Tags).Where(q => q.Total > 0))
+            {
+                await console.WriteLineAsync($"  tag {q.Tag}: {q.Stale} stale, {q.OutOfRange} out of range, {q.NaN} NaN, {q.Gaps} gaps, {q.DecodeErrors} decode errors").ConfigureAwait(false);
+            }
         }
     }
 

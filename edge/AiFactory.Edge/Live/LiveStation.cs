@@ -1,57 +1,46 @@
-using AiFactory.Contracts;
 using AiFactory.Edge.Config;
-using AiFactory.Edge.Core.Frames;
 using AiFactory.Edge.Core.Models;
 using AiFactory.Edge.Core.Stations;
+using AiFactory.Edge.Core.Tags;
 
 namespace AiFactory.Edge.Live;
 
-/// <summary>One configured station at run time: its frame aligner, its tags' conditioners, and its scorer (anomaly or classifier).</summary>
-public sealed class LiveStation
+/// <summary>One configured station at run time: its assembler and its scorer (anomaly or classifier).</summary>
+internal sealed class LiveStation
 {
     private readonly AnomalyStation? _anomaly;
     private readonly ClassifierStation? _classifier;
-    private readonly TagConditioner[] _tags;
 
-    /// <param name="tags">The line's conditioners by tag name; must hold every tag the station uses.</param>
-    public LiveStation(StationDefinition definition, ModelPackage package, IReadOnlyDictionary<string, TagConditioner> tags, Action<AnomalyResult> onAnomaly, Action<ClassificationResult> onPart)
+    public LiveStation(StationDefinition definition, ModelPackage package, TagTable tags, Action<AnomalyResult> onAnomaly, Action<ClassificationResult> onPart)
     {
         Definition = definition;
-        var features = definition.Card.Input.Features.Select(f => definition.FeatureTags[f]).ToArray();
-        Aligner = new FrameAligner(definition.Name, features, definition.Frame);
-        _tags = features.Append(definition.Frame.Trigger).OfType<string>().Distinct(StringComparer.Ordinal).Select(t => tags[t]).ToArray();
+        Aligner = new FrameAligner(definition.Name, definition.OrderedTags, definition.Trigger, definition.Alignment, tags);
         if (definition.Card.IsAnomaly)
         {
-            _anomaly = new AnomalyStation(definition.Name, package.Card, package.Batcher, onAnomaly, maxInFlight: 1, stride: definition.Frame.Stride);
+            _anomaly = new AnomalyStation(definition.Name, package.Card, package.Batcher, onAnomaly, maxInFlight: MaxInFlight, stride: definition.Stride);
         }
         else
         {
-            _classifier = new ClassifierStation(definition.Name, package.Card, package.Batcher, onPart, maxInFlight: 1, stride: definition.Frame.Stride);
+            _classifier = new ClassifierStation(definition.Name, package.Card, package.Batcher, onPart, maxInFlight: MaxInFlight);
         }
     }
+
+    /// <summary>
+    /// Frames of one station that may wait in the batcher at once: the routing loop goes on with other stations'
+    /// samples meanwhile, so frames of many stations share batches; results still leave in each station's order.
+    /// </summary>
+    public const int MaxInFlight = 64;
 
     public StationDefinition Definition { get; }
 
     public FrameAligner Aligner { get; }
 
-    /// <summary>The conditioners of the tags this station uses (features, then trigger).</summary>
-    public IReadOnlyList<TagConditioner> Tags => _tags;
-
     public ValueTask AddAsync(DateTimeOffset timestamp, double[] values) =>
         _anomaly?.AddAsync(timestamp, values) ?? _classifier!.AddAsync(timestamp, values);
 
+    public int InFlight => _anomaly?.InFlight ?? _classifier!.InFlight;
+
+    public ValueTask<int> DeliverCompletedAsync() => _anomaly?.DeliverCompletedAsync() ?? _classifier!.DeliverCompletedAsync();
+
     public ValueTask FlushAsync() => _anomaly?.FlushAsync() ?? _classifier!.FlushAsync();
-
-    /// <summary>Cumulative data-quality counts of each tag this station uses, since the tag was first configured.</summary>
-    public IReadOnlyList<DataQualityCounters> DataQuality()
-    {
-        var result = new DataQualityCounters[_tags.Length];
-        for (var i = 0; i < _tags.Length; i++)
-        {
-            var c = _tags[i].Counters;
-            result[i] = new DataQualityCounters(_tags[i].Spec.Name, c.Stale, c.OutOfRange, c.NaN, c.Gaps, c.DecodeErrors);
-        }
-
-        return result;
-    }
 }

@@ -1,23 +1,31 @@
 using System.Net;
 using System.Text.Json;
+using AiFactory.Edge.Core.Batching;
+using AiFactory.Edge.Core.Samples;
+using AiFactory.Edge.Core.Stations;
+using AiFactory.Edge.Core.Tags;
 
 namespace AiFactory.Edge.Live;
 
 /// <summary>
 /// GET http://127.0.0.1:PORT/status: every source's connection state, values, decode errors, reconnects and last
-/// problem; every station's frames (built, held values, dropped) and each of its tags' data quality (values, stale,
-/// out of range, NaN, gaps, decode errors); every model's frames, batches, latency percentiles and rejections;
-/// configuration reloads applied and refused. JSON, loopback only.
+/// problem, every station's frames and its tags' data-quality counters, and every model's frames, batches, latency percentiles and rejections, as JSON. Loopback only.
 /// </summary>
 internal sealed class StatusEndpoint : IDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly LineRunner _line;
+    private readonly Func<IReadOnlyList<ISampleSource>> _sources;
+    private readonly Func<IReadOnlyList<BatcherMetrics>> _models;
+    private readonly TagTable _tags;
+    private readonly Func<IReadOnlyList<FrameAligner>> _stations;
     private readonly Task _serving;
 
-    public StatusEndpoint(int port, LineRunner line)
+    public StatusEndpoint(int port, Func<IReadOnlyList<ISampleSource>> sources, Func<IReadOnlyList<BatcherMetrics>> models, TagTable tags, Func<IReadOnlyList<FrameAligner>> stations)
     {
-        _line = line;
+        _sources = sources;
+        _models = models;
+        _tags = tags;
+        _stations = stations;
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         try
         {
@@ -40,7 +48,7 @@ internal sealed class StatusEndpoint : IDisposable
 
     public byte[] Snapshot()
     {
-        var sources = _line.Sources.Select(s => new
+        var sources = _sources().Select(s => new
         {
             name = s.Name,
             state = s.Status.State.ToString(),
@@ -49,7 +57,7 @@ internal sealed class StatusEndpoint : IDisposable
             reconnects = s.Status.Reconnects,
             last_problem = s.Status.LastError,
         });
-        var models = _line.Models.Select(m => new
+        var models = _models().Select(m => new
         {
             model = m.Model,
             frames = m.FramesCompleted,
@@ -62,25 +70,24 @@ internal sealed class StatusEndpoint : IDisposable
             rejected = m.TotalRejections,
             failures = m.ExecutorFailures,
         });
-        var stations = _line.Stations.Select(s => new
+        var stations = _stations().Select(a => new
         {
-            name = s.Definition.Name,
-            frames = s.Aligner.Counters.Built,
-            values_held = s.Aligner.Counters.Held,
-            dropped_missing = s.Aligner.Counters.DroppedMissing,
-            dropped_stale = s.Aligner.Counters.DroppedStale,
-            tags = s.Tags.Select(t => new
+            station = a.Station,
+            frames = a.FramesBuilt,
+            dropped_missing = a.FramesDroppedMissing,
+            dropped_stale = a.FramesDroppedStale,
+            tags = _tags.Snapshot(a.Tags).Select(q => new
             {
-                tag = t.Spec.Name,
-                values = t.Counters.Samples,
-                stale = t.Counters.Stale,
-                out_of_range = t.Counters.OutOfRange,
-                nan = t.Counters.NaN,
-                gaps = t.Counters.Gaps,
-                decode_errors = t.Counters.DecodeErrors,
+                tag = q.Tag,
+                unit = _tags.Definition(q.Tag)?.Unit,
+                stale = q.Stale,
+                out_of_range = q.OutOfRange,
+                nan = q.NaN,
+                gaps = q.Gaps,
+                decode_errors = q.DecodeErrors,
             }),
         });
-        return JsonSerializer.SerializeToUtf8Bytes(new { time = DateTimeOffset.UtcNow, sources, stations, models, reloads = _line.Reloads, reloads_refused = _line.ReloadsRefused });
+        return JsonSerializer.SerializeToUtf8Bytes(new { time = DateTimeOffset.UtcNow, sources, stations, models });
     }
 
     private async Task ServeAsync()
