@@ -13,4 +13,6 @@ public sealed record TagDefinition(
     double? Min = null,
     double? Max = null,
     TimeSpan? StaleAfter = null,
-    TimeSpan? Period = null);
+    TimeSpan? Period = null,
+    TagDataType Type = TagDataType.Float,
+    string? Source = null);

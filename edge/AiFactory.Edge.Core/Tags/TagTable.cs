@@ -38,9 +38,10 @@ public sealed class TagTable
     {
         var definition = _definitions.GetValueOrDefault(sample.Tag);
         CountGaps(sample, definition);
-        if (sample.Quality == SampleQuality.Bad)
+        if (sample.Quality == SampleQuality.Bad || NotOfType(sample.Value, definition))
         {
             Quality(sample.Tag).CountDecodeError();
+            sample = sample with { Quality = SampleQuality.Bad };
             return false;
         }
 
@@ -62,6 +63,13 @@ public sealed class TagTable
         sample = sample with { Value = value };
         return true;
     }
+
+    private static bool NotOfType(double raw, TagDefinition? definition) => definition?.Type switch
+    {
+        TagDataType.Int => double.IsFinite(raw) && raw != Math.Round(raw),
+        TagDataType.Bool => double.IsFinite(raw) && raw is not (0 or 1),
+        _ => false,
+    };
 
     private void CountGaps(in TagSample sample, TagDefinition? definition)
     {

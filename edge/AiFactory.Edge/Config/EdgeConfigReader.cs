@@ -45,7 +45,7 @@ public static class EdgeConfigReader
         root.CheckKeys();
         var sources = ReadSources(root, problems);
         var declared = new HashSet<string>(sources.SelectMany(s => s.Tags), StringComparer.Ordinal);
-        var tags = TagsConfig.Read(root, declared);
+        var tags = TagsConfig.Read(root, sources);
         var stations = ReadStations(root, problems, Path.GetDirectoryName(Path.GetFullPath(file))!, declared);
         var output = ReadMqttOutput(root);
         var plc = ReadModbusOutput(root, stations);
