@@ -58,7 +58,8 @@ public static class EdgeConfigReader
         return new EdgeConfig(file, sources, stations, output, plc, uplink)
         {
             Tags = tags,
-            RestartFingerprint = string.Join('\n', new[] { "outputs", "edge", "uplink" }.Select(k => root.Child(k)?.ToString() ?? string.Empty)),
+            RestartFingerprint = string.Join('\n', new[] { "edge", "uplink" }.Select(k => root.Child(k)?.ToString() ?? string.Empty)),
+            OutputsFingerprint = root.Child("outputs")?.ToString() ?? string.Empty,
         };
     }
 

@@ -6,8 +6,6 @@ using AiFactory.Edge.Core.Models;
 using AiFactory.Edge.Core.Samples;
 using AiFactory.Edge.Core.Stations;
 using AiFactory.Edge.Core.Tags;
-using AiFactory.Edge.Sources.Modbus;
-using AiFactory.Edge.Sources.Mqtt;
 using AiFactory.Onnx;
 using Microsoft.Extensions.Logging;
 
@@ -46,13 +44,9 @@ public static partial class LiveLine
 
         var log = logs.CreateLogger("AiFactory.Edge.Live.LiveLine");
         var printer = new LivePrinter(console);
-        using var publisher = config.MqttOutput is { } output ? new MqttResultPublisher(output.Broker, output.Topic, output.Qos, logs.CreateLogger<MqttResultPublisher>()) : null;
-        // The verdict publisher outlives the sources: frames still in flight at stop are published before it disconnects.
-        using var publisherStop = new CancellationTokenSource();
-        var publishing = publisher?.StartAsync(publisherStop.Token) ?? Task.FromResult(true);
 
-        // Verdict codes for the PLC: anomaly stations 1 = anomalous, 0 = normal; classifiers class index + 1 (0 = none yet).
-        using var plc = config.ModbusOutput is { } m ? new ModbusVerdictWriter(m.Bus, m.Slave, m.Registers, m.Coils) : null;
+        // Replaced as a whole when a reload changes the outputs section; stations read the current set per verdict.
+        var outputs = new VerdictOutputsSlot(new VerdictOutputs(config, logs));
         var channel = Channel.CreateBounded<TagSample>(new BoundedChannelOptions(10_000) { SingleReader = true });
         LineRuntime? line = null;
         EdgeUplink? uplink = null;
@@ -64,21 +58,13 @@ public static partial class LiveLine
             {
                 printer.OnAnomaly(r);
                 uplink?.OnAnomaly(r);
-                if (!r.Calibrating)
-                {
-                    publisher?.Publish(r.Station, ResultJson.Of(r));
-                    plc?.Write(r.Station, r.Anomaly ? 1 : 0);
-                }
+                outputs.Current.OnAnomaly(r);
             },
             r =>
             {
                 printer.OnPart(r);
                 uplink?.OnPart(r);
-                publisher?.Publish(r.Station, ResultJson.Of(r, s.Card.Output.Classes));
-                if (r.Error is null)
-                {
-                    plc?.Write(r.Station, r.ClassIndex + 1);
-                }
+                outputs.Current.OnPart(r, s.Card.Output.Classes);
             });
         line = new LineRuntime(config, environment, batching, logs, CreateStation, channel.Writer, stop.Token) { Routed = printer.Tick };
         await using var lineScope = line;
@@ -104,7 +90,7 @@ public static partial class LiveLine
             await console.WriteLineAsync($"status: http://127.0.0.1:{statusPort}/status").ConfigureAwait(false);
         }
 
-        using var watcher = watchConfig ? new ConfigWatcher(config.File, () => _ = ReloadAsync(line, uplink, console, log)) : null;
+        using var watcher = watchConfig ? new ConfigWatcher(config.File, () => _ = ReloadAsync(line, uplink, outputs, logs, console, log)) : null;
         if (watcher is not null)
         {
             await console.WriteLineAsync($"watching {config.File}: edits apply while running").ConfigureAwait(false);
@@ -121,11 +107,12 @@ public static partial class LiveLine
         }
 
         await line.DrainAsync(channel.Reader).ConfigureAwait(false);
-        await publisherStop.CancelAsync().ConfigureAwait(false);
-        await publishing.ConfigureAwait(false);
+        var final = outputs.Current;
         await printer.SummaryAsync(clock.Elapsed, line.Sources, line.Models).ConfigureAwait(false);
         await printer.QualityAsync(line.Stations.Select(s => s.Aligner), line.Tags).ConfigureAwait(false);
-        if (plc is not null)
+        // Verdicts of the last frames may still be in libmosquitto's queue: let them leave before disconnecting.
+        await final.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        if (final.Plc is { } plc)
         {
             await console.WriteLineAsync($"output modbus: {plc.Writes} verdict changes written, {plc.Failures} failed{(plc.Status.LastError is { } pe ? $"; last problem: {pe}" : string.Empty)}").ConfigureAwait(false);
         }
@@ -135,10 +122,8 @@ public static partial class LiveLine
             await uplink.StopAsync(console).ConfigureAwait(false);
         }
 
-        if (publisher is not null)
+        if (final.Publisher is { } publisher)
         {
-            // Verdicts of the last frames are still in libmosquitto's queue: let them leave before disconnecting.
-            await publisher.FlushAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             await console.WriteLineAsync($"output mqtt: {publisher.Published} verdicts published to {publisher.TopicFor("<station>")}, {publisher.Failed} refused{(publisher.Status.LastError is { } e ? $"; last problem: {e}" : string.Empty)}").ConfigureAwait(false);
         }
 
@@ -146,7 +131,7 @@ public static partial class LiveLine
     }
 
     /// <summary>Re-reads the file; a valid edit is applied, an invalid one is logged with every problem and ignored.</summary>
-    private static async Task ReloadAsync(LineRuntime line, EdgeUplink? uplink, TextWriter console, ILogger log)
+    private static async Task ReloadAsync(LineRuntime line, EdgeUplink? uplink, VerdictOutputsSlot outputs, ILoggerFactory logs, TextWriter console, ILogger log)
     {
         EdgeConfig next;
         try
@@ -167,13 +152,21 @@ public static partial class LiveLine
 
         try
         {
+            var outputsChanged = next.OutputsFingerprint != line.Config.OutputsFingerprint;
             var outcome = await line.ApplyAsync(next, s =>
             {
                 uplink?.AddStation(s, next.Uplink, name => QualityOf(line, name));
                 return Task.CompletedTask;
             }).ConfigureAwait(false);
+            if (outputsChanged)
+            {
+                var previous = outputs.Replace(new VerdictOutputs(next, logs));
+                await previous.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                outcome.OutputsRestarted = true;
+            }
+
             LogApplied(log, line.Config.File, outcome.ToString());
-            await console.WriteLineAsync($"config {line.Config.File} applied: {outcome}{(outcome.NeedsRestart ? "; outputs/edge/uplink changes apply at the next start" : string.Empty)}").ConfigureAwait(false);
+            await console.WriteLineAsync($"config {line.Config.File} applied: {outcome}{(outcome.NeedsRestart ? "; edge/uplink changes apply at the next start" : string.Empty)}").ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is ModelCardException or OnnxRuntimeException or IOException or ArgumentException)
         {

@@ -15,8 +15,11 @@ internal sealed class ReloadOutcome
 
     public List<string> StationsRemoved { get; } = [];
 
-    /// <summary>The outputs, edge or uplink sections changed: they apply at the next start.</summary>
+    /// <summary>The edge or uplink sections changed: they apply at the next start.</summary>
     public bool NeedsRestart { get; set; }
+
+    /// <summary>The outputs section changed: the verdict publisher and PLC writer were replaced.</summary>
+    public bool OutputsRestarted { get; set; }
 
     public override string ToString()
     {
@@ -35,6 +38,11 @@ internal sealed class ReloadOutcome
         Add("stations added:", StationsAdded);
         Add("stations restarted:", StationsRestarted);
         Add("stations removed:", StationsRemoved);
+        if (OutputsRestarted)
+        {
+            parts.Add("outputs restarted");
+        }
+
         return parts.Count == 0 ? "nothing changed" : string.Join("; ", parts);
     }
 }
