@@ -18,7 +18,8 @@ namespace AiFactory.Edge.Sources.Modbus;
 public sealed partial class ModbusPoller(ModbusBusOptions options, ILogger? logger = null) : ISampleSource
 {
     // errno values after which the connection itself is gone and must be reopened.
-    private static readonly int[] ConnectionLost = [9, 32, 104, 111];
+    // EIO, ENXIO, EBADF, ENODEV, EPIPE, ECONNRESET, ECONNREFUSED: the bus itself is gone, not one slave.
+    private static readonly int[] ConnectionLost = [5, 6, 9, 19, 32, 104, 111];
 
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly BadInputLog _badInput = new(logger ?? NullLogger.Instance, $"Modbus bus '{options.Name}'", options.BadInputLogInterval);
@@ -164,7 +165,8 @@ public sealed partial class ModbusPoller(ModbusBusOptions options, ILogger? logg
                 writer.WriteAsync(bad, cancellationToken).AsTask().GetAwaiter().GetResult();
             }
 
-            if (Array.IndexOf(ConnectionLost, errno) >= 0)
+            // A serial adapter that was unplugged takes its device node with it; requests to it only time out.
+            if (Array.IndexOf(ConnectionLost, errno) >= 0 || (options.Device is { } device && !File.Exists(device)))
             {
                 Status.SetState(SourceState.Disconnected, $"bus '{Name}': connection lost: {LibModbus.Describe(errno)}");
                 return false;
