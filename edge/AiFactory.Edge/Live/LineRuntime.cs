@@ -255,6 +255,20 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs <paramref name="work"/> while no sample is routed and no verdict is delivered (e.g. swapping outputs).</summary>
+    public async Task RunExclusiveAsync(Func<Task> work)
+    {
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>
     /// Waits for every source to stop, routes the samples they had already handed over, and waits for every station
     /// to deliver its frames in flight: a sample a source counted is never left unscored at stop.

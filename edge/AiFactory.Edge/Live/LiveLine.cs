@@ -160,8 +160,15 @@ public static partial class LiveLine
             }).ConfigureAwait(false);
             if (outputsChanged)
             {
-                var previous = outputs.Replace(new VerdictOutputs(next, logs));
-                await previous.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                // Verdicts are delivered only under the line's gate: swapping there means no verdict uses the old set
+                // while it stops.
+                VerdictOutputs? previous = null;
+                await line.RunExclusiveAsync(() =>
+                {
+                    previous = outputs.Replace(new VerdictOutputs(next, logs));
+                    return Task.CompletedTask;
+                }).ConfigureAwait(false);
+                await previous!.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
                 outcome.OutputsRestarted = true;
             }
 
