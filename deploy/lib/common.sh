@@ -13,8 +13,18 @@ ensure_apt() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   log "installing Debian packages: ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Packages such as nginx, postgresql and influxdb start a system-wide server on install (nginx on every
+  # interface's port 80): a policy-rc.d that says no keeps them stopped; the tests start their own on 127.0.0.1.
+  local policy=/usr/sbin/policy-rc.d added="" status=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# added by AiFactory deploy/lib/common.sh while installing test packages\nexit 101\n' | $sudo tee "$policy" >/dev/null
+    $sudo chmod +x "$policy"
+    added=1
+  fi
+  $sudo apt-get update -qq || status=$?
+  [ "$status" -eq 0 ] && { DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || status=$?; }
+  [ -z "$added" ] || $sudo rm -f "$policy"
+  return "$status"
 }
 
 # Waits until a TCP port on 127.0.0.1 accepts connections, or fails after $2 seconds.

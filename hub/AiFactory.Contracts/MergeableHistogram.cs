@@ -98,6 +98,43 @@ public sealed class MergeableHistogram
     }
 
     /// <summary>
+    /// Adds a histogram's wire form with identical bounds into this one without building it first; the caller
+    /// has checked it (e.g. with <see cref="FromData"/>) — counts are trusted here.
+    /// </summary>
+    /// <exception cref="ArgumentException">The bounds or the number of counts differ.</exception>
+    public void Merge(HistogramData other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Counts.Count != _counts.Length || other.Bounds.Count != _bounds.Length)
+        {
+            throw new ArgumentException("Cannot merge histograms with different bucket bounds.", nameof(other));
+        }
+
+        for (var i = 0; i < _bounds.Length; i++)
+        {
+            if (other.Bounds[i] != _bounds[i])
+            {
+                throw new ArgumentException("Cannot merge histograms with different bucket bounds.", nameof(other));
+            }
+        }
+
+        if (other.Count == 0)
+        {
+            return;
+        }
+
+        for (var i = 0; i < _counts.Length; i++)
+        {
+            _counts[i] += other.Counts[i];
+        }
+
+        Count += other.Count;
+        Sum += other.Sum;
+        Min = Math.Min(Min, other.Min ?? double.PositiveInfinity);
+        Max = Math.Max(Max, other.Max ?? double.NegativeInfinity);
+    }
+
+    /// <summary>
     /// Estimates the value at quantile <paramref name="q"/> (0..1) by linear interpolation inside
     /// the bucket holding it, clamped to the recorded min and max; NaN when empty.
     /// </summary>

@@ -7,7 +7,7 @@ namespace AiFactory.Benchmarks;
 
 /// <summary>
 /// Runs every inference benchmark for each model side by side in one process and prints a table per part;
-/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|node]
+/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|node|ratio|ingest|mqtt-steps] [--model pump-anomaly|steel-defects] [--edges N] [--batch N]
 /// </summary>
 internal static class BenchmarkSuite
 {
@@ -18,6 +18,11 @@ internal static class BenchmarkSuite
         var only = Option(args, "--only");
         var output = Option(args, "--out");
         var intraOp = int.Parse(Option(args, "--intra-op") ?? "1", CultureInfo.InvariantCulture);
+        if (only == "ingest")
+        {
+            return await RunIngestAsync(seconds, output, int.Parse(Option(args, "--edges") ?? "8", CultureInfo.InvariantCulture), int.Parse(Option(args, "--batch") ?? "500", CultureInfo.InvariantCulture));
+        }
+
         using var environment = OnnxEnvironment.Create("aifactory-bench");
         var report = new Dictionary<string, object>
         {
@@ -27,11 +32,22 @@ internal static class BenchmarkSuite
             ["seconds_per_measurement"] = seconds,
             ["intra_op_threads"] = intraOp,
         };
+        if (only == "mqtt-steps")
+        {
+            report["mqtt_end_to_end"] = await Mqtt.MqttEndToEndBenchmark.RunAsync(Path.GetDirectoryName(Path.GetFullPath(models))!, seconds);
+            return await WriteAsync(report, output);
+        }
+
         Console.WriteLine($"machine: {report["machine"]}; ONNX Runtime {report["onnxruntime"]}; {seconds} s per measurement; {intraOp} intra-op thread(s) in every session, Node's included");
-        foreach (var name in new[] { "pump-anomaly", "steel-defects" })
+        foreach (var name in Option(args, "--model") is { } one ? [one] : new[] { "pump-anomaly", "steel-defects" })
         {
             using var model = new BenchModel(environment, Path.Combine(models, name), intraOp);
             var part = new Dictionary<string, object>();
+            if (only == "ratio")
+            {
+                part["ratio"] = await RatioBenchmark.RunAsync(model, 5, seconds);
+            }
+
             if (only is null or "raw")
             {
                 part["raw"] = Print($"{name}: raw ONNX Runtime, one thread, Run back to back", OnnxRuntimeBenchmark.Run(model, seconds));
@@ -51,6 +67,10 @@ internal static class BenchmarkSuite
                 }
 
                 part["batcher"] = Print($"{name}: DynamicBatcher, concurrent producers", rows);
+                part["batcher_multi_frame"] = Print($"{name}: DynamicBatcher, producers handing many frames per SubmitManyAsync", [
+                    await DynamicBatcherBenchmark.RunBulkProducersAsync(model, 2, 128, 128, 500, seconds),
+                    await DynamicBatcherBenchmark.RunBulkProducersAsync(model, 4, 128, 128, 500, seconds),
+                    await DynamicBatcherBenchmark.RunBulkProducersAsync(model, 8, 32, 128, 500, seconds)]);
                 part["single_producer"] = Print($"{name}: one producer, added latency over the executor at batch 1", [
                     await DynamicBatcherBenchmark.SingleProducerAddedLatencyAsync(model, 0, seconds),
                     await DynamicBatcherBenchmark.SingleProducerAddedLatencyAsync(model, 100, seconds),
@@ -65,8 +85,32 @@ internal static class BenchmarkSuite
             report[name] = part;
         }
 
+        return await WriteAsync(report, output);
+    }
+
+    private static async Task<int> WriteAsync(Dictionary<string, object> report, string? output)
+    {
         if (output is not null)
         {
+            await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine($"figures written to {output}");
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> RunIngestAsync(double seconds, string? output, int edges, int batch)
+    {
+        var machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}";
+        Console.WriteLine($"machine: {machine}; {edges} edges sending at once, {batch} summaries per batch, {seconds} s per setup");
+        var rows = Print("hub ingest: station-window summaries accepted", await IngestBenchmark.RunAsync(seconds, edges, batch));
+        if (output is not null)
+        {
+            var report = new Dictionary<string, object>
+            {
+                ["machine"] = machine, ["date"] = DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture),
+                ["edges"] = edges, ["summaries_per_batch"] = batch, ["seconds"] = seconds, ["ingest"] = rows,
+            };
             await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine($"figures written to {output}");
         }

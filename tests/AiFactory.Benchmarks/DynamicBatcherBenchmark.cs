@@ -47,6 +47,37 @@ internal static class DynamicBatcherBenchmark
         ];
     }
 
+    /// <summary>Producers that each hold <paramref name="framesPerSubmit"/> frames and hand them over in one SubmitManyAsync (closed loop).</summary>
+    public static async Task<Dictionary<string, object>> RunBulkProducersAsync(BenchModel model, int producers, int framesPerSubmit, int maxBatch, int delayMicroseconds, double seconds)
+    {
+        using var executor = model.Executor(maxBatch);
+        await using var batcher = new DynamicBatcher(executor, new DynamicBatcherOptions { MaxBatchSize = maxBatch, MaxQueueDelayMicroseconds = delayMicroseconds, QueueCapacity = Math.Max(4096, producers * framesPerSubmit * 2) });
+        await DriveBulkAsync(batcher, model, producers, framesPerSubmit, seconds / 4, null);
+        var framesBefore = batcher.Metrics.FramesCompleted;
+        var batchesBefore = batcher.Metrics.BatchesRun;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var elapsed = await DriveBulkAsync(batcher, model, producers, framesPerSubmit, seconds, null);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        var frames = batcher.Metrics.FramesCompleted - framesBefore;
+        var batches = batcher.Metrics.BatchesRun - batchesBefore;
+        var latencies = new Percentiles(1 << 16);
+        await DriveBulkAsync(batcher, model, producers, framesPerSubmit, seconds / 2, latencies);
+        return new Dictionary<string, object>
+        {
+            ["model"] = model.Card.Name,
+            ["producers"] = producers,
+            ["frames_per_submit"] = framesPerSubmit,
+            ["offered_per_s"] = "max (closed loop)",
+            ["max_batch"] = maxBatch,
+            ["max_delay_us"] = delayMicroseconds,
+            ["inferences_per_s"] = Math.Round(frames / elapsed),
+            ["submit_latency_p50_us"] = Math.Round(latencies.At(0.5), 1),
+            ["submit_latency_p99_us"] = Math.Round(latencies.At(0.99), 1),
+            ["mean_batch"] = Math.Round((double)frames / Math.Max(1, batches), 2),
+            ["bytes_per_inference"] = Math.Round((double)allocated / Math.Max(1, frames), 2),
+        };
+    }
+
     /// <summary>One producer, one frame at a time: the batcher's latency minus the executor's own at batch 1.</summary>
     public static async Task<Dictionary<string, object>> SingleProducerAddedLatencyAsync(BenchModel model, int delayMicroseconds, double seconds)
     {
@@ -78,6 +109,42 @@ internal static class DynamicBatcherBenchmark
             ["target_added_us"] = delayMicroseconds + 50,
             ["meets_target"] = added <= delayMicroseconds + 50,
         };
+    }
+
+    private static async Task<double> DriveBulkAsync(DynamicBatcher batcher, BenchModel model, int producers, int framesPerSubmit, double seconds, Percentiles? latencies)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var until = start + (long)(seconds * Stopwatch.Frequency);
+        var recorders = Enumerable.Range(0, producers).Select(_ => latencies is null ? null : new Percentiles(1 << 12)).ToArray();
+        var tasks = Enumerable.Range(0, producers).Select(p => Task.Run(async () =>
+        {
+            var frameLength = batcher.FrameLength;
+            var frames = new float[framesPerSubmit * frameLength];
+            for (var i = 0; i < framesPerSubmit; i++)
+            {
+                model.Frames[((p * framesPerSubmit) + i) % model.Frames.Length].CopyTo(frames, i * frameLength);
+            }
+
+            var results = new float[framesPerSubmit * batcher.ResultLength];
+            var recorder = recorders[p];
+            while (Stopwatch.GetTimestamp() < until)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                await batcher.SubmitManyAsync(frames, framesPerSubmit, results);
+                recorder?.Add(Stopwatch.GetElapsedTime(t0).TotalMicroseconds);
+            }
+        })).ToArray();
+        await Task.WhenAll(tasks);
+        var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        if (latencies is not null)
+        {
+            foreach (var r in recorders)
+            {
+                latencies.AddRange(r!);
+            }
+        }
+
+        return elapsed;
     }
 
     private static async Task<double> DriveAsync(DynamicBatcher batcher, BenchModel model, int producers, double seconds, double offeredPerSecond, Percentiles? latencies)

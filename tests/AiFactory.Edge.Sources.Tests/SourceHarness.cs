@@ -22,6 +22,22 @@ public abstract class SourceHarness : IDisposable
 
     protected async Task<TagSample> NextSample() => await _samples.Reader.ReadAsync().AsTask().WaitAsync(Eventually.Patience);
 
+    /// <summary>The next sample with a value, skipping the Bad samples a failed read produces (they are counted on their tags).</summary>
+    protected async Task<TagSample> NextGoodSample()
+    {
+        var deadline = DateTime.UtcNow + Eventually.Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            var sample = await NextSample();
+            if (sample.Quality == SampleQuality.Good)
+            {
+                return sample;
+            }
+        }
+
+        throw new TimeoutException($"no good sample within {Eventually.Patience.TotalSeconds:0} s, only Bad ones");
+    }
+
     protected void DropPending()
     {
         while (_samples.Reader.TryRead(out _))

@@ -81,6 +81,57 @@ public sealed class RunConfigTests : IDisposable
         Assert.True(anomaly.GetProperty("score").GetDouble() > anomaly.GetProperty("threshold").GetDouble());
     }
 
+    [MosquittoFact]
+    public async Task Run_TagDefinitions_ConvertUnits_AndCountBadValuesPerTag()
+    {
+        _broker.Start();
+        var config = Path.Combine(_dir, "tags.yaml");
+        File.WriteAllText(config, $$"""
+            sources:
+              - name: plant-broker
+                type: mqtt
+                port: {{_broker.Port}}
+                client_id: run-tags-test
+                subscriptions:
+                  - topic: t
+                    json:
+                      tags:
+                        p/a1: vib[0]
+                        p/a2: vib[1]
+                        p/flow: flow
+            tags:
+              - {name: p/a1, unit: g, scale: 0.001, min: 0, max: 1}
+              - {name: p/a2, unit: g, scale: 0.001, min: 0, max: 1}
+              - {name: p/flow, unit: l/min, min: 0, max: 100}
+            stations:
+              - name: pump-1
+                model: {{RepoPaths.Model("pump-anomaly")}}
+                frame: {missing: drop}
+                tags:
+                  Accelerometer1RMS: p/a1
+                  Accelerometer2RMS: p/a2
+                  Volume Flow RateRMS: p/flow
+            """);
+        using var output = new StringWriter();
+        var run = CliRunner.RunAsync(TextWriter.Synchronized(output), "run", "--config", config, "--duration", "6");
+        await Eventually.WaitFor(() => { lock (output) { return output.ToString().Contains("Ctrl+C stops.", StringComparison.Ordinal); } }, "the agent's start");
+        await Task.Delay(500);
+
+        // 500 good samples (milli-g), 3 with a flow out of range, 2 whose vibration is not a number.
+        var lines = Enumerable.Range(0, 500).Select(i => string.Create(CultureInfo.InvariantCulture, $$"""{"vib": [{{27 + (i % 3)}}, {{40 + (i % 5)}}], "flow": {{32 + (i % 7) * 0.1}}}""")).ToList();
+        lines.AddRange(["{\"vib\": [27, 40], \"flow\": 900}", "{\"vib\": [27, 40], \"flow\": -1}", "{\"vib\": [27, 40], \"flow\": 1000}", "{\"vib\": [\"x\", 40], \"flow\": 30}", "{\"vib\": [null, 40], \"flow\": 30}"]);
+        _broker.PublishLines("t", lines);
+
+        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+        var text = output.ToString();
+        // 500 good frames; then the out-of-range flows are not used, so the next frame completes only with the
+        // flow of line 504 (holding that line's undecodable vibration's predecessor): 501 frames in all.
+        Assert.Contains("pump-1: 501 samples", text, StringComparison.Ordinal);
+        Assert.Contains("frames pump-1: 501 built, 0 dropped", text, StringComparison.Ordinal);
+        Assert.Contains("tag p/flow: 0 stale, 3 out of range, 0 NaN, 0 gaps, 0 decode errors", text, StringComparison.Ordinal);
+        Assert.Contains("tag p/a1: 0 stale, 0 out of range, 0 NaN, 0 gaps, 2 decode errors", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_InvalidConfig_RefusesToStartAndListsProblems()
     {

@@ -77,6 +77,89 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_BadTagsAndFrame_NameTheKeyAndTheProblem()
+    {
+        var file = Write("""
+            sources:
+              - name: sim
+                type: simulator
+                kind: pump
+                station: pump-1
+            tags:
+              - {name: pump-1/Accelerometer1RMS, scale: 0, min: 5, max: 1}
+              - {name: pump-1/ghost, period_ms: -3}
+              - {name: pump-1/Accelerometer1RMS, stale_after_ms: soon}
+            stations:
+              - name: pump-1
+                model: MODELS/pump-anomaly
+                frame: {missing: guess, max_skew_ms: 0, stride: 0}
+                tags:
+                  Accelerometer1RMS: pump-1/Accelerometer1RMS
+                  Accelerometer2RMS: pump-1/Accelerometer2RMS
+                  Volume Flow RateRMS: pump-1/Volume Flow RateRMS
+            """);
+
+        var (exit, output) = await CliRunner.RunAsync("validate", "--config", file);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("tags[0].scale: must not be 0 (hint: value = read × scale + offset)", output, StringComparison.Ordinal);
+        Assert.Contains("tags[0].max: max 1 is not above min 5", output, StringComparison.Ordinal);
+        Assert.Contains("tags[1].name: tag 'pump-1/ghost' is produced by no source", output, StringComparison.Ordinal);
+        Assert.Contains("tags[1].period_ms: '-3' must be a whole number from 1 to 86400000", output, StringComparison.Ordinal);
+        Assert.Contains("tags[2].name: 'pump-1/Accelerometer1RMS' is defined twice", output, StringComparison.Ordinal);
+        Assert.Contains("tags[2].stale_after_ms: 'soon' must be a whole number", output, StringComparison.Ordinal);
+        Assert.Contains("stations[0].frame.missing: 'guess' is not a policy (hint: hold-last", output, StringComparison.Ordinal);
+        Assert.Contains("stations[0].frame.max_skew_ms: '0' must be a whole number from 1", output, StringComparison.Ordinal);
+        Assert.Contains("stations[0].frame.stride: '0' must be a whole number from 1 to 100000", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_TagsAndFrame_BuildDefinitionsAndAlignment()
+    {
+        Environment.SetEnvironmentVariable("MQTT_PASSWORD", "s3cret");
+        try
+        {
+            var config = EdgeConfigReader.Read(Path.Combine(RepoPaths.Root, "edge", "configs", "mqtt-line.yaml"));
+
+            var acc = config.Tags.Single(t => t.Name == "pump-1/acc1");
+            Assert.Equal(("g", 0.001, 0.0, 50.0), (acc.Unit, acc.Scale, acc.Min, acc.Max));
+            Assert.Equal(TimeSpan.FromSeconds(1), acc.Period);
+            Assert.Equal(TimeSpan.FromSeconds(5), acc.StaleAfter);
+            var station = Assert.Single(config.Stations);
+            Assert.Equal(new AiFactory.Edge.Core.Stations.AlignmentOptions(TimeSpan.FromMilliseconds(300)), station.Alignment);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("MQTT_PASSWORD", null);
+        }
+    }
+
+    [Fact]
+    public async Task Validate_SparkplugSubscription_MapsMetricsToTags_AndNamesABadMapping()
+    {
+        var good = Write("""
+            sources:
+              - name: spb
+                type: mqtt
+                subscriptions:
+                  - topic: spBv1.0/plant1/+/gw1/#
+                    sparkplug:
+                      metrics: {pump-1/flow: gw1/pump1/Flow, pump-1/acc1: gw1/pump1/Vib1, pump-1/acc2: gw1/pump1/Vib2}
+            stations:
+              - name: pump-1
+                model: MODELS/pump-anomaly
+                tags: {Accelerometer1RMS: pump-1/acc1, Accelerometer2RMS: pump-1/acc2, Volume Flow RateRMS: pump-1/flow}
+            """);
+        Assert.Equal(["pump-1/acc1", "pump-1/acc2", "pump-1/flow"], EdgeConfigReader.Read(good).Sources[0].Tags.Order());
+
+        File.WriteAllText(good, File.ReadAllText(good).Replace("gw1/pump1/Vib2", "Vib2", StringComparison.Ordinal));
+        var (exit, output) = await CliRunner.RunAsync("validate", "--config", good);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("sources[0].subscriptions[0].sparkplug.metrics.pump-1/acc2: 'Vib2' must name the edge node (and device) and the metric", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_NotYaml_NamesFileAndLine()
     {
         var file = Write("sources: [\n  - name: x\n");

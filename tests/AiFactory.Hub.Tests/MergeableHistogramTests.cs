@@ -43,6 +43,25 @@ public sealed class MergeableHistogramTests
     }
 
     [Fact]
+    public void MergeWireForm_EqualsMergingTheRebuiltHistogram()
+    {
+        var a = new MergeableHistogram(Bounds);
+        var b = new MergeableHistogram(Bounds);
+        var c = new MergeableHistogram(Bounds);
+        a.Record(0.5);
+        b.Record(7);
+        b.Record(100);
+
+        c.Merge(a);
+        c.Merge(b.ToData());
+        c.Merge(new MergeableHistogram(Bounds).ToData());
+
+        Assert.Equal([1L, 0L, 0L, 1L, 1L], c.Counts);
+        Assert.Equal((3L, 107.5, 0.5, 100.0), (c.Count, c.Sum, c.Min, c.Max));
+        Assert.Throws<ArgumentException>(() => c.Merge(new MergeableHistogram([1.0, 2, 4, 9]).ToData()));
+    }
+
+    [Fact]
     public void Merge_WithDifferentBounds_ThrowsNamingBounds()
     {
         var a = new MergeableHistogram(Bounds);

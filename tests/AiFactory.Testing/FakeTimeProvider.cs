@@ -13,6 +13,18 @@ public sealed class FakeTimeProvider : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(GetTimestamp());
 
+    /// <summary>Timers that will fire when the clock reaches their due time (so a test can wait until one is set).</summary>
+    public int ArmedTimers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Count(t => t.DueAt is not null);
+            }
+        }
+    }
+
     public void Advance(TimeSpan by)
     {
         Interlocked.Add(ref _ticks, by.Ticks);

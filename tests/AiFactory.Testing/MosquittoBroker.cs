@@ -68,24 +68,6 @@ public sealed class MosquittoBroker : IDisposable
         }
     }
 
-    /// <summary>Publishes a binary payload (e.g. protobuf) as one message, read by mosquitto_pub from stdin (-s).</summary>
-    public void Publish(string topic, byte[] payload, int qos = 1)
-    {
-        using var pub = Process.Start(new ProcessStartInfo("/usr/bin/mosquitto_pub")
-        {
-            ArgumentList = { "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-q", qos.ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", topic, "-s" },
-            RedirectStandardInput = true,
-            RedirectStandardError = true,
-        })!;
-        pub.StandardInput.BaseStream.Write(payload);
-        pub.StandardInput.Close();
-        pub.WaitForExit();
-        if (pub.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"mosquitto_pub -s to '{topic}' failed: {pub.StandardError.ReadToEnd()}");
-        }
-    }
-
     /// <summary>Publishes one message per line through one mosquitto_pub process (-l), in order.</summary>
     public void PublishLines(string topic, IEnumerable<string> payloads, int qos = 1)
     {

@@ -10,7 +10,7 @@ namespace AiFactory.Testing;
 /// </summary>
 public sealed class NginxProxy : IAsyncDisposable
 {
-    private const string Binary = "/usr/sbin/nginx";
+    private static readonly string Binary = Environment.GetEnvironmentVariable("AIFACTORY_TEST_NGINX_BIN") is { Length: > 0 } bin ? bin : "/usr/sbin/nginx";
     private readonly Process _process;
     private readonly string _dir;
 
@@ -26,6 +26,9 @@ public sealed class NginxProxy : IAsyncDisposable
     public int Port { get; }
 
     public Uri Address => new($"http://127.0.0.1:{Port}");
+
+    /// <summary>The nginx master process (its worker is its child).</summary>
+    public int ProcessId => _process.Id;
 
     public static async Task<NginxProxy> StartAsync(IReadOnlyList<int> upstreamPorts)
     {

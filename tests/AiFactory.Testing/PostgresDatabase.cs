@@ -1,16 +1,14 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace AiFactory.Testing;
 
 /// <summary>
 /// A fresh database on the test PostgreSQL (AIFACTORY_TEST_POSTGRES, from deploy/services/postgresql.sh), dropped on
-/// dispose; <see cref="RestartServerAsync"/> restarts the whole server on the same port (AIFACTORY_TEST_POSTGRES_CTL).
+/// dispose; <see cref="PostgresControl"/> stops and starts the whole server on the same port.
 /// </summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
     private static readonly string? Admin = Environment.GetEnvironmentVariable("AIFACTORY_TEST_POSTGRES");
-    private static readonly string? Control = Environment.GetEnvironmentVariable("AIFACTORY_TEST_POSTGRES_CTL");
 
     private PostgresDatabase(string name, string connectionString)
     {
@@ -42,19 +40,8 @@ public sealed class PostgresDatabase : IAsyncDisposable
         return new PostgresDatabase(name, builder.ToString());
     }
 
-    /// <summary>Stops and starts the test server (every database on it) and waits until it accepts connections.</summary>
-    public static async Task RestartServerAsync(string verb = "restart")
-    {
-        var script = Control ?? throw new InvalidOperationException("AIFACTORY_TEST_POSTGRES_CTL is not set");
-        using var p = Process.Start(new ProcessStartInfo(script, verb) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.StandardOutput.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{script} {verb} failed ({p.ExitCode}): {await stderr}");
-        }
-    }
+    /// <summary>Runs the server's control script with stop, start or restart (see <see cref="PostgresControl"/>).</summary>
+    public static Task RestartServerAsync(string verb = "restart") => PostgresControl.RunAsync(verb);
 
     public async ValueTask DisposeAsync()
     {

@@ -2,13 +2,13 @@ using Xunit;
 
 namespace AiFactory.Testing;
 
-/// <summary>A fact that needs Debian's python3-pymodbus and socat (an RTU slave on a pty pair); skipped, saying why, when either is absent.</summary>
+/// <summary>A fact that needs socat and Debian's python3-pymodbus; skipped, saying why, when they are absent.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class PymodbusRtuFactAttribute : FactAttribute
 {
     public PymodbusRtuFactAttribute()
     {
-        if ((PymodbusServer.Missing ?? SocatPtyPair.Missing) is { } why)
+        if (PymodbusRtuSlave.Missing is { } why)
         {
             Skip = why;
         }

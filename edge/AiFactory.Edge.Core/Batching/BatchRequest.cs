@@ -2,7 +2,11 @@ using System.Threading.Tasks.Sources;
 
 namespace AiFactory.Edge.Core.Batching;
 
-/// <summary>One queued frame: a pooled, reusable awaitable, so a steady stream of submits allocates nothing.</summary>
+/// <summary>
+/// One queued submit of one frame (copied into <see cref="Frame"/>) or of several (read in place from
+/// <see cref="Source"/> when their batch forms): a pooled, reusable awaitable, so a steady stream of submits
+/// allocates nothing. A multi-frame submit may be split across batches; it completes when its last row has run.
+/// </summary>
 internal sealed class BatchRequest : IValueTaskSource<InferenceTiming>
 {
     public const int Idle = 0;
@@ -32,12 +36,39 @@ internal sealed class BatchRequest : IValueTaskSource<InferenceTiming>
 
     public long EnqueuedAt { get; private set; }
 
+    /// <summary>Frames in this submit.</summary>
+    public int Rows { get; private set; }
+
+    /// <summary>The caller's frames for a multi-frame submit; empty for a single frame (see <see cref="Frame"/>).</summary>
+    public ReadOnlyMemory<float> Source { get; private set; }
+
+    /// <summary>Rows handed to batches so far (runner only).</summary>
+    public int NextRow { get; set; }
+
+    /// <summary>Rows whose batch has run (runner only).</summary>
+    public int RowsDone { get; set; }
+
+    /// <summary>How long the first row waited, and the run time of every batch the rows ran in (runner only).</summary>
+    public TimeSpan FirstWait { get; set; }
+
+    public TimeSpan RunTotal { get; set; }
+
+    /// <summary>The first failure of a batch holding some of the rows (runner only).</summary>
+    public Exception? Failure { get; set; }
+
     public short Version => _core.Version;
 
-    public void Arm(Memory<float> result, long enqueuedAt, CancellationToken cancellationToken)
+    public void Arm(Memory<float> result, long enqueuedAt, CancellationToken cancellationToken, int rows = 1, ReadOnlyMemory<float> source = default)
     {
         Result = result;
         EnqueuedAt = enqueuedAt;
+        Rows = rows;
+        Source = source;
+        NextRow = 0;
+        RowsDone = 0;
+        FirstWait = default;
+        RunTotal = default;
+        Failure = null;
         _token = cancellationToken;
         // Two holders: the caller (until it reads the result) and the queue (until the runner dequeues it).
         // The request goes back to the pool only when both have let go, so a cancelled request still sitting
@@ -75,6 +106,8 @@ internal sealed class BatchRequest : IValueTaskSource<InferenceTiming>
         {
             _core.Reset();
             Result = default;
+            Source = default;
+            Failure = null;
             _token = default;
             _registration = default;
             Release();

@@ -93,10 +93,17 @@ public sealed class BatcherMetrics
 
     internal void Cancelled() => Interlocked.Increment(ref _framesCancelled);
 
-    internal void FrameQueued(long waitMicroseconds)
+    /// <summary><paramref name="frames"/> frames of one submit waited the same time: one histogram update for all of them.</summary>
+    internal void FramesQueued(long waitMicroseconds, int frames)
     {
-        QueueWait.Record(waitMicroseconds);
-        QueueWaitInstrument.Record(waitMicroseconds, _modelTag);
+        QueueWait.Record(waitMicroseconds, frames);
+        if (QueueWaitInstrument.Enabled)
+        {
+            for (var i = 0; i < frames; i++)
+            {
+                QueueWaitInstrument.Record(waitMicroseconds, _modelTag);
+            }
+        }
     }
 
     internal void BatchRan(int size, long runMicroseconds, bool failed)

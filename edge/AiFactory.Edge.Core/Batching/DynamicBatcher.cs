@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace AiFactory.Edge.Core.Batching;
 
 /// <summary>
-/// Batches single-frame submits for one model: a batch runs when it holds <see cref="DynamicBatcherOptions.MaxBatchSize"/>
+/// Batches submits of one frame (or of several, <see cref="SubmitManyAsync"/>) for one model: a batch runs when it holds <see cref="DynamicBatcherOptions.MaxBatchSize"/>
 /// frames or when its oldest frame has waited <see cref="DynamicBatcherOptions.MaxQueueDelayMicroseconds"/>; one
 /// <see cref="IBatchExecutor.Execute"/> per batch on a dedicated runner thread; each caller gets its own result.
 /// Frames are validated before they are queued, so a bad frame fails alone.
@@ -13,16 +13,19 @@ public sealed class DynamicBatcher : IAsyncDisposable
     // Below this, the runner spins to the deadline instead of sleeping: timers cannot wake it that precisely.
     private static readonly TimeSpan SpinThreshold = TimeSpan.FromMilliseconds(2);
 
+    // How long an idle runner looks for the next submit before it sleeps.
+    private static readonly TimeSpan IdleSpin = TimeSpan.FromMicroseconds(20);
+    private static readonly long IdleSpinTicks = (long)(IdleSpin.TotalSeconds * Stopwatch.Frequency);
+
     private readonly IBatchExecutor _executor;
     private readonly DynamicBatcherOptions _options;
     private readonly TimeProvider _time;
     private readonly int _maxBatch;
     private readonly TimeSpan _maxDelay;
     private readonly BatchRequest?[] _queue;
-    private readonly BatchRequest[] _batch;
-    private readonly float[] _frames;
-    private readonly float[] _results;
-    private readonly SemaphoreSlim _space;
+    private readonly BatchBuffer _batch;
+    private readonly QueueSpace _space;
+    private readonly FrameValidator _validator;
     private readonly AutoResetEvent _wake = new(false);
     private readonly ITimer _deadlineTimer;
     private readonly Stack<BatchRequest> _pool = new();
@@ -32,6 +35,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private readonly string _closedMessage;
     private int _head;
     private int _count;
+    private int _queuedFrames;
     private int _runnerAsleep;
     private volatile bool _closing;
 
@@ -46,13 +50,12 @@ public sealed class DynamicBatcher : IAsyncDisposable
         _maxBatch = Math.Min(options.MaxBatchSize, executor.MaxBatchSize);
         _maxDelay = TimeSpan.FromMicroseconds(options.MaxQueueDelayMicroseconds);
         _queue = new BatchRequest?[options.QueueCapacity];
-        _batch = new BatchRequest[_maxBatch];
-        _frames = new float[_maxBatch * executor.FrameLength];
-        _results = new float[_maxBatch * executor.ResultLength];
-        _space = new SemaphoreSlim(options.QueueCapacity, options.QueueCapacity);
+        _batch = new BatchBuffer(_maxBatch, executor.FrameLength, executor.ResultLength);
+        _space = new QueueSpace(options.QueueCapacity);
         _deadlineTimer = _time.CreateTimer(static state => ((AutoResetEvent)state!).Set(), _wake, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _closedMessage = $"model '{executor.ModelName}': the batcher is shut down and accepts no more frames";
         Metrics = new BatcherMetrics(executor.ModelName, _maxBatch);
+        _validator = new FrameValidator(executor.ModelName, executor.FrameLength, executor.ResultLength, options.NonFinite, Metrics);
         _runner = new Thread(RunLoop) { IsBackground = true, Name = $"batcher:{executor.ModelName}" };
         _runner.Start();
     }
@@ -77,7 +80,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
             return ValueTask.FromException<InferenceTiming>(new InvalidOperationException(_closedMessage));
         }
 
-        if (Validate(frame.Span, result.Length) is { } rejection)
+        if (_validator.Check(frame.Span, 1, result.Length) is { } rejection)
         {
             return ValueTask.FromException<InferenceTiming>(rejection);
         }
@@ -87,9 +90,45 @@ public sealed class DynamicBatcher : IAsyncDisposable
             return ValueTask.FromCanceled<InferenceTiming>(cancellationToken);
         }
 
-        return _space.Wait(0)
-            ? Enqueue(frame.Span, result, cancellationToken)
-            : SubmitWhenRoomAsync(frame, result, cancellationToken);
+        return _space.TryTake(1)
+            ? Enqueue(frame, 1, result, cancellationToken)
+            : SubmitWhenRoomAsync(frame, 1, result, cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues <paramref name="count"/> frames (row-major in <paramref name="frames"/>) as one submit: the hand-off,
+    /// the awaitable and the wake-up are paid once for all of them. The frames are read in place when their batch
+    /// forms, so <paramref name="frames"/> must stay unchanged until the call completes; the results land row by row
+    /// in <paramref name="results"/> (<see cref="ResultLength"/> floats each). Every frame is validated first; if any
+    /// is refused, none is queued and the error names it. The rows may run in more than one batch; the returned
+    /// timing is the first row's queue wait, the summed run time of those batches, and the last batch's size.
+    /// </summary>
+    /// <exception cref="FrameRejectedException">A frame has the wrong length or a non-finite value (policy Reject).</exception>
+    public ValueTask<InferenceTiming> SubmitManyAsync(ReadOnlyMemory<float> frames, int count, Memory<float> results, CancellationToken cancellationToken = default)
+    {
+        if (_closing)
+        {
+            return ValueTask.FromException<InferenceTiming>(new InvalidOperationException(_closedMessage));
+        }
+
+        if (count < 1 || count > _options.QueueCapacity)
+        {
+            return ValueTask.FromException<InferenceTiming>(new ArgumentOutOfRangeException(nameof(count), count, $"model '{_executor.ModelName}': a submit holds 1 to QueueCapacity ({_options.QueueCapacity}) frames"));
+        }
+
+        if (_validator.Check(frames.Span, count, results.Length) is { } rejection)
+        {
+            return ValueTask.FromException<InferenceTiming>(rejection);
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<InferenceTiming>(cancellationToken);
+        }
+
+        return _space.TryTake(count)
+            ? Enqueue(frames, count, results, cancellationToken)
+            : SubmitWhenRoomAsync(frames, count, results, cancellationToken);
     }
 
     /// <summary>Stops accepting frames, runs every queued frame, and stops the runner.</summary>
@@ -118,19 +157,19 @@ public sealed class DynamicBatcher : IAsyncDisposable
 
     internal void CountCancelled() => Metrics.Cancelled();
 
-    private async ValueTask<InferenceTiming> SubmitWhenRoomAsync(ReadOnlyMemory<float> frame, Memory<float> result, CancellationToken cancellationToken)
+    private async ValueTask<InferenceTiming> SubmitWhenRoomAsync(ReadOnlyMemory<float> frames, int count, Memory<float> results, CancellationToken cancellationToken)
     {
-        await _space.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _space.TakeAsync(count, cancellationToken).ConfigureAwait(false);
         if (_closing)
         {
-            _space.Release();
+            _space.Give(count);
             throw new InvalidOperationException(_closedMessage);
         }
 
-        return await Enqueue(frame.Span, result, cancellationToken).ConfigureAwait(false);
+        return await Enqueue(frames, count, results, cancellationToken).ConfigureAwait(false);
     }
 
-    private ValueTask<InferenceTiming> Enqueue(ReadOnlySpan<float> frame, Memory<float> result, CancellationToken cancellationToken)
+    private ValueTask<InferenceTiming> Enqueue(ReadOnlyMemory<float> frames, int count, Memory<float> results, CancellationToken cancellationToken)
     {
         BatchRequest? request;
         lock (_gate)
@@ -138,8 +177,17 @@ public sealed class DynamicBatcher : IAsyncDisposable
             request = _pool.Count > 0 ? _pool.Pop() : new BatchRequest(this, _executor.FrameLength);
         }
 
-        CopyFrame(frame, request.Frame);
-        request.Arm(result, _time.GetTimestamp(), cancellationToken);
+        if (count == 1)
+        {
+            // One frame is copied now, so the caller may reuse its buffer at once.
+            _validator.Copy(frames.Span, request.Frame);
+            request.Arm(results, _time.GetTimestamp(), cancellationToken);
+        }
+        else
+        {
+            request.Arm(results, _time.GetTimestamp(), cancellationToken, count, frames);
+        }
+
         var task = new ValueTask<InferenceTiming>(request, request.Version);
         lock (_gate)
         {
@@ -148,20 +196,21 @@ public sealed class DynamicBatcher : IAsyncDisposable
             {
                 _queue[(_head + _count) % _queue.Length] = request;
                 _count++;
+                _queuedFrames += count;
                 request = null;
             }
         }
 
         if (request is not null)
         {
-            _space.Release();
+            _space.Give(count);
             request.TryTake();
             request.Fail(new InvalidOperationException(_closedMessage));
             request.Release();
             return task;
         }
 
-        Metrics.QueueChanged(1);
+        Metrics.QueueChanged(count);
 
         // Signal the runner only when it sleeps (or is about to): a kernel wake per frame would cost more than the frame.
         if (Interlocked.CompareExchange(ref _runnerAsleep, 0, 1) == 1)
@@ -170,59 +219,6 @@ public sealed class DynamicBatcher : IAsyncDisposable
         }
 
         return task;
-    }
-
-    private FrameRejectedException? Validate(ReadOnlySpan<float> frame, int resultLength)
-    {
-        if (frame.Length != _executor.FrameLength)
-        {
-            Metrics.Reject(RejectionReason.WrongLength);
-            return new FrameRejectedException(_executor.ModelName, RejectionReason.WrongLength, $"frame has {frame.Length} values, expected {_executor.FrameLength}");
-        }
-
-        if (resultLength < _executor.ResultLength)
-        {
-            Metrics.Reject(RejectionReason.ResultTooSmall);
-            return new FrameRejectedException(_executor.ModelName, RejectionReason.ResultTooSmall, $"result buffer holds {resultLength} values, the model writes {_executor.ResultLength}");
-        }
-
-        if (_options.NonFinite == NonFinitePolicy.Reject)
-        {
-            for (var i = 0; i < frame.Length; i++)
-            {
-                if (!float.IsFinite(frame[i]))
-                {
-                    Metrics.Reject(RejectionReason.NonFinite);
-                    return new FrameRejectedException(_executor.ModelName, RejectionReason.NonFinite, $"frame value {i} is {frame[i]} (NaN and infinities are rejected)");
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private void CopyFrame(ReadOnlySpan<float> frame, float[] target)
-    {
-        frame.CopyTo(target);
-        if (_options.NonFinite != NonFinitePolicy.ReplaceWithZero)
-        {
-            return;
-        }
-
-        var replaced = false;
-        for (var i = 0; i < target.Length; i++)
-        {
-            if (!float.IsFinite(target[i]))
-            {
-                target[i] = 0f;
-                replaced = true;
-            }
-        }
-
-        if (replaced)
-        {
-            Metrics.Replaced();
-        }
     }
 
     private void RunLoop()
@@ -236,7 +232,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
                 bool finished;
                 lock (_gate)
                 {
-                    queued = _count;
+                    queued = _queuedFrames;
                     oldest = queued > 0 ? _queue[_head]!.EnqueuedAt : 0;
                     finished = queued == 0 && _closing;
                 }
@@ -248,7 +244,13 @@ public sealed class DynamicBatcher : IAsyncDisposable
 
                 if (queued == 0)
                 {
-                    Sleep(untilFramesReach: 1);
+                    // Under load the next submit is usually microseconds away: look for it briefly before paying
+                    // for a kernel sleep and a wake-up.
+                    if (!SpinForWork())
+                    {
+                        Sleep(untilFramesReach: 1);
+                    }
+
                     continue;
                 }
 
@@ -286,7 +288,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         // The flag is raised with a full fence before the queue is re-read, and producers clear it with a full
         // fence after queuing: either the runner sees the new frame here, or the producer sees the flag and wakes it.
         Interlocked.Exchange(ref _runnerAsleep, 1);
-        if (Volatile.Read(ref _count) >= untilFramesReach || _closing)
+        if (Volatile.Read(ref _queuedFrames) >= untilFramesReach || _closing)
         {
             Interlocked.Exchange(ref _runnerAsleep, 0);
             return;
@@ -296,10 +298,32 @@ public sealed class DynamicBatcher : IAsyncDisposable
         Interlocked.Exchange(ref _runnerAsleep, 0);
     }
 
+    /// <summary>Spins up to <see cref="IdleSpin"/> for a frame or a drain; true when one came.</summary>
+    private bool SpinForWork()
+    {
+        if (_time != TimeProvider.System)
+        {
+            return false;
+        }
+
+        var until = Stopwatch.GetTimestamp() + IdleSpinTicks;
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            if (Volatile.Read(ref _queuedFrames) > 0 || _closing)
+            {
+                return true;
+            }
+
+            Thread.SpinWait(20);
+        }
+
+        return false;
+    }
+
     private void SpinUntil(long oldest)
     {
         var spinner = default(SpinWait);
-        while (_time.GetElapsedTime(oldest) < _maxDelay && Volatile.Read(ref _count) < _maxBatch && !_closing)
+        while (_time.GetElapsedTime(oldest) < _maxDelay && Volatile.Read(ref _queuedFrames) < _maxBatch && !_closing)
         {
             spinner.SpinOnce(sleep1Threshold: -1);
         }
@@ -307,71 +331,69 @@ public sealed class DynamicBatcher : IAsyncDisposable
 
     private void RunBatch()
     {
-        var size = 0;
+        var freed = 0;
         lock (_gate)
         {
-            while (_count > 0 && size < _maxBatch)
+            while (_count > 0 && _batch.Rows < _maxBatch)
             {
                 var request = _queue[_head]!;
-                _queue[_head] = null;
-                _head = (_head + 1) % _queue.Length;
-                _count--;
-                _space.Release();
-                Metrics.QueueChanged(-1);
-                if (request.TryTake())
+                if (request.NextRow == 0 && !request.TryTake())
                 {
-                    _batch[size++] = request;
-                }
-                else
-                {
+                    // Cancelled while queued: its room goes back, its frames never run.
+                    Dequeue();
+                    freed += request.Rows;
+                    _queuedFrames -= request.Rows;
                     request.Release();
+                    continue;
+                }
+
+                var take = Math.Min(request.Rows - request.NextRow, _maxBatch - _batch.Rows);
+                _batch.Add(request, request.NextRow, take);
+                request.NextRow += take;
+                freed += take;
+                _queuedFrames -= take;
+                if (request.NextRow == request.Rows)
+                {
+                    Dequeue();
                 }
             }
         }
 
-        if (size == 0)
+        // Room and queue depth are given back once per batch, not per frame.
+        _space.Give(freed);
+        if (freed > 0)
+        {
+            Metrics.QueueChanged(-freed);
+        }
+
+        var rows = _batch.Rows;
+        if (rows == 0)
         {
             return;
         }
 
-        var frameLength = _executor.FrameLength;
         var start = _time.GetTimestamp();
-        for (var i = 0; i < size; i++)
-        {
-            _batch[i].Frame.AsSpan().CopyTo(_frames.AsSpan(i * frameLength, frameLength));
-            Metrics.FrameQueued((long)_time.GetElapsedTime(_batch[i].EnqueuedAt, start).TotalMicroseconds);
-        }
-
+        _batch.Fill(_validator, _time, start, Metrics);
         Exception? failure = null;
         try
         {
-            _executor.Execute(_frames.AsSpan(0, size * frameLength), size, _results.AsSpan(0, size * _executor.ResultLength));
+            _executor.Execute(_batch.Frames, rows, _batch.Results);
         }
         catch (Exception ex)
         {
             failure = ex;
         }
 
-        var end = _time.GetTimestamp();
-        var runTime = _time.GetElapsedTime(start, end);
-        Metrics.BatchRan(size, (long)runTime.TotalMicroseconds, failure is not null);
-        var resultLength = _executor.ResultLength;
-        for (var i = 0; i < size; i++)
-        {
-            var request = _batch[i];
-            _batch[i] = null!;
-            if (failure is null)
-            {
-                _results.AsSpan(i * resultLength, resultLength).CopyTo(request.Result.Span);
-                request.Complete(new InferenceTiming(_time.GetElapsedTime(request.EnqueuedAt, start), runTime, size));
-            }
-            else
-            {
-                request.Fail(new InvalidOperationException($"model '{_executor.ModelName}': a batch of {size} frames failed: {failure.Message}", failure));
-            }
+        var runTime = _time.GetElapsedTime(start, _time.GetTimestamp());
+        Metrics.BatchRan(rows, (long)runTime.TotalMicroseconds, failure is not null);
+        _batch.Complete(runTime, failure, _executor.ModelName);
+    }
 
-            request.Release();
-        }
+    private void Dequeue()
+    {
+        _queue[_head] = null;
+        _head = (_head + 1) % _queue.Length;
+        _count--;
     }
 
     private void FailQueued()
@@ -382,10 +404,9 @@ public sealed class DynamicBatcher : IAsyncDisposable
             while (_count > 0)
             {
                 var request = _queue[_head]!;
-                _queue[_head] = null;
-                _head = (_head + 1) % _queue.Length;
-                _count--;
-                if (request.TryTake())
+                Dequeue();
+                // A multi-frame submit already partly run was taken with its first rows.
+                if (request.NextRow > 0 || request.TryTake())
                 {
                     request.Fail(new InvalidOperationException(_closedMessage));
                 }

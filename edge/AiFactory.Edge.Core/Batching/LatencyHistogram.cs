@@ -18,7 +18,10 @@ public sealed class LatencyHistogram
 
     public long MaxMicroseconds => Interlocked.Read(ref _maxMicroseconds);
 
-    public void Record(long microseconds)
+    public void Record(long microseconds) => Record(microseconds, 1);
+
+    /// <summary>Records <paramref name="count"/> durations of the same length at the cost of one.</summary>
+    public void Record(long microseconds, long count)
     {
         var bucket = Array.BinarySearch(BoundsMicroseconds, microseconds);
         if (bucket < 0)
@@ -26,9 +29,9 @@ public sealed class LatencyHistogram
             bucket = ~bucket;
         }
 
-        Interlocked.Increment(ref _counts[bucket]);
-        Interlocked.Increment(ref _count);
-        Interlocked.Add(ref _sumMicroseconds, microseconds);
+        Interlocked.Add(ref _counts[bucket], count);
+        Interlocked.Add(ref _count, count);
+        Interlocked.Add(ref _sumMicroseconds, microseconds * count);
         long max;
         while (microseconds > (max = Interlocked.Read(ref _maxMicroseconds)) && Interlocked.CompareExchange(ref _maxMicroseconds, microseconds, max) != max)
         {

@@ -30,9 +30,13 @@ public sealed class AnomalyStation
     private FeatureNormaliser? _normaliser;
     private double _threshold = double.NaN;
     private long _index;
+    private readonly int _stride;
 
-    public AnomalyStation(string station, ModelCard card, DynamicBatcher batcher, Action<AnomalyResult> onResult, int maxInFlight = 256)
+    /// <param name="stride">Score every <paramref name="stride"/>-th window (1 = every sample); every sample still enters the window.</param>
+    public AnomalyStation(string station, ModelCard card, DynamicBatcher batcher, Action<AnomalyResult> onResult, int maxInFlight = 256, int stride = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
+        _stride = stride;
         if (!card.IsAnomaly || card.Calibration is null)
         {
             throw new ArgumentException($"station '{station}': model '{card.Name}' is a {card.Task} model; an anomaly station needs an anomaly model with calibration");
@@ -88,6 +92,12 @@ public sealed class AnomalyStation
         await SubmitAsync(_sample, meta, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Frames submitted and not yet delivered.</summary>
+    public int InFlight => _inFlight.Count;
+
+    /// <summary>Delivers, in order, the results already there without waiting for any; answers how many.</summary>
+    public ValueTask<int> DeliverCompletedAsync() => _inFlight.DeliverCompletedAsync(Deliver);
+
     /// <summary>Waits for every frame in flight and delivers its result.</summary>
     public async ValueTask FlushAsync()
     {
@@ -125,10 +135,10 @@ public sealed class AnomalyStation
         }
 
         _threshold = ThresholdRule.Compute(_card.Calibration!.Threshold, smoothed);
+        var scored = _calibrationMeta.Where(m => m.Index % _stride == 0).ToList();
         for (var i = 0; i < smoothed.Length; i++)
         {
-            var meta = _calibrationMeta[i];
-            Emit(meta, _calibrationRaw[i], smoothed[i], default, null);
+            Emit(scored[i], _calibrationRaw[i], smoothed[i], default, null);
         }
 
         _calibration.Clear();
@@ -145,6 +155,12 @@ public sealed class AnomalyStation
 
         _normaliser!.Apply(sample, _normalised);
         _window.Push(_normalised, _frame);
+        if (meta.Index % _stride != 0)
+        {
+            // Between strides the sample only moves the window.
+            return;
+        }
+
         _inFlight.Submit(_batcher, _frame, meta, cancellationToken);
     }
 

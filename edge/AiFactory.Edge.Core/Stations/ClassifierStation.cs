@@ -97,6 +97,12 @@ public sealed class ClassifierStation
         _inFlight.Submit(_batcher, _frame, new Pending(_index++, timestamp, imputed), cancellationToken);
     }
 
+    /// <summary>Frames submitted and not yet delivered.</summary>
+    public int InFlight => _inFlight.Count;
+
+    /// <summary>Delivers, in order, the results already there without waiting for any; answers how many.</summary>
+    public ValueTask<int> DeliverCompletedAsync() => _inFlight.DeliverCompletedAsync(Deliver);
+
     public async ValueTask FlushAsync()
     {
         while (_inFlight.Count > 0)

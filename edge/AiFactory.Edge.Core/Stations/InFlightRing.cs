@@ -29,6 +29,9 @@ internal sealed class InFlightRing<TMeta>
 
     public bool IsFull => Count == _tasks.Length;
 
+    /// <summary>True when the oldest frame's result is there, so taking it does not wait.</summary>
+    public bool OldestCompleted => Count > 0 && _tasks[_head].IsCompleted;
+
     private float[] NextResultBuffer => _results[(_head + Count) % _tasks.Length];
 
     /// <summary>Submits a frame whose result lands in this ring's next buffer; a refused submit becomes that frame's error.</summary>
@@ -53,6 +56,19 @@ internal sealed class InFlightRing<TMeta>
         _tasks[slot] = task;
         _meta[slot] = meta;
         Count++;
+    }
+
+    /// <summary>Hands every result already there, oldest first, to <paramref name="deliver"/> without waiting; answers how many.</summary>
+    public async ValueTask<int> DeliverCompletedAsync(Action<Completed> deliver)
+    {
+        var delivered = 0;
+        while (OldestCompleted)
+        {
+            deliver(await TakeOldestAsync().ConfigureAwait(false));
+            delivered++;
+        }
+
+        return delivered;
     }
 
     /// <summary>Waits for the oldest frame; the returned buffer is valid until the next <see cref="Add"/>.</summary>

@@ -32,24 +32,25 @@ public sealed class DelimitedPayloadDecoder(char separator, IReadOnlyDictionary<
             }
         }
 
-        var start = output.Count;
+        string? problem = null;
         foreach (var (tag, column) in tagColumns)
         {
             if (column >= fields.Length)
             {
-                output.RemoveRange(start, output.Count - start);
-                return $"{fields.Length} column(s), tag '{tag}' reads column {column}";
+                problem ??= $"{fields.Length} column(s), tag '{tag}' reads column {column}";
+                output.Add(new TagSample(tag, time, double.NaN, SampleQuality.Bad));
             }
-
-            if (!double.TryParse(fields[column].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            else if (!double.TryParse(fields[column].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             {
-                output.RemoveRange(start, output.Count - start);
-                return $"column {column} (tag '{tag}') = '{NumberPayloadDecoder.Shorten(fields[column])}' is not a number";
+                problem ??= $"column {column} (tag '{tag}') = '{NumberPayloadDecoder.Shorten(fields[column])}' is not a number";
+                output.Add(new TagSample(tag, time, double.NaN, SampleQuality.Bad));
             }
-
-            output.Add(new TagSample(tag, time, value));
+            else
+            {
+                output.Add(new TagSample(tag, time, value));
+            }
         }
 
-        return null;
+        return problem;
     }
 }

@@ -5,9 +5,10 @@ namespace AiFactory.Edge.Sources.Decoding;
 /// <summary>Turns one message payload into tag samples.</summary>
 public interface IPayloadDecoder
 {
-    /// <summary>Appends the payload's samples to <paramref name="output"/>; returns null, or what is wrong with the payload (nothing is appended then).</summary>
+    /// <summary>
+    /// Appends the payload's samples to <paramref name="output"/>; returns null, or what is wrong with it. When the whole
+    /// payload is unreadable nothing is appended; when one tag's value is, that tag gets a
+    /// <see cref="SampleQuality.Bad"/> sample (so the problem is counted on the tag) and the other tags their values.
+    /// </summary>
     string? Decode(ReadOnlySpan<byte> payload, DateTimeOffset arrival, List<TagSample> output);
-
-    /// <summary>As <see cref="Decode(ReadOnlySpan{byte}, DateTimeOffset, List{TagSample})"/>, for formats whose topic carries meaning (Sparkplug B names the edge node and device in it).</summary>
-    string? Decode(string topic, ReadOnlySpan<byte> payload, DateTimeOffset arrival, List<TagSample> output) => Decode(payload, arrival, output);
 }

@@ -43,26 +43,27 @@ public sealed class JsonPayloadDecoder : IPayloadDecoder
                 }
             }
 
-            var start = output.Count;
+            string? problem = null;
             foreach (var (tag, path, steps) in _fields)
             {
                 if (PathStep.Find(document.RootElement, steps) is not { } value)
                 {
-                    output.RemoveRange(start, output.Count - start);
-                    return $"field '{path}' (tag '{tag}') is missing";
+                    problem ??= $"field '{path}' (tag '{tag}') is missing";
+                    output.Add(new TagSample(tag, time, double.NaN, SampleQuality.Bad));
                 }
-
-                if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number))
+                else if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number))
                 {
-                    output.RemoveRange(start, output.Count - start);
-                    return $"field '{path}' (tag '{tag}') is {value.ValueKind}, not a number";
+                    problem ??= $"field '{path}' (tag '{tag}') is {value.ValueKind}, not a number";
+                    output.Add(new TagSample(tag, time, double.NaN, SampleQuality.Bad));
                 }
-
-                output.Add(new TagSample(tag, time, number));
+                else
+                {
+                    output.Add(new TagSample(tag, time, number));
+                }
             }
-        }
 
-        return null;
+            return problem;
+        }
     }
 
     private static bool TryTime(JsonElement element, out DateTimeOffset time)

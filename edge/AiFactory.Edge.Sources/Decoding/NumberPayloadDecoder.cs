@@ -12,6 +12,7 @@ public sealed class NumberPayloadDecoder(string tag) : IPayloadDecoder
         var text = Encoding.UTF8.GetString(payload).Trim();
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
         {
+            output.Add(new TagSample(tag, arrival, double.NaN, SampleQuality.Bad));
             return $"'{Shorten(text)}' is not a number";
         }
 

@@ -1,5 +1,3 @@
-using AiFactory.Edge.Core.Logging;
-
 namespace AiFactory.Edge.Sources.Modbus;
 
 /// <summary>One Modbus bus (a TCP server, or an RS-485 line for RTU) polled by one poller, never two.</summary>
@@ -35,6 +33,6 @@ public sealed class ModbusBusOptions
 
     public IReadOnlyList<ModbusPollGroup> Groups { get; init; } = [];
 
-    /// <summary>At most one log line per kind of bad input per this interval (the rest are counted, and the next line says how many); zero logs every one.</summary>
-    public TimeSpan BadInputLogInterval { get; init; } = LogThrottle.DefaultInterval;
+    /// <summary>Bad input of one kind is logged at most once per this interval (every one is still counted).</summary>
+    public TimeSpan BadInputLogInterval { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
-using AiFactory.Edge.Core.Logging;
 using AiFactory.Edge.Core.Samples;
 using AiFactory.Edge.Sources.Modbus.Native;
+using AiFactory.Edge.Sources.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -17,13 +17,12 @@ namespace AiFactory.Edge.Sources.Modbus;
 /// </summary>
 public sealed partial class ModbusPoller(ModbusBusOptions options, ILogger? logger = null) : ISampleSource
 {
-    // errno values after which the connection itself is gone and must be reopened: EBADF, EPIPE, ECONNRESET,
-    // ECONNREFUSED for TCP; EIO, ENXIO, ENODEV for a serial device unplugged (a tty whose other end is gone
-    // fails every write with EIO until it is reopened).
+    // errno values after which the connection itself is gone and must be reopened.
+    // EIO, ENXIO, EBADF, ENODEV, EPIPE, ECONNRESET, ECONNREFUSED: the bus itself is gone, not one slave.
     private static readonly int[] ConnectionLost = [5, 6, 9, 19, 32, 104, 111];
 
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
-    private readonly LogThrottle _badInputLog = new(options.BadInputLogInterval);
+    private readonly BadInputLog _badInput = new(logger ?? NullLogger.Instance, $"Modbus bus '{options.Name}'", options.BadInputLogInterval);
     private readonly ConcurrentDictionary<int, ModbusSlaveCounters> _slaves = new();
 
     public string Name => options.Name;
@@ -156,14 +155,18 @@ public sealed partial class ModbusPoller(ModbusBusOptions options, ILogger? logg
 
             var errno = Marshal.GetLastPInvokeError();
             counters.Failed(errno);
-            var error = LibModbus.Describe(errno);
-            Status.CountDecodeError($"slave {point.Slave}, {point.Function} {point.Address} (tag '{point.Tag}'): {error}");
-            if (_badInputLog.ShouldLog($"slave {point.Slave}: {errno}", out var suppressed))
+            Status.CountDecodeError($"slave {point.Slave}, {point.Function} {point.Address} (tag '{point.Tag}'): {LibModbus.Describe(errno)}");
+            _badInput.Report($"slave {point.Slave} {errno}", $"slave {point.Slave}, {point.Function} {point.Address} (tag '{point.Tag}'): {LibModbus.Describe(errno)}");
+
+            // The tag's reading failed: a Bad sample counts it on the tag, and its stations hold or drop per their policy.
+            var bad = new TagSample(point.Tag, DateTimeOffset.UtcNow, double.NaN, SampleQuality.Bad);
+            if (!writer.TryWrite(bad))
             {
-                LogReadFailed(_logger, Name, point.Slave, point.Function, point.Address, point.Tag, error, suppressed);
+                writer.WriteAsync(bad, cancellationToken).AsTask().GetAwaiter().GetResult();
             }
 
-            if (Array.IndexOf(ConnectionLost, errno) >= 0)
+            // A serial adapter that was unplugged takes its device node with it; requests to it only time out.
+            if (Array.IndexOf(ConnectionLost, errno) >= 0 || (options.Device is { } device && !File.Exists(device)))
             {
                 Status.SetState(SourceState.Disconnected, $"bus '{Name}': connection lost: {LibModbus.Describe(errno)}");
                 return false;
@@ -184,7 +187,4 @@ public sealed partial class ModbusPoller(ModbusBusOptions options, ILogger? logg
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Modbus bus {Bus}: cannot connect to {Where}: {Error}; retrying")]
     private static partial void LogCannotConnect(ILogger logger, string bus, string where, string error);
-
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Modbus bus {Bus}: slave {Slave}, {Function} {Address} (tag {Tag}): {Error} ({Suppressed} more suppressed)")]
-    private static partial void LogReadFailed(ILogger logger, string bus, int slave, ModbusFunction function, int address, string tag, string error, long suppressed);
 }

@@ -10,4 +10,9 @@ internal unsafe interface IMosquittoListener
     void Disconnected(int code);
 
     void Received(MosquittoMessage* message);
+
+    /// <summary>A message this client published has left (QoS 0) or been acknowledged (QoS 1).</summary>
+    void Sent(int mid)
+    {
+    }
 }

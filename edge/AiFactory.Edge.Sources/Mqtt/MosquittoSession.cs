@@ -111,6 +111,7 @@ internal sealed partial class MosquittoSession : IDisposable
         MosquittoNative.ConnectCallbackSet(Handle, &OnConnect);
         MosquittoNative.DisconnectCallbackSet(Handle, &OnDisconnect);
         MosquittoNative.MessageCallbackSet(Handle, &OnMessage);
+        MosquittoNative.PublishCallbackSet(Handle, &OnPublish);
     }
 
     private void Check(int rc, string doing)
@@ -126,6 +127,9 @@ internal sealed partial class MosquittoSession : IDisposable
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static void OnDisconnect(IntPtr mosq, IntPtr obj, int code) => ((MosquittoSession)GCHandle.FromIntPtr(obj).Target!)._listener.Disconnected(code);
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static void OnPublish(IntPtr mosq, IntPtr obj, int mid) => ((MosquittoSession)GCHandle.FromIntPtr(obj).Target!)._listener.Sent(mid);
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static unsafe void OnMessage(IntPtr mosq, IntPtr obj, MosquittoMessage* message) => ((MosquittoSession)GCHandle.FromIntPtr(obj).Target!)._listener.Received(message);

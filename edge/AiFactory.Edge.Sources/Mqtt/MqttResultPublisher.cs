@@ -19,6 +19,7 @@ public sealed class MqttResultPublisher : IMosquittoListener, IDisposable
     private readonly MosquittoSession _session;
     private long _published;
     private long _failed;
+    private long _sent;
 
     public MqttResultPublisher(MqttSourceOptions broker, string topicPattern, int qos = 1, ILogger? logger = null, TimeProvider? time = null)
     {
@@ -63,7 +64,29 @@ public sealed class MqttResultPublisher : IMosquittoListener, IDisposable
         return true;
     }
 
+    /// <summary>Messages that have left (QoS 0) or been acknowledged by the broker (QoS 1).</summary>
+    public long Sent => Interlocked.Read(ref _sent);
+
+    /// <summary>Waits until every published message has left or been acknowledged, or the timeout passes; answers whether all did.</summary>
+    public async Task<bool> FlushAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Sent < Published)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
     public void Dispose() => _session.Dispose();
+
+    void IMosquittoListener.Sent(int mid) => Interlocked.Increment(ref _sent);
 
     void IMosquittoListener.Connected(IntPtr mosq, int code)
     {

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
-using AiFactory.Edge.Core.Logging;
 using AiFactory.Edge.Core.Samples;
 using AiFactory.Edge.Sources.Mqtt.Native;
+using AiFactory.Edge.Sources.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -18,9 +18,9 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
 {
     private readonly MqttSourceOptions _options;
     private readonly ILogger _logger;
+    private readonly BadInputLog _badInput;
     private readonly Channel<(string Topic, byte[] Payload, DateTimeOffset Arrival)> _messages;
     private readonly TimeProvider _time;
-    private readonly LogThrottle _badInputLog;
     private long _unknownTopics;
     private long _dropped;
     private long _connects;
@@ -29,8 +29,8 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
     {
         _options = options;
         _logger = logger ?? NullLogger.Instance;
+        _badInput = new BadInputLog(_logger, $"MQTT source '{options.Name}'", options.BadInputLogInterval, time);
         _time = time ?? TimeProvider.System;
-        _badInputLog = new LogThrottle(options.BadInputLogInterval, _time);
         _messages = Channel.CreateBounded<(string, byte[], DateTimeOffset)>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true, SingleWriter = true });
     }
 
@@ -76,24 +76,17 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
                 {
                     Interlocked.Increment(ref _unknownTopics);
                     Status.CountDecodeError($"topic '{topic}' matches no subscription");
-                    if (_badInputLog.ShouldLog("unknown topic", out var unknownSuppressed))
-                    {
-                        LogUnknownTopic(_logger, Name, topic, unknownSuppressed);
-                    }
-
                     continue;
                 }
 
                 samples.Clear();
-                if (subscription.Decoder.Decode(topic, payload, arrival, samples) is { } problem)
+                var problem = subscription.Decoder is Decoding.ITopicPayloadDecoder withTopic
+                    ? withTopic.Decode(topic, payload, arrival, samples)
+                    : subscription.Decoder.Decode(payload, arrival, samples);
+                if (problem is not null)
                 {
                     Status.CountDecodeError($"topic '{topic}': {problem}");
-                    if (_badInputLog.ShouldLog(subscription.Topic, out var suppressed))
-                    {
-                        LogDecodeError(_logger, Name, topic, problem, suppressed);
-                    }
-
-                    continue;
+                    _badInput.Report(subscription.Topic, $"topic '{topic}': {problem}");
                 }
 
                 foreach (var sample in samples)
@@ -171,10 +164,6 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
         {
             Interlocked.Increment(ref _dropped);
             Status.CountDecodeError($"decode queue full ({_options.QueueCapacity}); message on '{topic}' dropped");
-            if (_badInputLog.ShouldLog("queue full", out var suppressed))
-            {
-                LogQueueFull(_logger, Name, _options.QueueCapacity, topic, suppressed);
-            }
         }
     }
 
@@ -187,12 +176,4 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "MQTT source {Source}: broker refused the connection: {Reason}")]
     private static partial void LogRefused(ILogger logger, string source, string reason);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "MQTT source {Source}: message on {Topic} not decoded: {Problem} ({Suppressed} more suppressed)")]
-    private static partial void LogDecodeError(ILogger logger, string source, string topic, string problem, long suppressed);
-
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "MQTT source {Source}: message on {Topic} matches no subscription ({Suppressed} more suppressed)")]
-    private static partial void LogUnknownTopic(ILogger logger, string source, string topic, long suppressed);
-
-    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "MQTT source {Source}: decode queue full ({Capacity}); message on {Topic} dropped ({Suppressed} more suppressed)")]
-    private static partial void LogQueueFull(ILogger logger, string source, int capacity, string topic, long suppressed);
 }

@@ -17,7 +17,7 @@ public sealed class RegexLineParser(string pattern, string tagPrefix = "") : ILi
             return $"'{Shorten(line)}' does not match /{_regex}/";
         }
 
-        var start = output.Count;
+        string? problem = null;
         foreach (var name in _regex.GetGroupNames())
         {
             if (int.TryParse(name, out _))
@@ -26,16 +26,19 @@ public sealed class RegexLineParser(string pattern, string tagPrefix = "") : ILi
             }
 
             var text = match.Groups[name].Value;
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             {
-                output.RemoveRange(start, output.Count - start);
-                return $"group '{name}' = '{text}' is not a number";
+                output.Add(new TagSample(tagPrefix + name, arrival, value));
             }
-
-            output.Add(new TagSample(tagPrefix + name, arrival, value));
+            else
+            {
+                // The line matched, so the bad value belongs to this tag: count it there, keep the others.
+                problem ??= $"group '{name}' = '{text}' is not a number";
+                output.Add(new TagSample(tagPrefix + name, arrival, double.NaN, SampleQuality.Bad));
+            }
         }
 
-        return null;
+        return problem;
     }
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";

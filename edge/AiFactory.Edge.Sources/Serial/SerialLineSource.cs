@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading.Channels;
-using AiFactory.Edge.Core.Logging;
 using AiFactory.Edge.Core.Samples;
 using AiFactory.Edge.Sources.Serial.Native;
+using AiFactory.Edge.Sources.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
@@ -19,7 +19,7 @@ namespace AiFactory.Edge.Sources.Serial;
 public sealed partial class SerialLineSource(SerialPortOptions options, ILogger? logger = null) : ISampleSource
 {
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
-    private readonly LogThrottle _badInputLog = new(options.BadInputLogInterval);
+    private readonly BadInputLog _badInput = new(logger ?? NullLogger.Instance, $"serial source '{options.Name}'", options.BadInputLogInterval);
     private long _opens;
 
     public string Name => options.Name;
@@ -148,10 +148,7 @@ public sealed partial class SerialLineSource(SerialPortOptions options, ILogger?
                     {
                         discarding = true;
                         Status.CountDecodeError($"serial '{Name}': line longer than {options.MaxLineLength} characters discarded");
-                        if (_badInputLog.ShouldLog("line too long", out var suppressed))
-                        {
-                            LogBadLine(_logger, Name, $"line longer than {options.MaxLineLength} characters discarded", suppressed);
-                        }
+                        _badInput.Report("overlong", $"line longer than {options.MaxLineLength} characters discarded");
                     }
 
                     if (discarding)
@@ -186,12 +183,7 @@ public sealed partial class SerialLineSource(SerialPortOptions options, ILogger?
         if (options.Parser.Parse(text, DateTimeOffset.UtcNow, samples) is { } problem)
         {
             Status.CountDecodeError($"serial '{Name}': {problem}");
-            if (_badInputLog.ShouldLog("unparsed line", out var suppressed))
-            {
-                LogBadLine(_logger, Name, problem, suppressed);
-            }
-
-            return;
+            _badInput.Report("line", problem);
         }
 
         foreach (var sample in samples)
@@ -228,7 +220,4 @@ public sealed partial class SerialLineSource(SerialPortOptions options, ILogger?
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Serial source {Source}: {Device} {Reason}; reopening when it returns")]
     private static partial void LogLost(ILogger logger, string source, string device, string reason);
-
-    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Serial source {Source}: {Problem} ({Suppressed} more suppressed)")]
-    private static partial void LogBadLine(ILogger logger, string source, string problem, long suppressed);
 }

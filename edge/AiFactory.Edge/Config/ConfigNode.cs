@@ -89,6 +89,36 @@ public sealed partial class ConfigNode(YamlMappingNode node, string path, Config
         return value;
     }
 
+    /// <summary>A finite number, or null when the key is absent (a problem when it is not a number).</summary>
+    public double? OptionalDouble(string name)
+    {
+        var text = String(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            problems.Add(Child(name), Key(name), $"'{text}' is not a number");
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>A duration in milliseconds (positive), or null when the key is absent.</summary>
+    public TimeSpan? OptionalMilliseconds(string name)
+    {
+        if (Child(name) is null)
+        {
+            return null;
+        }
+
+        var ms = Int(name, -1, 1, 86_400_000);
+        return ms > 0 ? TimeSpan.FromMilliseconds(ms) : null;
+    }
+
     public bool Bool(string name, bool fallback)
     {
         var text = String(name);

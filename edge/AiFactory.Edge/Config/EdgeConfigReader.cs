@@ -41,19 +41,26 @@ public static class EdgeConfigReader
             throw new EdgeConfigException([$"{file}: expected a mapping with 'sources' and 'stations'"]);
         }
 
-        var root = new ConfigNode(rootMap, string.Empty, problems, "sources", "stations", "outputs");
+        var root = new ConfigNode(rootMap, string.Empty, problems, "sources", "tags", "stations", "outputs", "edge", "uplink");
         root.CheckKeys();
         var sources = ReadSources(root, problems);
         var declared = new HashSet<string>(sources.SelectMany(s => s.Tags), StringComparer.Ordinal);
+        var tags = TagsConfig.Read(root, sources);
         var stations = ReadStations(root, problems, Path.GetDirectoryName(Path.GetFullPath(file))!, declared);
         var output = ReadMqttOutput(root);
         var plc = ReadModbusOutput(root, stations);
+        var uplink = UplinkConfigReader.Read(root, Path.GetDirectoryName(Path.GetFullPath(file))!, stations);
         if (problems.Any)
         {
             throw new EdgeConfigException(problems.All);
         }
 
-        return new EdgeConfig(file, sources, stations, output, plc);
+        return new EdgeConfig(file, sources, stations, output, plc, uplink)
+        {
+            Tags = tags,
+            RestartFingerprint = string.Join('\n', new[] { "edge", "uplink" }.Select(k => root.Child(k)?.ToString() ?? string.Empty)),
+            OutputsFingerprint = root.Child("outputs")?.ToString() ?? string.Empty,
+        };
     }
 
     private static List<SourceDefinition> ReadSources(ConfigNode root, ConfigProblems problems)
@@ -86,7 +93,7 @@ public static class EdgeConfigReader
             };
             if (source is not null)
             {
-                result.Add(source);
+                result.Add(source with { Fingerprint = item.Node.ToString() });
             }
         }
 
@@ -175,11 +182,15 @@ public static class EdgeConfigReader
         return null;
     }
 
+    /// <summary>The model folder's files and their write times: a model replaced in place changes it.</summary>
+    private static string ModelStamp(string folder) =>
+        string.Join(';', Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal).Select(f => $"{Path.GetFileName(f)}@{File.GetLastWriteTimeUtc(f).Ticks}"));
+
     private static List<StationDefinition> ReadStations(ConfigNode root, ConfigProblems problems, string baseFolder, HashSet<string> declared)
     {
         var result = new List<StationDefinition>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in root.List("stations", "name", "model", "tags", "trigger"))
+        foreach (var item in root.List("stations", ["name", "model", "tags", "trigger", "frame", .. UplinkConfigReader.StationKeys]))
         {
             var name = item.String("name", required: true);
             if (name is not null && !names.Add(name))
@@ -235,7 +246,12 @@ public static class EdgeConfigReader
 
             if (name is not null && card is not null)
             {
-                result.Add(new StationDefinition(name, folder, card, map, trigger));
+                result.Add(new StationDefinition(name, folder, card, map, trigger)
+                {
+                    Alignment = TagsConfig.Alignment(item, trigger is not null),
+                    Stride = TagsConfig.Stride(item, card, trigger is not null),
+                    Fingerprint = $"{item.Node}\n{card.Name} {card.Version} {ModelStamp(folder)}",
+                });
             }
         }
 

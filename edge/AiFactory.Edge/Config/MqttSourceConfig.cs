@@ -1,5 +1,4 @@
 using AiFactory.Edge.Sources.Decoding;
-using AiFactory.Edge.Sources.Decoding.SparkplugB;
 using AiFactory.Edge.Sources.Mqtt;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +10,7 @@ internal static class MqttSourceConfig
     {
         var tags = new List<string>();
         var subscriptions = new List<MqttSubscription>();
-        foreach (var s in item.List("subscriptions", "topic", "qos", "json", "number", "delimited", "sparkplug_b"))
+        foreach (var s in item.List("subscriptions", "topic", "qos", "json", "number", "delimited", "sparkplug"))
         {
             var topic = s.String("topic", required: true, hint: "an MQTT topic filter, + and # allowed");
             var qos = s.Int("qos", 1, 0, 1);
@@ -50,16 +49,36 @@ internal static class MqttSourceConfig
         var json = s.Map("json", "tags", "timestamp");
         var number = s.String("number");
         var delimited = s.Map("delimited", "separator", "tags", "timestamp_column");
-        var sparkplug = s.Map("sparkplug_b", "tags");
+        var sparkplug = s.Map("sparkplug", "metrics");
         if ((json is null ? 0 : 1) + (number is null ? 0 : 1) + (delimited is null ? 0 : 1) + (sparkplug is null ? 0 : 1) != 1)
         {
-            s.Problems.Add(s.Node, s.Path, "needs exactly one payload format: json, number, delimited or sparkplug_b", "json: {tags: {pump-1/flow: sensors.flow}, timestamp: ts}");
+            s.Problems.Add(s.Node, s.Path, "needs exactly one payload format: json, number, delimited or sparkplug", "json: {tags: {pump-1/flow: sensors.flow}, timestamp: ts}");
             return null;
         }
 
         if (sparkplug is not null)
         {
-            return SparkplugDecoder(sparkplug, tags);
+            // tag: <edge node>/<metric> or <edge node>/<device>/<metric>
+            var metrics = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (tag, metric, at) in sparkplug.Pairs("metrics"))
+            {
+                if (metric.Split('/').Length < 2)
+                {
+                    s.Problems.Add(at, sparkplug.Key($"metrics.{tag}"), $"'{metric}' must name the edge node (and device) and the metric", "line1-gw/pump1/Flow or line1-gw/Flow");
+                }
+                else if (!metrics.TryAdd(metric, tag))
+                {
+                    s.Problems.Add(at, sparkplug.Key($"metrics.{tag}"), $"metric '{metric}' is mapped twice", "one tag per metric");
+                }
+            }
+
+            if (metrics.Count == 0)
+            {
+                s.Problems.Add(sparkplug.Node, sparkplug.Key("metrics"), "maps no metric to a tag", "metrics: {pump-1/flow: line1-gw/pump1/Flow}");
+            }
+
+            tags.AddRange(metrics.Values);
+            return new Sources.Decoding.Sparkplug.SparkplugDecoder(metrics);
         }
 
         if (number is not null)
@@ -105,20 +124,5 @@ internal static class MqttSourceConfig
 
         var time = delimited.Int("timestamp_column", -1, -1, 1000);
         return new DelimitedPayloadDecoder(separator[0], columns, time < 0 ? null : time);
-    }
-
-    private static SparkplugBDecoder? SparkplugDecoder(ConfigNode sparkplug, List<string> tags)
-    {
-        var metrics = sparkplug.Pairs("tags").ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        tags.AddRange(metrics.Keys);
-        try
-        {
-            return new SparkplugBDecoder(metrics);
-        }
-        catch (FormatException ex)
-        {
-            sparkplug.Problems.Add(sparkplug.Node, sparkplug.Key("tags"), ex.Message, "pump-1/flow: line1/edge-7/pump-1:Flow (group/node[/device]:metric)");
-            return null;
-        }
     }
 }

@@ -4,8 +4,8 @@ using AiFactory.Edge.Config;
 using AiFactory.Edge.Core.Batching;
 using AiFactory.Edge.Core.Models;
 using AiFactory.Edge.Core.Samples;
-using AiFactory.Edge.Sources.Modbus;
-using AiFactory.Edge.Sources.Mqtt;
+using AiFactory.Edge.Core.Stations;
+using AiFactory.Edge.Core.Tags;
 using AiFactory.Onnx;
 using Microsoft.Extensions.Logging;
 
@@ -15,32 +15,26 @@ namespace AiFactory.Edge.Live;
 /// Runs a line: every source into one bounded channel, each sample to the stations its tag feeds, each
 /// station's frames through its model's DynamicBatcher and ONNX Runtime; prints verdicts until stopped.
 /// </summary>
-public static class LiveLine
+public static partial class LiveLine
 {
-    public static async Task<int> RunAsync(EdgeConfig config, TextWriter console, ILoggerFactory logs, double durationSeconds, CancellationToken cancellationToken, int statusPort = 0)
+    public static async Task<int> RunAsync(
+        EdgeConfig config, TextWriter console, ILoggerFactory logs, double durationSeconds, CancellationToken cancellationToken, int statusPort = 0,
+        bool watchConfig = false, DynamicBatcherOptions? batching = null)
     {
         using var environment = OnnxEnvironment.Create();
-        var batching = new DynamicBatcherOptions { MaxBatchSize = 32, MaxQueueDelayMicroseconds = 500 };
-        var packages = new Dictionary<string, ModelPackage>(StringComparer.Ordinal);
-        try
-        {
-            foreach (var folder in config.Stations.Select(s => s.ModelFolder).Distinct())
-            {
-                packages[folder] = ModelPackage.Load(folder, environment, batching);
-            }
-
-            return await RunStationsAsync(config, packages, console, logs, durationSeconds, statusPort, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            foreach (var package in packages.Values)
-            {
-                await package.DisposeAsync().ConfigureAwait(false);
-            }
-        }
+        batching ??= new DynamicBatcherOptions { MaxBatchSize = 32, MaxQueueDelayMicroseconds = 500 };
+        return await RunStationsAsync(config, environment, batching, console, logs, durationSeconds, statusPort, watchConfig, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<int> RunStationsAsync(EdgeConfig config, Dictionary<string, ModelPackage> packages, TextWriter console, ILoggerFactory logs, double durationSeconds, int statusPort, CancellationToken cancellationToken)
+    /// <summary>A station's tags' cumulative data-quality counters, for its window summaries (the station's current tags).</summary>
+    private static Func<IReadOnlyList<AiFactory.Contracts.DataQualityCounters>> QualityOf(LineRuntime line, string station) => () =>
+        line.Config.Stations.FirstOrDefault(s => s.Name == station) is { } d
+            ? line.Tags.Snapshot(d.OrderedTags).Select(q => new AiFactory.Contracts.DataQualityCounters(q.Tag, q.Stale, q.OutOfRange, q.NaN, q.Gaps, q.DecodeErrors)).ToList()
+            : [];
+
+    private static async Task<int> RunStationsAsync(
+        EdgeConfig config, OnnxEnvironment environment, DynamicBatcherOptions batching, TextWriter console, ILoggerFactory logs,
+        double durationSeconds, int statusPort, bool watchConfig, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (durationSeconds > 0)
@@ -48,89 +42,149 @@ public static class LiveLine
             stop.CancelAfter(TimeSpan.FromSeconds(durationSeconds));
         }
 
+        var log = logs.CreateLogger("AiFactory.Edge.Live.LiveLine");
         var printer = new LivePrinter(console);
-        using var publisher = config.MqttOutput is { } output ? new MqttResultPublisher(output.Broker, output.Topic, output.Qos, logs.CreateLogger<MqttResultPublisher>()) : null;
-        var publishing = publisher?.StartAsync(stop.Token) ?? Task.FromResult(true);
 
-        // Verdict codes for the PLC: anomaly stations 1 = anomalous, 0 = normal; classifiers class index + 1 (0 = none yet).
-        using var plc = config.ModbusOutput is { } m ? new ModbusVerdictWriter(m.Bus, m.Slave, m.Registers, m.Coils) : null;
-        var stations = config.Stations.Select(s => new LiveStation(
+        // Replaced as a whole when a reload changes the outputs section; stations read the current set per verdict.
+        var outputs = new VerdictOutputsSlot(new VerdictOutputs(config, logs));
+        var channel = Channel.CreateBounded<TagSample>(new BoundedChannelOptions(10_000) { SingleReader = true });
+        LineRuntime? line = null;
+        EdgeUplink? uplink = null;
+        LiveStation CreateStation(StationDefinition s, ModelPackage package) => new(
             s,
-            packages[s.ModelFolder],
+            package,
+            line!.Tags,
             r =>
             {
                 printer.OnAnomaly(r);
-                if (!r.Calibrating)
-                {
-                    publisher?.Publish(r.Station, ResultJson.Of(r));
-                    plc?.Write(r.Station, r.Anomaly ? 1 : 0);
-                }
+                uplink?.OnAnomaly(r);
+                outputs.Current.OnAnomaly(r);
             },
             r =>
             {
                 printer.OnPart(r);
-                publisher?.Publish(r.Station, ResultJson.Of(r, s.Card.Output.Classes));
-                if (r.Error is null)
-                {
-                    plc?.Write(r.Station, r.ClassIndex + 1);
-                }
-            })).ToArray();
+                uplink?.OnPart(r);
+                outputs.Current.OnPart(r, s.Card.Output.Classes);
+            });
+        line = new LineRuntime(config, environment, batching, logs, CreateStation, channel.Writer, stop.Token) { Routed = printer.Tick };
+        await using var lineScope = line;
+        uplink = config.Uplink is { } u ? await EdgeUplink.StartAsync(u, config.Stations, logs, name => QualityOf(line, name)).ConfigureAwait(false) : null;
+        await using var uplinkScope = (IAsyncDisposable?)uplink;
+        line.Start();
         await console.WriteLineAsync($"AiFactory edge agent — {config.File}; ONNX Runtime {OnnxEnvironment.RuntimeVersion}").ConfigureAwait(false);
-        foreach (var s in stations)
+        foreach (var s in line.Stations)
         {
             var card = s.Definition.Card;
             var how = card.IsAnomaly ? $"calibrating on its first {card.Calibration!.Samples} samples" : $"{card.Output.Classes.Count} classes, one verdict per {(s.Definition.Trigger is null ? "sample" : $"'{s.Definition.Trigger}'")}";
             await console.WriteLineAsync($"  {s.Definition.Name}: {card.Name} {card.Version}, {how}").ConfigureAwait(false);
         }
 
-        await console.WriteLineAsync("Ctrl+C stops.").ConfigureAwait(false);
-        var channel = Channel.CreateBounded<TagSample>(new BoundedChannelOptions(10_000) { SingleReader = true });
-        var sources = config.Sources.Select(d => d.Create(logs)).ToArray();
-        var running = sources.Select(s => s.RunAsync(channel.Writer, stop.Token)).ToArray();
-        using var status = statusPort > 0 ? new StatusEndpoint(statusPort, sources, packages.Values.Select(p => p.Batcher.Metrics).ToArray()) : null;
+        if (uplink is not null)
+        {
+            await console.WriteLineAsync(uplink.Describe()).ConfigureAwait(false);
+        }
+
+        using var status = statusPort > 0 ? new StatusEndpoint(statusPort, () => line.Sources, () => line.Models, line.Tags, () => line.Stations.Select(s => s.Aligner).ToList()) : null;
         if (status is not null)
         {
             await console.WriteLineAsync($"status: http://127.0.0.1:{statusPort}/status").ConfigureAwait(false);
         }
 
+        using var watcher = watchConfig ? new ConfigWatcher(config.File, () => _ = ReloadAsync(line, uplink, outputs, logs, console, log)) : null;
+        if (watcher is not null)
+        {
+            await console.WriteLineAsync($"watching {config.File}: edits apply while running").ConfigureAwait(false);
+        }
+
+        await console.WriteLineAsync("Ctrl+C stops.").ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         try
         {
-            await foreach (var sample in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
-            {
-                foreach (var station in stations)
-                {
-                    if (station.Assembler.Add(sample) is { } values)
-                    {
-                        // Not cancellable: a frame already built is scored even while stopping.
-                        await station.AddAsync(sample.Timestamp, values).ConfigureAwait(false);
-                    }
-                }
-
-                printer.Tick();
-            }
+            await line.RouteAsync(channel.Reader).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
 
-        await Task.WhenAll(running).ConfigureAwait(false);
-        await publishing.ConfigureAwait(false);
-        foreach (var station in stations)
-        {
-            await station.FlushAsync().ConfigureAwait(false);
-        }
-
-        await printer.SummaryAsync(clock.Elapsed, sources, packages.Values.Select(p => p.Batcher.Metrics)).ConfigureAwait(false);
-        if (plc is not null)
+        await line.DrainAsync(channel.Reader).ConfigureAwait(false);
+        var final = outputs.Current;
+        await printer.SummaryAsync(clock.Elapsed, line.Sources, line.Models).ConfigureAwait(false);
+        await printer.QualityAsync(line.Stations.Select(s => s.Aligner), line.Tags).ConfigureAwait(false);
+        // Verdicts of the last frames may still be in libmosquitto's queue: let them leave before disconnecting.
+        await final.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        if (final.Plc is { } plc)
         {
             await console.WriteLineAsync($"output modbus: {plc.Writes} verdict changes written, {plc.Failures} failed{(plc.Status.LastError is { } pe ? $"; last problem: {pe}" : string.Empty)}").ConfigureAwait(false);
         }
 
-        if (publisher is not null)
+        if (uplink is not null)
+        {
+            await uplink.StopAsync(console).ConfigureAwait(false);
+        }
+
+        if (final.Publisher is { } publisher)
         {
             await console.WriteLineAsync($"output mqtt: {publisher.Published} verdicts published to {publisher.TopicFor("<station>")}, {publisher.Failed} refused{(publisher.Status.LastError is { } e ? $"; last problem: {e}" : string.Empty)}").ConfigureAwait(false);
         }
+
         return 0;
     }
+
+    /// <summary>Re-reads the file; a valid edit is applied, an invalid one is logged with every problem and ignored.</summary>
+    private static async Task ReloadAsync(LineRuntime line, EdgeUplink? uplink, VerdictOutputsSlot outputs, ILoggerFactory logs, TextWriter console, ILogger log)
+    {
+        EdgeConfig next;
+        try
+        {
+            next = EdgeConfigReader.Read(line.Config.File);
+        }
+        catch (EdgeConfigException ex)
+        {
+            LogRefused(log, line.Config.File, ex.Problems.Count, string.Join("; ", ex.Problems));
+            await console.WriteLineAsync($"config {line.Config.File} not applied, the running line is unchanged: {string.Join("; ", ex.Problems)}").ConfigureAwait(false);
+            return;
+        }
+        catch (IOException ex)
+        {
+            LogRefused(log, line.Config.File, 1, ex.Message);
+            return;
+        }
+
+        try
+        {
+            var outputsChanged = next.OutputsFingerprint != line.Config.OutputsFingerprint;
+            var outcome = await line.ApplyAsync(next, s =>
+            {
+                uplink?.AddStation(s, next.Uplink, name => QualityOf(line, name));
+                return Task.CompletedTask;
+            }).ConfigureAwait(false);
+            if (outputsChanged)
+            {
+                // Verdicts are delivered only under the line's gate: swapping there means no verdict uses the old set
+                // while it stops.
+                VerdictOutputs? previous = null;
+                await line.RunExclusiveAsync(() =>
+                {
+                    previous = outputs.Replace(new VerdictOutputs(next, logs));
+                    return Task.CompletedTask;
+                }).ConfigureAwait(false);
+                await previous!.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                outcome.OutputsRestarted = true;
+            }
+
+            LogApplied(log, line.Config.File, outcome.ToString());
+            await console.WriteLineAsync($"config {line.Config.File} applied: {outcome}{(outcome.NeedsRestart ? "; edge/uplink changes apply at the next start" : string.Empty)}").ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ModelCardException or OnnxRuntimeException or IOException or ArgumentException)
+        {
+            LogRefused(log, line.Config.File, 1, ex.Message);
+            await console.WriteLineAsync($"config {line.Config.File} could not be applied: {ex.Message}").ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Configuration {File} not applied ({Count} problem(s)): {Problems}")]
+    private static partial void LogRefused(ILogger logger, string file, int count, string problems);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Configuration {File} applied: {Outcome}")]
+    private static partial void LogApplied(ILogger logger, string file, string outcome);
 }

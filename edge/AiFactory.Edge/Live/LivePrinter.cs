@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using AiFactory.Edge.Core.Batching;
-using AiFactory.Edge.Core.Samples;
 using AiFactory.Edge.Core.Stations;
+using AiFactory.Edge.Core.Tags;
+using AiFactory.Edge.Core.Samples;
 
 namespace AiFactory.Edge.Live;
 
@@ -107,6 +108,19 @@ internal sealed class LivePrinter(TextWriter console)
         foreach (var m in models)
         {
             await console.WriteLineAsync($"model {m.Model}: {m.FramesCompleted} frames in {m.BatchesRun} runs, run time p50 {m.RunTime.PercentileMicroseconds(0.5)} µs, p99 {m.RunTime.PercentileMicroseconds(0.99)} µs, {m.TotalRejections} rejected").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Frames built and dropped per station, and every tag with a data-quality problem.</summary>
+    public async Task QualityAsync(IEnumerable<FrameAligner> stations, TagTable tags)
+    {
+        foreach (var a in stations)
+        {
+            await console.WriteLineAsync($"frames {a.Station}: {a.FramesBuilt} built, {a.FramesDroppedMissing} dropped for a missing tag, {a.FramesDroppedStale} for a stale one").ConfigureAwait(false);
+            foreach (var q in tags.Snapshot(a.Tags).Where(q => q.Total > 0))
+            {
+                await console.WriteLineAsync($"  tag {q.Tag}: {q.Stale} stale, {q.OutOfRange} out of range, {q.NaN} NaN, {q.Gaps} gaps, {q.DecodeErrors} decode errors").ConfigureAwait(false);
+            }
         }
     }
 

@@ -2,24 +2,30 @@ using System.Net;
 using System.Text.Json;
 using AiFactory.Edge.Core.Batching;
 using AiFactory.Edge.Core.Samples;
+using AiFactory.Edge.Core.Stations;
+using AiFactory.Edge.Core.Tags;
 
 namespace AiFactory.Edge.Live;
 
 /// <summary>
 /// GET http://127.0.0.1:PORT/status: every source's connection state, values, decode errors, reconnects and last
-/// problem, and every model's frames, batches, latency percentiles and rejections, as JSON. Loopback only.
+/// problem, every station's frames and its tags' data-quality counters, and every model's frames, batches, latency percentiles and rejections, as JSON. Loopback only.
 /// </summary>
 internal sealed class StatusEndpoint : IDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly IReadOnlyList<ISampleSource> _sources;
-    private readonly IReadOnlyList<BatcherMetrics> _models;
+    private readonly Func<IReadOnlyList<ISampleSource>> _sources;
+    private readonly Func<IReadOnlyList<BatcherMetrics>> _models;
+    private readonly TagTable _tags;
+    private readonly Func<IReadOnlyList<FrameAligner>> _stations;
     private readonly Task _serving;
 
-    public StatusEndpoint(int port, IReadOnlyList<ISampleSource> sources, IReadOnlyList<BatcherMetrics> models)
+    public StatusEndpoint(int port, Func<IReadOnlyList<ISampleSource>> sources, Func<IReadOnlyList<BatcherMetrics>> models, TagTable tags, Func<IReadOnlyList<FrameAligner>> stations)
     {
         _sources = sources;
         _models = models;
+        _tags = tags;
+        _stations = stations;
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         try
         {
@@ -42,7 +48,7 @@ internal sealed class StatusEndpoint : IDisposable
 
     public byte[] Snapshot()
     {
-        var sources = _sources.Select(s => new
+        var sources = _sources().Select(s => new
         {
             name = s.Name,
             state = s.Status.State.ToString(),
@@ -51,7 +57,7 @@ internal sealed class StatusEndpoint : IDisposable
             reconnects = s.Status.Reconnects,
             last_problem = s.Status.LastError,
         });
-        var models = _models.Select(m => new
+        var models = _models().Select(m => new
         {
             model = m.Model,
             frames = m.FramesCompleted,
@@ -64,7 +70,24 @@ internal sealed class StatusEndpoint : IDisposable
             rejected = m.TotalRejections,
             failures = m.ExecutorFailures,
         });
-        return JsonSerializer.SerializeToUtf8Bytes(new { time = DateTimeOffset.UtcNow, sources, models });
+        var stations = _stations().Select(a => new
+        {
+            station = a.Station,
+            frames = a.FramesBuilt,
+            dropped_missing = a.FramesDroppedMissing,
+            dropped_stale = a.FramesDroppedStale,
+            tags = _tags.Snapshot(a.Tags).Select(q => new
+            {
+                tag = q.Tag,
+                unit = _tags.Definition(q.Tag)?.Unit,
+                stale = q.Stale,
+                out_of_range = q.OutOfRange,
+                nan = q.NaN,
+                gaps = q.Gaps,
+                decode_errors = q.DecodeErrors,
+            }),
+        });
+        return JsonSerializer.SerializeToUtf8Bytes(new { time = DateTimeOffset.UtcNow, sources, stations, models });
     }
 
     private async Task ServeAsync()

@@ -25,13 +25,17 @@ public static class HubApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // hub.json in the working folder; environment variables (Hub__…) and the command line (--Hub:…) still win.
         builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "hub.json"), optional: true);
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine(args);
         configure?.Invoke(builder);
         var logger = new LoggerConfiguration()
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
             .Enrich.WithProperty("Service", "aifactory-hub")
-            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Configuration(builder.Configuration, new Serilog.Settings.Configuration.ConfigurationReaderOptions(
+                typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(FileLoggerConfigurationExtensions).Assembly))
             .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose)
             .CreateLogger();
         builder.Logging.ClearProviders();

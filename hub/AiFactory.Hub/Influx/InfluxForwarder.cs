@@ -14,14 +14,18 @@ namespace AiFactory.Hub.Influx;
 public sealed partial class InfluxForwarder(InfluxWriter writer, InfluxOptions options, ILogger<InfluxForwarder> logger, TimeProvider time)
     : BackgroundService, IBatchForwarder
 {
+    private const long NeverLogged = long.MinValue;
+
+    // FullMode Wait, used only through TryWrite, which then answers false when full instead of waiting. (With the
+    // Drop* modes TryWrite answers true even for the point it drops, so nothing could be counted.)
     private readonly Channel<InfluxPoint> _queue = Channel.CreateBounded<InfluxPoint>(
-        new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     private long _dropped;
     private long _written;
     private long _failed;
-    private long _lastDropLog;
+    private long _lastDropLog = NeverLogged;
 
-    /// <summary>Points dropped because the queue was full.</summary>
+    /// <summary>Points dropped because the queue was full, or still unwritten when the service stopped.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Points written.</summary>
@@ -34,18 +38,27 @@ public sealed partial class InfluxForwarder(InfluxWriter writer, InfluxOptions o
     {
         foreach (var r in applied)
         {
-            var point = r.Summary is { } s ? SummaryPoint(edgeId, s) : EventPoint(edgeId, r.Event!);
-            if (!_queue.Writer.TryWrite(point))
-            {
-                var dropped = Interlocked.Increment(ref _dropped);
-                var now = time.GetTimestamp();
-                var last = Interlocked.Read(ref _lastDropLog);
-                if (time.GetElapsedTime(last, now) > TimeSpan.FromMinutes(1) && Interlocked.CompareExchange(ref _lastDropLog, now, last) == last)
-                {
-                    LogDropped(dropped, options.QueueCapacity);
-                }
-            }
+            Enqueue(r.Summary is { } s ? SummaryPoint(edgeId, s) : EventPoint(edgeId, r.Event!));
         }
+    }
+
+    /// <summary>Queues one point without waiting; false (counted, logged at most once a minute) when the queue is full.</summary>
+    public bool Enqueue(InfluxPoint point)
+    {
+        if (_queue.Writer.TryWrite(point))
+        {
+            return true;
+        }
+
+        var dropped = Interlocked.Increment(ref _dropped);
+        var now = time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastDropLog);
+        if ((last == NeverLogged || time.GetElapsedTime(last, now) >= TimeSpan.FromMinutes(1)) && Interlocked.CompareExchange(ref _lastDropLog, now, last) == last)
+        {
+            LogDropped(dropped, options.QueueCapacity);
+        }
+
+        return false;
     }
 
     public static InfluxPoint SummaryPoint(string edgeId, StationWindowSummary s)
@@ -67,7 +80,7 @@ public sealed partial class InfluxForwarder(InfluxWriter writer, InfluxOptions o
             fields.Add(new("latency_p99_ms", latency.Percentile(0.99)));
         }
 
-        return new InfluxPoint("station_window", Tags(edgeId, s.CompanyId, s.PlantId, s.LineId, s.StationId, s.ModelName, s.ModelVersion), fields, s.WindowStartUtc.ToUnixTimeMilliseconds());
+        return new InfluxPoint("station_window", Tags(edgeId, s.CompanyId, s.PlantId, s.LineId, s.StationId, s.ModelName, s.ModelVersion), fields, s.WindowStartUtc);
     }
 
     public static InfluxPoint EventPoint(string edgeId, StationEvent e)
@@ -75,31 +88,51 @@ public sealed partial class InfluxForwarder(InfluxWriter writer, InfluxOptions o
         var tags = Tags(edgeId, e.CompanyId, e.PlantId, e.LineId, e.StationId, e.ModelName, e.ModelVersion).ToList();
         tags.Add(new("kind", e.Kind));
         tags.Add(new("class", e.Class ?? string.Empty));
-        return new InfluxPoint("station_event", tags, [new("score", e.Score)], e.TimeUtc.ToUnixTimeMilliseconds());
+        return new InfluxPoint("station_event", tags, [new("score", e.Score)], e.TimeUtc);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<InfluxPoint>(options.BatchSize);
-        while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+        try
         {
-            while (batch.Count < options.BatchSize && _queue.Reader.TryRead(out var p))
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
-                batch.Add(p);
-            }
+                while (batch.Count < options.BatchSize && _queue.Reader.TryRead(out var p))
+                {
+                    batch.Add(p);
+                }
 
-            try
-            {
-                await writer.WriteAsync(batch, stoppingToken).ConfigureAwait(false);
-                Interlocked.Add(ref _written, batch.Count);
-            }
-            catch (InfluxWriteException ex)
-            {
-                Interlocked.Add(ref _failed, batch.Count);
-                LogFailed(batch.Count, ex.Message);
-            }
+                try
+                {
+                    await writer.WriteAsync(batch, stoppingToken).ConfigureAwait(false);
+                    Interlocked.Add(ref _written, batch.Count);
+                }
+                catch (Exception ex) when (ex is InfluxWriteException or ArgumentException)
+                {
+                    // A refused or unwritable batch must not stop the hosted service (and with it the hub).
+                    Interlocked.Add(ref _failed, batch.Count);
+                    LogFailed(batch.Count, ex.Message);
+                }
 
-            batch.Clear();
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what is in hand or still queued is not written; count it and say so below.
+        }
+
+        var left = batch.Count;
+        while (_queue.Reader.TryRead(out _))
+        {
+            left++;
+        }
+
+        if (left > 0)
+        {
+            Interlocked.Add(ref _dropped, left);
+            LogLeftAtStop(left);
         }
     }
 
@@ -110,6 +143,9 @@ public sealed partial class InfluxForwarder(InfluxWriter writer, InfluxOptions o
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "InfluxDB queue full ({Capacity} points): {Dropped} point(s) dropped so far; the SQL store still has them")]
     private partial void LogDropped(long dropped, int capacity);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: {Count} point(s) not yet written to InfluxDB are dropped; the SQL store still has them")]
+    private partial void LogLeftAtStop(int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Gave up writing {Count} point(s) to InfluxDB: {Reason}; the SQL store still has them")]
     private partial void LogFailed(int count, string reason);

@@ -20,6 +20,9 @@ public sealed class InfluxOptions
     /// <summary>v2 API token, or v1 "user:password"; from the environment (Hub__Influx__Token), never a file in git.</summary>
     public string? Token { get; set; }
 
+    /// <summary>Unit of the timestamps written (v1 <c>precision=n|u|ms|s</c>, v2 <c>ns|us|ms|s</c>).</summary>
+    public InfluxPrecision Precision { get; set; } = InfluxPrecision.Milliseconds;
+
     /// <summary>Points per HTTP write.</summary>
     public int BatchSize { get; set; } = 5000;
 
@@ -58,6 +61,11 @@ public sealed class InfluxOptions
         else if (Version is not (1 or 2))
         {
             yield return $"Hub:Influx:Version {Version} is not 1 or 2.";
+        }
+
+        if (!Enum.IsDefined(Precision))
+        {
+            yield return $"Hub:Influx:Precision {Precision} is not Nanoseconds, Microseconds, Milliseconds or Seconds.";
         }
 
         if (BatchSize is < 1 or > 100_000)

@@ -8,27 +8,45 @@ using Microsoft.Extensions.Logging;
 namespace AiFactory.Hub.Influx;
 
 /// <summary>
-/// A plain HTTP line-protocol writer for InfluxDB v1 (<c>/write?db=&amp;rp=&amp;precision=ms</c>) and v2
-/// (<c>/api/v2/write?org=&amp;bucket=&amp;precision=ms</c>, <c>Authorization: Token</c>): batches of
-/// <see cref="InfluxOptions.BatchSize"/> points, gzip, retries with exponential backoff and jitter on network errors,
-/// 5xx and 429 (honouring Retry-After).
+/// A plain HTTP line-protocol writer for InfluxDB v1 (<c>/write?db=&amp;rp=&amp;precision=</c>) and v2
+/// (<c>/api/v2/write?org=&amp;bucket=&amp;precision=</c>, <c>Authorization: Token</c>): batches of
+/// <see cref="InfluxOptions.BatchSize"/> points, gzip, retries with exponential backoff and full jitter on network
+/// errors, timeouts, 5xx and 429, waiting as long as a Retry-After header asks (up to <see cref="MaxRetryAfter"/>).
 /// </summary>
 public sealed partial class InfluxWriter(HttpClient http, InfluxOptions options, ILogger<InfluxWriter> logger, TimeProvider? time = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private bool _databaseChecked;
+    private long _requests;
+    private long _skipped;
 
     /// <summary>Base delay of the first retry; doubles per attempt (with full jitter), capped at 30 s.</summary>
     public TimeSpan RetryBase { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>The longest wait a server's Retry-After can impose on one retry.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>HTTP requests sent (retries included).</summary>
-    public long Requests { get; private set; }
+    public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>Points left out because they had no measurement or no field the protocol can carry.</summary>
+    public long Skipped => Interlocked.Read(ref _skipped);
 
     public async Task WriteAsync(IReadOnlyList<InfluxPoint> points, CancellationToken ct)
     {
+        var body = new StringBuilder();
         for (var i = 0; i < points.Count; i += options.BatchSize)
         {
-            var body = LineProtocol.Format(points.Skip(i).Take(options.BatchSize));
+            body.Clear();
+            var end = Math.Min(points.Count, i + options.BatchSize);
+            for (var j = i; j < end; j++)
+            {
+                if (!LineProtocol.Append(body, points[j], options.Precision))
+                {
+                    Interlocked.Increment(ref _skipped);
+                }
+            }
+
             if (body.Length > 0)
             {
                 await WriteBodyAsync(Gzip(body), ct).ConfigureAwait(false);
@@ -54,7 +72,7 @@ public sealed partial class InfluxWriter(HttpClient http, InfluxOptions options,
                         : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(options.Token)));
                 }
 
-                Requests++;
+                Interlocked.Increment(ref _requests);
                 using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
@@ -76,7 +94,7 @@ public sealed partial class InfluxWriter(HttpClient http, InfluxOptions options,
                     throw new InfluxWriteException($"InfluxDB at {options.Url} refused the write: {failure}", (int)response.StatusCode);
                 }
 
-                retryAfter = response.Headers.RetryAfter?.Delta;
+                retryAfter = RetryAfter(response.Headers.RetryAfter);
             }
             catch (HttpRequestException ex)
             {
@@ -97,6 +115,17 @@ public sealed partial class InfluxWriter(HttpClient http, InfluxOptions options,
             LogRetry(attempt, failure, delay.TotalMilliseconds);
             await Task.Delay(delay, _time, ct).ConfigureAwait(false);
         }
+    }
+
+    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
+    {
+        var wait = header?.Delta ?? (header?.Date is { } at ? at - _time.GetUtcNow() : null);
+        if (wait is not { } w)
+        {
+            return null;
+        }
+
+        return w < TimeSpan.Zero ? TimeSpan.Zero : w > MaxRetryAfter ? MaxRetryAfter : w;
     }
 
     private async Task CreateDatabaseAsync(CancellationToken ct)
@@ -123,15 +152,19 @@ public sealed partial class InfluxWriter(HttpClient http, InfluxOptions options,
             }
         }
 
-        return new Uri(b.Append("&precision=ms").ToString());
+        return new Uri(b.Append("&precision=").Append(LineProtocol.QueryValue(options.Precision, options.Version)).ToString());
     }
 
-    private static byte[] Gzip(string body)
+    private static byte[] Gzip(StringBuilder body)
     {
         using var buffer = new MemoryStream();
         using (var z = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        using (var text = new StreamWriter(z, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16))
         {
-            z.Write(Encoding.UTF8.GetBytes(body));
+            foreach (var chunk in body.GetChunks())
+            {
+                text.Write(chunk.Span);
+            }
         }
 
         return buffer.ToArray();

@@ -28,8 +28,8 @@ public sealed class BucketDelta
         Pass += summary.PassCount;
         Fail += summary.FailCount;
         Anomalies += summary.AnomalyCount;
-        Scores.Merge(MergeableHistogram.FromData(summary.Scores));
-        LatencyMs.Merge(MergeableHistogram.FromData(summary.LatencyMs));
+        Scores.Merge(summary.Scores);
+        LatencyMs.Merge(summary.LatencyMs);
         foreach (var (name, count) in summary.ClassCounts)
         {
             Classes[name] = Classes.GetValueOrDefault(name) + count;

@@ -79,6 +79,22 @@ public sealed class HubDatabase : IDisposable
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await WriteOnceAsync(work, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbException ex) when (attempt < 5 && ex.SqlState is "40P01" or "40001")
+            {
+                // Deadlock or serialization failure: PostgreSQL rolled the transaction back; it is safe to run again.
+                await Task.Delay(Random.Shared.Next(5, 20 * attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<T> WriteOnceAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
         var sqlite = Provider == DatabaseProvider.Sqlite;
         if (sqlite)
         {

@@ -50,4 +50,28 @@ public sealed class AnomalyStationReferenceTests
             Assert.Null(results[i].Error);
         }
     }
+
+    [Fact]
+    public async Task Stride3_ScoresEveryThirdWindow_WithTheSameRawScoresAsStride1()
+    {
+        using var reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Model("pump-anomaly"), "pipeline_reference.json")));
+        var root = reference.RootElement;
+        var values = root.GetProperty("values").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+        using var environment = OnnxEnvironment.Create();
+        await using var package = ModelPackage.Load(RepoPaths.Model("pump-anomaly"), environment, new DynamicBatcherOptions { MaxBatchSize = 32, MaxQueueDelayMicroseconds = 0 });
+        var results = new List<AnomalyResult>();
+        var station = new AnomalyStation("pump-1", package.Card, package.Batcher, results.Add, maxInFlight: 64, stride: 3);
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            await station.AddAsync(DateTimeOffset.UnixEpoch.AddSeconds(i), values[i]);
+        }
+
+        await station.FlushAsync();
+
+        Assert.Equal(Enumerable.Range(0, values.Length).Where(i => i % 3 == 0).Select(i => (long)i), results.Select(r => r.Index));
+        var raw = root.GetProperty("raw_scores");
+        Assert.All(results, r => Assert.True(Math.Abs(raw[(int)r.Index].GetDouble() - r.RawScore) <= 1e-4, $"row {r.Index}: raw {r.RawScore}"));
+        Assert.Equal(package.Card.Calibration!.Samples / 3 + 1, results.Count(r => r.Calibrating));
+    }
 }

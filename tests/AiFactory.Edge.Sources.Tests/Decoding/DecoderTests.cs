@@ -32,18 +32,30 @@ public sealed class DecoderTests
         Assert.Equal(Arrival, output.Single().Timestamp);
     }
 
-    [Theory]
-    [InlineData("{\"v\": ", "malformed JSON")]
-    [InlineData("{\"w\": 1}", "field 'v' (tag 'p') is missing")]
-    [InlineData("{\"v\": \"9\"}", "field 'v' (tag 'p') is String, not a number")]
-    public void Json_BadPayload_NamesTheProblemAndAddsNothing(string payload, string expected)
+    [Fact]
+    public void Json_Malformed_NamesTheProblemAndAddsNothing()
     {
         var output = new List<TagSample>();
 
-        var problem = new JsonPayloadDecoder(new Dictionary<string, string> { ["p"] = "v" }).Decode(System.Text.Encoding.UTF8.GetBytes(payload), Arrival, output);
+        var problem = new JsonPayloadDecoder(new Dictionary<string, string> { ["p"] = "v" }).Decode("{\"v\": "u8, Arrival, output);
+
+        Assert.StartsWith("malformed JSON", problem, StringComparison.Ordinal);
+        Assert.Empty(output);
+    }
+
+    [Theory]
+    [InlineData("{\"w\": 1}", "field 'v' (tag 'p') is missing")]
+    [InlineData("{\"v\": \"9\"}", "field 'v' (tag 'p') is String, not a number")]
+    public void Json_BadField_NamesIt_GivesItsTagABadSample_AndKeepsTheOthers(string payload, string expected)
+    {
+        var output = new List<TagSample>();
+
+        var problem = new JsonPayloadDecoder(new Dictionary<string, string> { ["p"] = "v", ["q"] = "w" }).Decode(System.Text.Encoding.UTF8.GetBytes(payload.Replace("}", ", \"w\": 1}", StringComparison.Ordinal)), Arrival, output);
 
         Assert.StartsWith(expected, problem, StringComparison.Ordinal);
-        Assert.Empty(output);
+        Assert.Equal(2, output.Count);
+        Assert.Equal(("p", SampleQuality.Bad), (output[0].Tag, output[0].Quality));
+        Assert.Equal(new TagSample("q", Arrival, 1), output[1]);
     }
 
     [Fact]
@@ -70,7 +82,7 @@ public sealed class DecoderTests
 
         Assert.Null(decoder.Decode(" 4.5e1\n"u8, Arrival, output));
         Assert.Equal("'on' is not a number", decoder.Decode("on"u8, Arrival, output));
-        Assert.Equal(45.0, output.Single().Value);
+        Assert.Equal([new TagSample("t", Arrival, 45.0), new TagSample("t", Arrival, double.NaN, SampleQuality.Bad)], output);
     }
 
     [Theory]

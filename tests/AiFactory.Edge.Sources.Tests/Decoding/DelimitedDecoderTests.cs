@@ -29,7 +29,7 @@ public sealed class DelimitedDecoderTests
         var output = new List<TagSample>();
 
         Assert.Equal(expected, decoder.Decode(System.Text.Encoding.UTF8.GetBytes(payload), Arrival, output));
-        Assert.Empty(output);
+        Assert.Equal([new TagSample("flow", Arrival, 31.8), new TagSample("vib", Arrival, double.NaN, SampleQuality.Bad)], output);
     }
 
     [Fact]

@@ -55,8 +55,20 @@ public sealed class ModbusPollerTests : SourceHarness
             new ModbusPoint("good", 1, ModbusFunction.HoldingRegisters, 2, ModbusValueType.Int16));
         var running = poller.RunAsync(Writer, Stopping);
 
-        Assert.Equal("good", (await NextSample()).Tag);
+        Assert.Equal("good", (await NextGoodSample()).Tag);
         await WaitFor(() => poller.Slave(9).Timeouts >= 1 && poller.Slave(1).Exceptions >= 1);
+        DropPending();
+        var failedTags = new HashSet<string>();
+        while (failedTags.Count < 2)
+        {
+            var s = await NextSample();
+            if (s.Quality == SampleQuality.Bad)
+            {
+                failedTags.Add(s.Tag);
+            }
+        }
+
+        Assert.Equal(["missing-register", "silent-slave"], failedTags.Order());
         Assert.Equal(0, poller.Slave(1).Timeouts);
         Assert.True(poller.Slave(1).Reads >= 1);
         Assert.Equal(0, poller.Slave(9).Reads);
@@ -77,7 +89,7 @@ public sealed class ModbusPollerTests : SourceHarness
         await WaitFor(() => poller.Status.State == SourceState.Connected && poller.Status.Reconnects >= 1);
         DropPending();
 
-        Assert.Equal(-2, (await NextSample()).Value);
+        Assert.Equal(-2, (await NextGoodSample()).Value);
         await StopAsync(running);
     }
 

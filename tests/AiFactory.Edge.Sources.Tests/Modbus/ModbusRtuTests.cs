@@ -1,3 +1,4 @@
+using AiFactory.Edge.Core.Samples;
 using AiFactory.Edge.Sources.Modbus;
 using AiFactory.Testing;
 
@@ -46,7 +47,9 @@ public sealed class ModbusRtuTests : SourceHarness
         await ReadExactly(slave, 8);
         await Send(slave, reply, corruptCrc: false);
 
-        var sample = await NextSample();
+        var failed = await NextSample();
+        Assert.Equal(("temp", SampleQuality.Bad), (failed.Tag, failed.Quality));
+        var sample = await NextGoodSample();
         Assert.Equal("temp", sample.Tag);
         Assert.Equal(23.5, sample.Value, 12);
         Assert.Equal(1, poller.Slave(7).CrcErrors);

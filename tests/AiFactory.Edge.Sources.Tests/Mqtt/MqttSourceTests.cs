@@ -49,9 +49,17 @@ public sealed class MqttSourceTests : SourceHarness
         _broker.Publish("plant/line1/pump/level", "abc");
         _broker.Publish("plant/line1/pump/level", "3.25");
 
-        var level = await NextSample();
-        Assert.Equal("pump-1/level", level.Tag);
-        Assert.Equal(3.25, level.Value);
+        // The bad field and the bad number arrive as Bad samples of their tags (counted per tag), the rest as values.
+        var samples = new List<TagSample>();
+        for (var i = 0; i < 4; i++)
+        {
+            samples.Add(await NextSample());
+        }
+
+        Assert.Equal(
+            [("pump-1/Volume Flow RateRMS", SampleQuality.Bad), ("pump-1/Accelerometer2RMS", SampleQuality.Good), ("pump-1/level", SampleQuality.Bad), ("pump-1/level", SampleQuality.Good)],
+            samples.Select(s => (s.Tag, s.Quality)).ToArray());
+        Assert.Equal(3.25, samples[^1].Value);
         await WaitFor(() => source.Status.DecodeErrors == 3);
         Assert.Contains("'abc' is not a number", source.Status.LastError, StringComparison.Ordinal);
         await StopAsync(running);

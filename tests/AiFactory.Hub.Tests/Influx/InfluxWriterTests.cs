@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using AiFactory.Hub.Influx;
+using AiFactory.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -19,6 +20,8 @@ public sealed class InfluxWriterTests : IAsyncLifetime
     private readonly List<string> _requests = [];
     private WebApplication _fake = null!;
     private int _failNext;
+    private int _failStatus = 503;
+    private string? _retryAfter;
     private Uri _url = null!;
 
     public async Task InitializeAsync()
@@ -38,7 +41,12 @@ public sealed class InfluxWriterTests : IAsyncLifetime
             var body = await new StreamReader(z).ReadToEndAsync();
             if (Interlocked.Decrement(ref _failNext) >= 0)
             {
-                h.Response.StatusCode = 503;
+                h.Response.StatusCode = _failStatus;
+                if (_retryAfter is { } wait)
+                {
+                    h.Response.Headers.RetryAfter = wait;
+                }
+
                 return;
             }
 
@@ -50,6 +58,17 @@ public sealed class InfluxWriterTests : IAsyncLifetime
             h.Response.StatusCode = 204;
         });
         _fake.MapPost("/bad/api/v2/write", () => Results.BadRequest());
+        _fake.MapPost("/write", async (HttpContext h) =>
+        {
+            using var z = new GZipStream(h.Request.Body, CompressionMode.Decompress);
+            var body = await new StreamReader(z).ReadToEndAsync();
+            lock (_requests)
+            {
+                _requests.Add($"{h.Request.Path}{h.Request.QueryString} {h.Request.Headers.Authorization} {h.Request.Headers.ContentType} {body}");
+            }
+
+            h.Response.StatusCode = 204;
+        });
         await _fake.StartAsync();
         _url = new Uri(_fake.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
@@ -78,8 +97,105 @@ public sealed class InfluxWriterTests : IAsyncLifetime
         await writer.WriteAsync(Points(10), CancellationToken.None);
 
         Assert.Equal(3, writer.Requests);
-        Assert.Equal(10, _accepted.Count);
-        Assert.Equal(10, _accepted.Distinct().Count());
+        Assert.Equal(LineProtocol.Format(Points(10)).Split('\n', StringSplitOptions.RemoveEmptyEntries), _accepted);
+    }
+
+    [Fact]
+    public async Task TooManyRequestsWithRetryAfterSeconds_WaitsExactlyThatLong()
+    {
+        (_failNext, _failStatus, _retryAfter) = (1, 429, "7");
+        var time = new FakeTimeProvider();
+        var log = new ListLogger<InfluxWriter>();
+        var writer = new InfluxWriter(new HttpClient(), Options(), log, time) { RetryBase = TimeSpan.FromMilliseconds(1) };
+
+        var write = writer.WriteAsync(Points(3), CancellationToken.None);
+        await Eventually.WaitFor(() => time.ArmedTimers == 1, "the retry's delay armed");
+        time.Advance(TimeSpan.FromSeconds(7) - TimeSpan.FromTicks(1));
+
+        Assert.Equal(1, time.ArmedTimers);
+        Assert.Equal(1, writer.Requests);
+        time.Advance(TimeSpan.FromTicks(1));
+        await write;
+        Assert.Equal(2, writer.Requests);
+        Assert.Equal(3, _accepted.Count);
+        Assert.Equal("InfluxDB write attempt 1 failed (429 ); retrying in 7000 ms", Assert.Single(log.Lines).Message);
+    }
+
+    [Fact]
+    public async Task ServiceUnavailableWithRetryAfterDate_WaitsUntilThatDate()
+    {
+        var time = new FakeTimeProvider();
+        (_failNext, _retryAfter) = (1, time.GetUtcNow().AddSeconds(30).ToString("r", System.Globalization.CultureInfo.InvariantCulture));
+        var log = new ListLogger<InfluxWriter>();
+        var writer = new InfluxWriter(new HttpClient(), Options(), log, time) { RetryBase = TimeSpan.FromMilliseconds(1) };
+
+        var write = writer.WriteAsync(Points(1), CancellationToken.None);
+        await Eventually.WaitFor(() => time.ArmedTimers == 1, "the retry's delay armed");
+        time.Advance(TimeSpan.FromSeconds(30));
+        await write;
+
+        Assert.Equal("InfluxDB write attempt 1 failed (503 ); retrying in 30000 ms", Assert.Single(log.Lines).Message);
+        Assert.Single(_accepted);
+    }
+
+    [Fact]
+    public async Task RetryAfterBeyondTheCap_IsCapped()
+    {
+        (_failNext, _retryAfter) = (1, "86400");
+        var time = new FakeTimeProvider();
+        var log = new ListLogger<InfluxWriter>();
+        var writer = new InfluxWriter(new HttpClient(), Options(), log, time) { MaxRetryAfter = TimeSpan.FromSeconds(90) };
+
+        var write = writer.WriteAsync(Points(1), CancellationToken.None);
+        await Eventually.WaitFor(() => time.ArmedTimers == 1, "the retry's delay armed");
+        time.Advance(TimeSpan.FromSeconds(90));
+        await write;
+
+        Assert.Equal("InfluxDB write attempt 1 failed (503 ); retrying in 90000 ms", Assert.Single(log.Lines).Message);
+    }
+
+    [Fact]
+    public async Task NetworkError_IsRetriedWithBackoff_ThenGivenUpNamingTheError()
+    {
+        var options = Options(maxAttempts: 2);
+        options.Url = $"http://127.0.0.1:{FreePort.Next()}";
+        var time = new FakeTimeProvider();
+        var log = new ListLogger<InfluxWriter>();
+        var writer = new InfluxWriter(new HttpClient(), options, log, time) { RetryBase = TimeSpan.FromSeconds(1) };
+
+        var write = writer.WriteAsync(Points(1), CancellationToken.None);
+        await Eventually.WaitFor(() => time.ArmedTimers == 1, "the retry's delay armed");
+        time.Advance(TimeSpan.FromSeconds(1));
+        var ex = await Assert.ThrowsAsync<InfluxWriteException>(() => write);
+
+        Assert.Equal(2, writer.Requests);
+        Assert.StartsWith($"InfluxDB at {options.Url} failed 2 times; last: Connection refused", ex.Message, StringComparison.Ordinal);
+        Assert.Null(ex.Status);
+    }
+
+    [Fact]
+    public async Task V1_SendsDatabaseRetentionPolicyPrecisionAndBasicAuth()
+    {
+        var options = new InfluxOptions
+        {
+            Url = _url.ToString(), Version = 1, Database = "plant db", RetentionPolicy = "one_week", Token = "user:pw", Precision = InfluxPrecision.Nanoseconds,
+        };
+        var writer = new InfluxWriter(new HttpClient(), options, NullLogger<InfluxWriter>.Instance);
+
+        await writer.WriteAsync([new InfluxPoint("m", [new("station", "s1")], [new("v", 2.5)], DateTimeOffset.FromUnixTimeSeconds(1_700_000_000).AddTicks(3))], CancellationToken.None);
+
+        Assert.Equal("/write?db=plant%20db&rp=one_week&precision=n Basic dXNlcjpwdw== text/plain; charset=utf-8 m,station=s1 v=2.5 1700000000000000300\n", Assert.Single(_requests));
+    }
+
+    [Fact]
+    public async Task PointsWithoutFields_AreCountedAsSkipped_AndNotSent()
+    {
+        var writer = Writer();
+
+        await writer.WriteAsync([new InfluxPoint("m", [], [new("v", double.NaN)], DateTimeOffset.UnixEpoch)], CancellationToken.None);
+
+        Assert.Equal(1, writer.Skipped);
+        Assert.Equal(0, writer.Requests);
     }
 
     [Fact]
@@ -110,11 +226,12 @@ public sealed class InfluxWriterTests : IAsyncLifetime
     [Fact]
     public void Options_NameEveryProblem()
     {
-        var problems = new InfluxOptions { Url = "ftp://x", Version = 2, BatchSize = 0, QueueCapacity = -1 }.Problems().ToList();
+        var problems = new InfluxOptions { Url = "ftp://x", Version = 2, BatchSize = 0, QueueCapacity = -1, Precision = (InfluxPrecision)9 }.Problems().ToList();
 
         Assert.Contains(problems, p => p.Contains("Hub:Influx:Url 'ftp://x' is not an http(s) URL", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("Org, Bucket and Token are required", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("Hub:Influx:BatchSize 0", StringComparison.Ordinal));
+        Assert.Contains("Hub:Influx:Precision 9 is not Nanoseconds, Microseconds, Milliseconds or Seconds.", problems);
     }
 
     private InfluxOptions Options(int maxAttempts = 8) =>
@@ -124,5 +241,5 @@ public sealed class InfluxWriterTests : IAsyncLifetime
         new(new HttpClient(), Options(maxAttempts), NullLogger<InfluxWriter>.Instance) { RetryBase = TimeSpan.FromMilliseconds(1) };
 
     private static List<InfluxPoint> Points(int n) =>
-        Enumerable.Range(0, n).Select(i => new InfluxPoint("m", [new("station", "s1")], [new("v", (long)i)], 1_700_000_000_000 + i)).ToList();
+        Enumerable.Range(0, n).Select(i => new InfluxPoint("m", [new("station", "s1")], [new("v", (long)i)], DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000 + i))).ToList();
 }

@@ -57,6 +57,10 @@ internal static unsafe partial class MosquittoNative
     [LibraryImport(Library, EntryPoint = "mosquitto_message_callback_set")]
     public static partial void MessageCallbackSet(MosquittoHandle mosq, delegate* unmanaged[Cdecl]<IntPtr, IntPtr, MosquittoMessage*, void> callback);
 
+    /// <summary>on_publish: QoS 0 once the message is written to the socket, QoS 1 once the broker acknowledged it.</summary>
+    [LibraryImport(Library, EntryPoint = "mosquitto_publish_callback_set")]
+    public static partial void PublishCallbackSet(MosquittoHandle mosq, delegate* unmanaged[Cdecl]<IntPtr, IntPtr, int, void> callback);
+
     [LibraryImport(Library, EntryPoint = "mosquitto_strerror")]
     public static partial IntPtr StrError(int error);
 

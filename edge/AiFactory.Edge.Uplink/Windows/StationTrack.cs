@@ -1,0 +1,21 @@
+using AiFactory.Contracts;
+
+namespace AiFactory.Edge.Uplink.Windows;
+
+/// <summary>A registered station: who it is, which classes pass, where its data-quality counters come from, and its open window.</summary>
+internal sealed class StationTrack(StationIdentity identity, IReadOnlySet<string> passClasses, Func<IReadOnlyList<DataQualityCounters>>? quality)
+{
+    public StationIdentity Identity { get; } = identity;
+
+    public IReadOnlySet<string> PassClasses { get; } = passClasses;
+
+    public Func<IReadOnlyList<DataQualityCounters>>? Quality { get; } = quality;
+
+    /// <summary>The cumulative counters per tag as read at the last window close.</summary>
+    public Dictionary<string, DataQualityCounters> LastQuality { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Accumulators of the open window; more than one when the model changed during it.</summary>
+    public List<WindowAccumulator> Open { get; } = [];
+
+    public long Skipped { get; set; }
+}

@@ -1,0 +1,109 @@
+using AiFactory.Contracts;
+using AiFactory.Edge.Config;
+using AiFactory.Edge.Core.Stations;
+using AiFactory.Edge.Uplink.Outbox;
+using AiFactory.Edge.Uplink.Sending;
+using AiFactory.Edge.Uplink.Windows;
+using Microsoft.Extensions.Logging;
+
+namespace AiFactory.Edge.Live;
+
+/// <summary>
+/// What `run` does with an <c>uplink:</c> section: the stations' verdicts go into per-window summaries and events,
+/// committed to the SQLite outbox, which a background loop drains to the hub. On stop the open window is committed
+/// and the loop gets a few seconds to deliver it; whatever is left waits in the outbox for the next start.
+/// </summary>
+internal sealed class EdgeUplink : IAsyncDisposable
+{
+    private static readonly TimeSpan FinalDrain = TimeSpan.FromSeconds(5);
+
+    private readonly UplinkDefinition _definition;
+    private readonly OutboxStore _outbox;
+    private readonly WindowSummarizer _summarizer;
+    private readonly HttpClient _http;
+    private readonly UplinkMetrics _metrics;
+    private readonly UplinkService _service;
+
+    private EdgeUplink(UplinkDefinition definition, OutboxStore outbox, WindowSummarizer summarizer, HttpClient http, UplinkMetrics metrics, UplinkService service)
+    {
+        _definition = definition;
+        _outbox = outbox;
+        _summarizer = summarizer;
+        _http = http;
+        _metrics = metrics;
+        _service = service;
+    }
+
+    /// <param name="quality">Per station, its tags' cumulative data-quality counters; null while the edge does not count them per tag.</param>
+    public static async Task<EdgeUplink> StartAsync(UplinkDefinition definition, IReadOnlyList<StationDefinition> stations, ILoggerFactory logs, Func<string, Func<IReadOnlyList<DataQualityCounters>>?>? quality = null)
+    {
+        var outbox = OutboxStore.Open(definition.Outbox, logs.CreateLogger<OutboxStore>());
+        var summarizer = new WindowSummarizer(new WindowSummarizerOptions { EdgeId = definition.Edge.EdgeId, Window = definition.Window }, outbox, TimeProvider.System, logs.CreateLogger<WindowSummarizer>());
+        foreach (var s in stations)
+        {
+            var place = definition.Stations[s.Name];
+            summarizer.AddStation(new StationIdentity(definition.Edge.Company, definition.Edge.Plant, place.Line, s.Name), s.Card.Name, s.Card.Version, place.PassClasses, quality?.Invoke(s.Name));
+        }
+
+        var options = new UplinkOptions
+        {
+            HubUrl = definition.Hub,
+            ApiKey = definition.ApiKey,
+            EdgeId = definition.Edge.EdgeId,
+            MaxBatchRecords = definition.BatchRecords,
+            MaxBatchBytes = definition.BatchBytes,
+            BackoffCap = definition.BackoffCap,
+            RequestTimeout = definition.RequestTimeout,
+        };
+        var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var metrics = new UplinkMetrics(definition.Edge.EdgeId, outbox);
+        var sender = new UplinkSender(outbox, new UplinkClient(http, options), options, metrics, logs.CreateLogger<UplinkSender>());
+        var service = new UplinkService(sender, options, logs.CreateLogger<UplinkService>());
+        summarizer.Start();
+        await service.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        return new EdgeUplink(definition, outbox, summarizer, http, metrics, service);
+    }
+
+    /// <summary>Registers a station added by a configuration reload (its line from the new configuration).</summary>
+    public void AddStation(StationDefinition station, UplinkDefinition? definition, Func<string, Func<IReadOnlyList<DataQualityCounters>>?> quality)
+    {
+        if ((definition ?? _definition).Stations.TryGetValue(station.Name, out var place))
+        {
+            _summarizer.AddStation(new StationIdentity(_definition.Edge.Company, _definition.Edge.Plant, place.Line, station.Name), station.Card.Name, station.Card.Version, place.PassClasses, quality(station.Name));
+        }
+    }
+
+    public string Describe() =>
+        $"uplink: {_definition.Edge.EdgeId} ({_definition.Edge.Company}/{_definition.Edge.Plant}) → {_definition.Hub}, {_definition.Window.TotalSeconds:0} s windows, outbox {_outbox.Path} ({_outbox.Counters.BacklogRecords} waiting, {_definition.Outbox.FullPolicy} when full)";
+
+    public void OnAnomaly(in AnomalyResult r) => _summarizer.OnAnomaly(r);
+
+    public void OnPart(ClassificationResult r) => _summarizer.OnClassification(r);
+
+    /// <summary>Commits the open window, gives the loop a few seconds to deliver, stops it and says what happened.</summary>
+    public async Task StopAsync(TextWriter console)
+    {
+        _summarizer.Flush();
+        _service.Nudge();
+        var deadline = DateTime.UtcNow + FinalDrain;
+        while (_outbox.Counters.BacklogRecords > 0 && _service.LastFailure is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+
+        await _service.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        var c = _outbox.Counters;
+        var failure = _service.LastFailure is { } f ? $"; last problem: {f.Kind} {f.Detail}" : string.Empty;
+        await console.WriteLineAsync($"uplink: {_summarizer.SummariesWritten} window summaries and {_summarizer.EventsWritten} events committed, {_metrics.Acked} acknowledged by the hub; {c.BacklogRecords} records ({c.BacklogBytes} bytes) wait in the outbox; {c.DroppedOldest} dropped, {c.RejectedNew} refused, {c.DeadLettered} dead-lettered, {c.Quarantined} quarantined{failure}").ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _summarizer.Dispose();
+        await _service.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _service.Dispose();
+        _metrics.Dispose();
+        _http.Dispose();
+        _outbox.Dispose();
+    }
+}

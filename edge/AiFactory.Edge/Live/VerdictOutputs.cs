@@ -1,0 +1,63 @@
+using AiFactory.Edge.Config;
+using AiFactory.Edge.Core.Stations;
+using AiFactory.Edge.Sources.Modbus;
+using AiFactory.Edge.Sources.Mqtt;
+using Microsoft.Extensions.Logging;
+
+namespace AiFactory.Edge.Live;
+
+/// <summary>
+/// Where verdicts go besides the console: the plant broker (JSON per station topic) and the line PLC (Modbus).
+/// A reload that changes the <c>outputs:</c> section replaces the whole set; stations keep running.
+/// </summary>
+internal sealed class VerdictOutputs
+{
+    // The publisher outlives the sources: frames still in flight at stop are published before it disconnects.
+    private readonly CancellationTokenSource _publisherStop = new();
+    private readonly Task<bool> _publishing;
+
+    public VerdictOutputs(EdgeConfig config, ILoggerFactory logs)
+    {
+        Publisher = config.MqttOutput is { } output ? new MqttResultPublisher(output.Broker, output.Topic, output.Qos, logs.CreateLogger<MqttResultPublisher>()) : null;
+        _publishing = Publisher?.StartAsync(_publisherStop.Token) ?? Task.FromResult(true);
+        Plc = config.ModbusOutput is { } m ? new ModbusVerdictWriter(m.Bus, m.Slave, m.Registers, m.Coils) : null;
+    }
+
+    public MqttResultPublisher? Publisher { get; }
+
+    public ModbusVerdictWriter? Plc { get; }
+
+    // Verdict codes for the PLC: anomaly stations 1 = anomalous, 0 = normal; classifiers class index + 1 (0 = none yet).
+    public void OnAnomaly(AnomalyResult r)
+    {
+        if (!r.Calibrating)
+        {
+            Publisher?.Publish(r.Station, ResultJson.Of(r));
+            Plc?.Write(r.Station, r.Anomaly ? 1 : 0);
+        }
+    }
+
+    public void OnPart(ClassificationResult r, IReadOnlyList<string> classes)
+    {
+        Publisher?.Publish(r.Station, ResultJson.Of(r, classes));
+        if (r.Error is null)
+        {
+            Plc?.Write(r.Station, r.ClassIndex + 1);
+        }
+    }
+
+    /// <summary>Stops the publisher's loop, lets queued verdicts leave (up to <paramref name="flush"/>), then disconnects and closes everything.</summary>
+    public async Task StopAsync(TimeSpan flush)
+    {
+        await _publisherStop.CancelAsync().ConfigureAwait(false);
+        await _publishing.ConfigureAwait(false);
+        if (Publisher is not null)
+        {
+            await Publisher.FlushAsync(flush).ConfigureAwait(false);
+        }
+
+        Publisher?.Dispose();
+        Plc?.Dispose();
+        _publisherStop.Dispose();
+    }
+}

@@ -1,0 +1,136 @@
+using System.Data.Common;
+using System.Text;
+
+namespace AiFactory.Hub.Storage;
+
+/// <summary>
+/// Inserts many rows, merging each into an existing row with the same key (adding counters, keeping min/max).
+/// PostgreSQL: one statement per call that unnests one array parameter per column, so its text never changes and
+/// the work per row is array encoding. SQLite (in-process, no round trips): one prepared single-row statement run
+/// per row, since SQLite looks named parameters up by a linear scan and large VALUES lists cost quadratic time.
+/// </summary>
+public sealed class BulkUpsert
+{
+    private readonly string _table;
+    private readonly IReadOnlyList<UpsertColumn> _columns;
+    private readonly HubDatabase _database;
+    private readonly string _sql;
+
+    public BulkUpsert(HubDatabase database, string table, IReadOnlyList<UpsertColumn> columns)
+    {
+        _database = database;
+        _table = table;
+        _columns = columns;
+        _sql = Build();
+    }
+
+    public async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<object?[]> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = _sql;
+        if (_database.Provider == DatabaseProvider.PostgreSql)
+        {
+            for (var c = 0; c < _columns.Count; c++)
+            {
+                command.Parameters.Add(Parameter(command, c, ColumnArray(c, rows)));
+            }
+
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return;
+        }
+
+        for (var c = 0; c < _columns.Count; c++)
+        {
+            command.Parameters.Add(Parameter(command, c, DBNull.Value));
+        }
+
+        await command.PrepareAsync(ct).ConfigureAwait(false);
+        foreach (var row in rows)
+        {
+            for (var c = 0; c < _columns.Count; c++)
+            {
+                command.Parameters[c].Value = row[c] ?? DBNull.Value;
+            }
+
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private static DbParameter Parameter(DbCommand command, int index, object value)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = $"@c{index}";
+        p.Value = value;
+        return p;
+    }
+
+    private Array ColumnArray(int c, IReadOnlyList<object?[]> rows)
+    {
+        switch (_columns[c].Type)
+        {
+            case UpsertType.Text:
+            case UpsertType.NullableText:
+                var texts = new string?[rows.Count];
+                for (var r = 0; r < rows.Count; r++)
+                {
+                    texts[r] = (string?)rows[r][c];
+                }
+
+                return texts;
+            case UpsertType.Long:
+                var longs = new long[rows.Count];
+                for (var r = 0; r < rows.Count; r++)
+                {
+                    longs[r] = (long)rows[r][c]!;
+                }
+
+                return longs;
+            case UpsertType.Double:
+                var doubles = new double[rows.Count];
+                for (var r = 0; r < rows.Count; r++)
+                {
+                    doubles[r] = (double)rows[r][c]!;
+                }
+
+                return doubles;
+            default:
+                var nullable = new double?[rows.Count];
+                for (var r = 0; r < rows.Count; r++)
+                {
+                    nullable[r] = (double?)rows[r][c];
+                }
+
+                return nullable;
+        }
+    }
+
+    private string Build()
+    {
+        var names = _columns.Select(c => c.Name).ToList();
+        var sb = new StringBuilder("INSERT INTO ").Append(_table).Append(" (").AppendJoin(", ", names).Append(") ");
+        if (_database.Provider == DatabaseProvider.PostgreSql)
+        {
+            sb.Append("SELECT * FROM unnest(").AppendJoin(", ", _columns.Select((_, i) => $"@c{i}")).Append(')');
+        }
+        else
+        {
+            sb.Append("VALUES (").AppendJoin(", ", _columns.Select((_, i) => $"@c{i}")).Append(')');
+        }
+
+        var keys = _columns.Where(c => c.Merge == UpsertMerge.Key).Select(c => c.Name).ToList();
+        var updates = _columns.Where(c => c.Merge is UpsertMerge.Add or UpsertMerge.Min or UpsertMerge.Max).Select(c => c.Merge switch
+        {
+            UpsertMerge.Add => $"{c.Name} = {_table}.{c.Name} + excluded.{c.Name}",
+            UpsertMerge.Min => $"{c.Name} = {_database.Least}(COALESCE({_table}.{c.Name}, excluded.{c.Name}), COALESCE(excluded.{c.Name}, {_table}.{c.Name}))",
+            _ => $"{c.Name} = {_database.Greatest}(COALESCE({_table}.{c.Name}, excluded.{c.Name}), COALESCE(excluded.{c.Name}, {_table}.{c.Name}))",
+        }).ToList();
+        sb.Append(" ON CONFLICT (").AppendJoin(", ", keys).Append(')');
+        return updates.Count == 0 ? sb.Append(" DO NOTHING").ToString() : sb.Append(" DO UPDATE SET ").AppendJoin(", ", updates).ToString();
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.RegularExpressions;
+using AiFactory.Testing;
+
+namespace AiFactory.Edge.Tests;
+
+/// <summary>`run --config` with an uplink section: the simulated line's verdicts reach a hub on loopback, and its totals are the agent's.</summary>
+[Trait("Category", "Integration")]
+public sealed partial class RunUplinkTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("aifactory-run-uplink-").FullName;
+    private FakeIngestHub _hub = null!;
+
+    public async Task InitializeAsync() => _hub = await FakeIngestHub.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _hub.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Run_WithUplink_HubTotalsEqualTheAgentsTotals()
+    {
+        Environment.SetEnvironmentVariable("AIFACTORY_RUN_UPLINK_TEST_KEY", _hub.Key);
+        var config = Path.Combine(_dir, "line.yaml");
+        var plateTags = string.Join(", ", Core.Models.ModelCardReader.Read(RepoPaths.Model("steel-defects")).Input.Features.Select(f => $"{f}: plate-1/{f}"));
+        File.WriteAllText(config, $$"""
+            edge: {id: edge-run, company: acme, plant: plant-1}
+            uplink:
+              hub: {{_hub.Url}}
+              api_key: ${AIFACTORY_RUN_UPLINK_TEST_KEY}
+              window_s: 1
+              outbox: {path: outbox.db}
+            sources:
+              - {name: pump-sim, type: simulator, kind: pump, station: pump-1, speed: 100}
+              - {name: plate-sim, type: simulator, kind: plate, station: plate-1, speed: 100}
+            stations:
+              - name: pump-1
+                line: line-1
+                model: {{RepoPaths.Model("pump-anomaly")}}
+                tags: {Accelerometer1RMS: pump-1/Accelerometer1RMS, Accelerometer2RMS: pump-1/Accelerometer2RMS, Volume Flow RateRMS: pump-1/Volume Flow RateRMS}
+              - name: plate-1
+                line: line-2
+                model: {{RepoPaths.Model("steel-defects")}}
+                trigger: plate-1/part_complete
+                tags: {{{plateTags}}}
+            """);
+
+        var (exit, output) = await CliRunner.RunAsync("run", "--config", config, "--duration", "7");
+
+        Assert.Equal(0, exit);
+        Assert.Contains($"uplink: edge-run (acme/plant-1) → {_hub.Url}, 1 s windows, outbox {Path.Combine(_dir, "outbox.db")} (0 waiting, DropOldest when full)", output, StringComparison.Ordinal);
+        var anomalous = long.Parse(Anomalous().Match(output).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var parts = long.Parse(Parts().Match(output).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var records = _hub.Applied.Values.ToArray();
+        var summaries = records.Where(r => r.Summary is not null).Select(r => r.Summary!).ToArray();
+        var events = records.Where(r => r.Event is not null).Select(r => r.Event!).ToArray();
+        Assert.True(anomalous > 0, output);
+        Assert.Equal(anomalous, summaries.Where(s => s.StationId == "pump-1").Sum(s => s.AnomalyCount));
+        Assert.Equal(anomalous, events.Count(e => e.StationId == "pump-1" && e.Kind == "anomaly"));
+        Assert.Equal(parts, summaries.Where(s => s.StationId == "plate-1").Sum(s => s.FramesScored));
+        Assert.Equal(parts, summaries.Where(s => s.StationId == "plate-1").Sum(s => s.ClassCounts.Values.Sum()));
+        Assert.Equal(parts, events.Count(e => e is { StationId: "plate-1", Kind: "defect", LineId: "line-2" }));
+        Assert.All(summaries, s => Assert.Equal(("edge-run", "acme", "plant-1", TimeSpan.FromSeconds(1)), (s.EdgeId, s.CompanyId, s.PlantId, s.WindowEndUtc - s.WindowStartUtc)));
+        Assert.Equal(0, _hub.Duplicates);
+        Assert.Matches($@"uplink: \d+ window summaries and {events.Length} events committed, {records.Length} acknowledged by the hub; 0 records \(0 bytes\) wait in the outbox; 0 dropped, 0 refused, 0 dead-lettered, 0 quarantined", output);
+    }
+
+    [GeneratedRegex(@"pump-1: \d+ samples, (\d+) anomalous after calibration")]
+    private static partial Regex Anomalous();
+
+    [GeneratedRegex(@"plate-1: (\d+) parts")]
+    private static partial Regex Parts();
+}
