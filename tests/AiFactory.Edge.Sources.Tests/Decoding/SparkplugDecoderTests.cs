@@ -43,6 +43,19 @@ public sealed class SparkplugDecoderTests
     }
 
     [Fact]
+    public void DataWithoutDatatype_SignedIntegersReadByTheBirthsDatatype()
+    {
+        var birth = Payload(T, Metric("Level", 2, (int)-5, 2), Metric("Flow", null, (long)-1, 4));
+        Assert.Null(_decoder.Decode("spBv1.0/plant1/DBIRTH/gw1/pump1", birth, Arrival, _out));
+        _out.Clear();
+
+        var data = Payload(T, Metric(null, 2, (int)-7, 0), Metric("Flow", null, (long)-3, 0));
+        Assert.Null(_decoder.Decode("spBv1.0/plant1/DDATA/gw1/pump1", data, Arrival, _out));
+
+        Assert.Equal([-7.0, -3.0], _out.Select(s => s.Value));
+    }
+
+    [Fact]
     public void NodeMetric_FloatAndNull_AreDecoded_NullIsBad()
     {
         Assert.Null(_decoder.Decode("spBv1.0/plant1/NDATA/gw1", Payload(null, Metric("Temperature", null, 41.5f, 9), Metric("Temperature", null, null, 9)), Arrival, _out));

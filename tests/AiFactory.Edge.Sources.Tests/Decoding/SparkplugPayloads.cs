@@ -50,8 +50,12 @@ internal static class SparkplugPayloads
             output.WriteUInt64(t);
         }
 
-        output.WriteTag(4, WireFormat.WireType.Varint);
-        output.WriteUInt32(datatype);
+        if (datatype != 0)
+        {
+            // datatype 0 leaves the field out, as the spec asks of DATA messages
+            output.WriteTag(4, WireFormat.WireType.Varint);
+            output.WriteUInt32(datatype);
+        }
         switch (value)
         {
             case null:

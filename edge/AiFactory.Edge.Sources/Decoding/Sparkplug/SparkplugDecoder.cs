@@ -12,7 +12,10 @@ namespace AiFactory.Edge.Sources.Decoding.Sparkplug;
 /// </summary>
 public sealed class SparkplugDecoder(IReadOnlyDictionary<string, string> tagsByMetric) : ITopicPayloadDecoder
 {
-    private readonly Dictionary<(string Group, string Node, ulong Alias), string> _aliases = [];
+    private readonly Dictionary<(string Group, string Node, ulong Alias), (string Name, uint DataType)> _aliases = [];
+
+    // metric ("group/node[/device]/name") → the datatype its BIRTH declared, for DATA metrics sent without one
+    private readonly Dictionary<string, uint> _types = new(StringComparer.Ordinal);
     private long _ignored;
 
     /// <summary>Metrics read but not used: not mapped to a tag, or not numeric.</summary>
@@ -62,14 +65,29 @@ public sealed class SparkplugDecoder(IReadOnlyDictionary<string, string> tagsByM
         foreach (var m in read.Metrics)
         {
             var name = m.Name;
-            if (name is not null && m.Alias is { } alias && type.EndsWith("BIRTH", StringComparison.Ordinal))
+            var datatype = m.DataType;
+            if (name is not null && type.EndsWith("BIRTH", StringComparison.Ordinal))
             {
-                _aliases[(group, node, alias)] = name;
+                _types[$"{group}/{prefix}{name}"] = datatype;
+                if (m.Alias is { } alias)
+                {
+                    _aliases[(group, node, alias)] = (name, datatype);
+                }
             }
-            else if (name is null && m.Alias is { } a && !_aliases.TryGetValue((group, node, a), out name))
+            else if (name is null && m.Alias is { } a)
             {
-                problem ??= $"metric alias {a} of node '{node}' is unknown (no NBIRTH/DBIRTH seen since this agent started)";
-                continue;
+                if (!_aliases.TryGetValue((group, node, a), out var known))
+                {
+                    problem ??= $"metric alias {a} of node '{node}' is unknown (no NBIRTH/DBIRTH seen since this agent started)";
+                    continue;
+                }
+
+                name = known.Name;
+                datatype = datatype == 0 ? known.DataType : datatype;
+            }
+            else if (name is not null && datatype == 0)
+            {
+                datatype = _types.GetValueOrDefault($"{group}/{prefix}{name}");
             }
 
             if (name is null || !tagsByMetric.TryGetValue(prefix + name, out var tag) || m.NotNumeric)
@@ -80,7 +98,7 @@ public sealed class SparkplugDecoder(IReadOnlyDictionary<string, string> tagsByM
 
             var ms = m.TimestampMs ?? read.TimestampMs;
             var time = ms is { } t && t <= (ulong)DateTimeOffset.MaxValue.ToUnixTimeMilliseconds() ? DateTimeOffset.FromUnixTimeMilliseconds((long)t) : arrival;
-            output.Add(m.Value is { } v ? new TagSample(tag, time, v) : new TagSample(tag, time, double.NaN, SampleQuality.Bad));
+            output.Add(m.ValueAs(datatype) is { } v ? new TagSample(tag, time, v) : new TagSample(tag, time, double.NaN, SampleQuality.Bad));
         }
 
         return problem;

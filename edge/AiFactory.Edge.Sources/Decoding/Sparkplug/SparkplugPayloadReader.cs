@@ -48,6 +48,8 @@ public static class SparkplugPayloadReader
         uint datatype = 0;
         var isNull = false;
         var notNumeric = false;
+        uint? intRaw = null;
+        ulong? longRaw = null;
         double? value = null;
         uint tag;
         while ((tag = input.ReadTag()) != 0)
@@ -59,8 +61,8 @@ public static class SparkplugPayloadReader
                 case 3: timestamp = input.ReadUInt64(); break;
                 case 4: datatype = input.ReadUInt32(); break;
                 case 7: isNull = input.ReadBool(); break;
-                case 10: value = IntValue(input.ReadUInt32(), datatype); break;
-                case 11: value = LongValue(input.ReadUInt64(), datatype); break;
+                case 10: intRaw = input.ReadUInt32(); break;
+                case 11: longRaw = input.ReadUInt64(); break;
                 case 12: value = input.ReadFloat(); break;
                 case 13: value = input.ReadDouble(); break;
                 case 14: value = input.ReadBool() ? 1 : 0; break;
@@ -72,18 +74,6 @@ public static class SparkplugPayloadReader
             }
         }
 
-        return new SparkplugMetric(name, alias, timestamp, isNull ? null : value, isNull, notNumeric);
+        return new SparkplugMetric(name, alias, timestamp, datatype, isNull, notNumeric, intRaw, longRaw, value);
     }
-
-    // Int8/Int16/Int32 travel in the uint32 field as two's complement; UInt8/16/32 as they are.
-    private static double IntValue(uint raw, uint datatype) => datatype switch
-    {
-        1 => (sbyte)raw,
-        2 => (short)raw,
-        3 => (int)raw,
-        _ => raw,
-    };
-
-    // Int64 (and DateTime, epoch ms) in the uint64 field; Int64 as two's complement.
-    private static double LongValue(ulong raw, uint datatype) => datatype == 4 ? (long)raw : raw;
 }
