@@ -83,6 +83,7 @@ public sealed class SparkplugDecoderTests
 
     [Theory]
     [InlineData("spBv1.0/plant1/DDATA/gw1/pump1", new byte[] { 0x12, 0xFF, 0x01 }, "not a Sparkplug B payload")]
+    [InlineData("spBv1.0/plant1/DDATA/gw1/pump1", new byte[] { 0x12, 0x02, 0x60, 0x01 }, "not a Sparkplug B payload: Metric.float_value has wire type Varint, expected Fixed32")]
     [InlineData("plant1/DDATA/gw1/pump1", new byte[] { 0x08, 0x01 }, "topic 'plant1/DDATA/gw1/pump1' is not a Sparkplug B topic")]
     public void BadPayloadOrTopic_IsNamed_AndAddsNothing(string topic, byte[] payload, string expected)
     {

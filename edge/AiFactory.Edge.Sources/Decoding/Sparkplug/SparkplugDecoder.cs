@@ -56,7 +56,7 @@ public sealed class SparkplugDecoder(IReadOnlyDictionary<string, string> tagsByM
         {
             read = SparkplugPayloadReader.Read(payload);
         }
-        catch (InvalidProtocolBufferException ex)
+        catch (Exception ex) when (ex is InvalidProtocolBufferException or FormatException)
         {
             return $"not a Sparkplug B payload: {ex.Message}";
         }

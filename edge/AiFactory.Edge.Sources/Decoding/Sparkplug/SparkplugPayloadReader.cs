@@ -56,16 +56,16 @@ public static class SparkplugPayloadReader
         {
             switch (WireFormat.GetTagFieldNumber(tag))
             {
-                case 1: name = input.ReadString(); break;
-                case 2: alias = input.ReadUInt64(); break;
-                case 3: timestamp = input.ReadUInt64(); break;
-                case 4: datatype = input.ReadUInt32(); break;
-                case 7: isNull = input.ReadBool(); break;
-                case 10: intRaw = input.ReadUInt32(); break;
-                case 11: longRaw = input.ReadUInt64(); break;
-                case 12: value = input.ReadFloat(); break;
-                case 13: value = input.ReadDouble(); break;
-                case 14: value = input.ReadBool() ? 1 : 0; break;
+                case 1: Expect(tag, WireFormat.WireType.LengthDelimited, "Metric.name"); name = input.ReadString(); break;
+                case 2: Expect(tag, WireFormat.WireType.Varint, "Metric.alias"); alias = input.ReadUInt64(); break;
+                case 3: Expect(tag, WireFormat.WireType.Varint, "Metric.timestamp"); timestamp = input.ReadUInt64(); break;
+                case 4: Expect(tag, WireFormat.WireType.Varint, "Metric.datatype"); datatype = input.ReadUInt32(); break;
+                case 7: Expect(tag, WireFormat.WireType.Varint, "Metric.is_null"); isNull = input.ReadBool(); break;
+                case 10: Expect(tag, WireFormat.WireType.Varint, "Metric.int_value"); intRaw = input.ReadUInt32(); break;
+                case 11: Expect(tag, WireFormat.WireType.Varint, "Metric.long_value"); longRaw = input.ReadUInt64(); break;
+                case 12: Expect(tag, WireFormat.WireType.Fixed32, "Metric.float_value"); value = input.ReadFloat(); break;
+                case 13: Expect(tag, WireFormat.WireType.Fixed64, "Metric.double_value"); value = input.ReadDouble(); break;
+                case 14: Expect(tag, WireFormat.WireType.Varint, "Metric.boolean_value"); value = input.ReadBool() ? 1 : 0; break;
                 case 15 or 16 or 17 or 18 or 19:
                     notNumeric = true;
                     input.SkipLastField();
@@ -75,5 +75,14 @@ public static class SparkplugPayloadReader
         }
 
         return new SparkplugMetric(name, alias, timestamp, datatype, isNull, notNumeric, intRaw, longRaw, value);
+    }
+
+    // A field sent with another wire type than the schema's would otherwise be read as garbage (a varint read as a float's 4 bytes).
+    private static void Expect(uint tag, WireFormat.WireType expected, string field)
+    {
+        if (WireFormat.GetTagWireType(tag) is var actual && actual != expected)
+        {
+            throw new FormatException($"{field} has wire type {actual}, expected {expected}");
+        }
     }
 }
