@@ -10,21 +10,9 @@ cd "$root"
 source deploy/lib/common.sh
 what=${1:-inference}
 shift || true
-APT_PACKAGES=()
-SERVICES=()
-for f in deploy/services/*.sh; do source "$f"; done
-ensure_apt "${APT_PACKAGES[@]}"
-AIFACTORY_TEST_TMP=$(mktemp -d -t aifactory-bench.XXXXXX)
-export AIFACTORY_TEST_TMP
-started=()
-cleanup() {
-  local i
-  for ((i = ${#started[@]} - 1; i >= 0; i--)); do "${started[$i]}_stop" || true; done
-  rm -rf "$AIFACTORY_TEST_TMP"
-}
-trap cleanup EXIT
+prepare_services aifactory-bench
 if [ "$what" = ingest ]; then
-  for s in postgresql influxdb; do "${s}_start"; started+=("$s"); done
+  start_services postgresql influxdb
 fi
 dotnet build tests/AiFactory.Benchmarks -c Release -nologo -v:q -clp:ErrorsOnly
 if [ "$what" = mqtt ]; then

@@ -8,31 +8,9 @@ cd "$root"
 # shellcheck source=deploy/lib/common.sh
 source deploy/lib/common.sh
 
-# Each file in deploy/services/ adds its Debian packages to APT_PACKAGES and may define
-# <name>_start and <name>_stop functions; SERVICES lists the names in start order.
-APT_PACKAGES=()
-SERVICES=()
-for f in deploy/services/*.sh; do
-  [ -e "$f" ] || continue
-  # shellcheck source=/dev/null
-  source "$f"
-done
-ensure_apt "${APT_PACKAGES[@]}"
-
-AIFACTORY_TEST_TMP=$(mktemp -d -t aifactory-test.XXXXXX)
-export AIFACTORY_TEST_TMP
-started=()
-cleanup() {
-  local i
-  for ((i = ${#started[@]} - 1; i >= 0; i--)); do "${started[$i]}_stop" || true; done
-  rm -rf "$AIFACTORY_TEST_TMP"
-}
-trap cleanup EXIT
-for s in "${SERVICES[@]}"; do
-  log "starting test service: $s"
-  "${s}_start"
-  started+=("$s")
-done
+# Test servers (deploy/services/*.sh) on 127.0.0.1 in a temp folder, stopped on exit.
+prepare_services aifactory-test
+start_services "${SERVICES[@]}"
 
 log "checking models/ (cards, graphs, Python reference outputs)"
 /usr/bin/python3 models/check_models.py

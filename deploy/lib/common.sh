@@ -42,3 +42,37 @@ wait_port() {
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
+
+# Sources deploy/services/*.sh (each adds its Debian packages to APT_PACKAGES and may define <name>_start and
+# <name>_stop, listing the name in SERVICES), installs the packages, and makes $AIFACTORY_TEST_TMP ($1 names it).
+# Services started with start_services stop, in reverse order, when the script exits; the folder goes with them.
+prepare_services() {
+  APT_PACKAGES=()
+  SERVICES=()
+  local f
+  for f in deploy/services/*.sh; do
+    [ -e "$f" ] || continue
+    # shellcheck source=/dev/null
+    source "$f"
+  done
+  ensure_apt "${APT_PACKAGES[@]}"
+  AIFACTORY_TEST_TMP=$(mktemp -d -t "$1.XXXXXX")
+  export AIFACTORY_TEST_TMP
+  AIFACTORY_STARTED=()
+  trap stop_services EXIT
+}
+
+start_services() {
+  local s
+  for s in "$@"; do
+    log "starting test service: $s"
+    "${s}_start"
+    AIFACTORY_STARTED+=("$s")
+  done
+}
+
+stop_services() {
+  local i
+  for ((i = ${#AIFACTORY_STARTED[@]} - 1; i >= 0; i--)); do "${AIFACTORY_STARTED[$i]}_stop" || true; done
+  rm -rf "$AIFACTORY_TEST_TMP"
+}
