@@ -7,7 +7,7 @@ namespace AiFactory.Benchmarks;
 
 /// <summary>
 /// Runs every inference benchmark for each model side by side in one process and prints a table per part;
-/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|node|ratio|ingest|mqtt-steps] [--model pump-anomaly|steel-defects] [--edges N] [--batch N]
+/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|single|node|ratio|ingest|mqtt-steps] [--model pump-anomaly|steel-defects] [--edges N] [--batch N]
 /// </summary>
 internal static class BenchmarkSuite
 {
@@ -71,10 +71,17 @@ internal static class BenchmarkSuite
                     await DynamicBatcherBenchmark.RunBulkProducersAsync(model, 2, 128, 128, 500, seconds),
                     await DynamicBatcherBenchmark.RunBulkProducersAsync(model, 4, 128, 128, 500, seconds),
                     await DynamicBatcherBenchmark.RunBulkProducersAsync(model, 8, 32, 128, 500, seconds)]);
+            }
+
+            if (only is null or "batcher" or "single")
+            {
                 part["single_producer"] = Print($"{name}: one producer, added latency over the executor at batch 1", [
                     await DynamicBatcherBenchmark.SingleProducerAddedLatencyAsync(model, 0, seconds),
                     await DynamicBatcherBenchmark.SingleProducerAddedLatencyAsync(model, 100, seconds),
-                    await DynamicBatcherBenchmark.SingleProducerAddedLatencyAsync(model, 500, seconds)]);
+                    await DynamicBatcherBenchmark.SingleProducerAddedLatencyAsync(model, 500, seconds),
+                    await DynamicBatcherBenchmark.SingleProducerAddedLatencyAsync(model, 0, seconds, inline: true),
+                    await DynamicBatcherBenchmark.SingleProducerAddedLatencyAsync(model, 100, seconds, inline: true),
+                    await DynamicBatcherBenchmark.SingleProducerAddedLatencyAsync(model, 500, seconds, inline: true)]);
             }
 
             if (only is null or "node")

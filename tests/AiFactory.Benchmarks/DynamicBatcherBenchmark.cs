@@ -10,10 +10,10 @@ namespace AiFactory.Benchmarks;
 /// </summary>
 internal static class DynamicBatcherBenchmark
 {
-    public static async Task<List<Dictionary<string, object>>> RunProducersAsync(BenchModel model, int producers, int maxBatch, int delayMicroseconds, double seconds, double offeredPerSecond = 0)
+    public static async Task<List<Dictionary<string, object>>> RunProducersAsync(BenchModel model, int producers, int maxBatch, int delayMicroseconds, double seconds, double offeredPerSecond = 0, bool inline = false)
     {
         using var executor = model.Executor(maxBatch);
-        await using var batcher = new DynamicBatcher(executor, new DynamicBatcherOptions { MaxBatchSize = maxBatch, MaxQueueDelayMicroseconds = delayMicroseconds, QueueCapacity = Math.Max(4096, producers * 2) });
+        await using var batcher = new DynamicBatcher(executor, new DynamicBatcherOptions { MaxBatchSize = maxBatch, MaxQueueDelayMicroseconds = delayMicroseconds, QueueCapacity = Math.Max(4096, producers * 2), InlineContinuations = inline });
         await DriveAsync(batcher, model, producers, seconds / 4, offeredPerSecond, null);
         // Throughput and allocation in one pass without latency recording (the recorders' memory is the harness's,
         // not the batcher's), then latency in a second pass. Allocation is process-wide: producers included.
@@ -35,6 +35,7 @@ internal static class DynamicBatcherBenchmark
                 ["offered_per_s"] = offeredPerSecond > 0 ? offeredPerSecond : "max (closed loop)",
                 ["max_batch"] = maxBatch,
                 ["max_delay_us"] = delayMicroseconds,
+                ["continuations"] = inline ? "inline" : "thread pool",
                 ["inferences_per_s"] = Math.Round(frames / elapsed),
                 ["latency_p50_us"] = Math.Round(latencies.At(0.5), 1),
                 ["latency_p99_us"] = Math.Round(latencies.At(0.99), 1),
@@ -48,10 +49,10 @@ internal static class DynamicBatcherBenchmark
     }
 
     /// <summary>Producers that each hold <paramref name="framesPerSubmit"/> frames and hand them over in one SubmitManyAsync (closed loop).</summary>
-    public static async Task<Dictionary<string, object>> RunBulkProducersAsync(BenchModel model, int producers, int framesPerSubmit, int maxBatch, int delayMicroseconds, double seconds)
+    public static async Task<Dictionary<string, object>> RunBulkProducersAsync(BenchModel model, int producers, int framesPerSubmit, int maxBatch, int delayMicroseconds, double seconds, bool inline = false)
     {
         using var executor = model.Executor(maxBatch);
-        await using var batcher = new DynamicBatcher(executor, new DynamicBatcherOptions { MaxBatchSize = maxBatch, MaxQueueDelayMicroseconds = delayMicroseconds, QueueCapacity = Math.Max(4096, producers * framesPerSubmit * 2) });
+        await using var batcher = new DynamicBatcher(executor, new DynamicBatcherOptions { MaxBatchSize = maxBatch, MaxQueueDelayMicroseconds = delayMicroseconds, QueueCapacity = Math.Max(4096, producers * framesPerSubmit * 2), InlineContinuations = inline });
         await DriveBulkAsync(batcher, model, producers, framesPerSubmit, seconds / 4, null);
         var framesBefore = batcher.Metrics.FramesCompleted;
         var batchesBefore = batcher.Metrics.BatchesRun;
@@ -70,6 +71,7 @@ internal static class DynamicBatcherBenchmark
             ["offered_per_s"] = "max (closed loop)",
             ["max_batch"] = maxBatch,
             ["max_delay_us"] = delayMicroseconds,
+            ["continuations"] = inline ? "inline" : "thread pool",
             ["inferences_per_s"] = Math.Round(frames / elapsed),
             ["submit_latency_p50_us"] = Math.Round(latencies.At(0.5), 1),
             ["submit_latency_p99_us"] = Math.Round(latencies.At(0.99), 1),
@@ -79,7 +81,7 @@ internal static class DynamicBatcherBenchmark
     }
 
     /// <summary>One producer, one frame at a time: the batcher's latency minus the executor's own at batch 1.</summary>
-    public static async Task<Dictionary<string, object>> SingleProducerAddedLatencyAsync(BenchModel model, int delayMicroseconds, double seconds)
+    public static async Task<Dictionary<string, object>> SingleProducerAddedLatencyAsync(BenchModel model, int delayMicroseconds, double seconds, bool inline = false)
     {
         using var executor = model.Executor(32);
         var result = new float[executor.ResultLength];
@@ -93,18 +95,35 @@ internal static class DynamicBatcherBenchmark
             direct.Add(Stopwatch.GetElapsedTime(t0).TotalMicroseconds);
         }
 
-        await using var batcher = new DynamicBatcher(executor, new DynamicBatcherOptions { MaxBatchSize = 32, MaxQueueDelayMicroseconds = delayMicroseconds });
+        await using var batcher = new DynamicBatcher(executor, new DynamicBatcherOptions { MaxBatchSize = 32, MaxQueueDelayMicroseconds = delayMicroseconds, InlineContinuations = inline });
         var viaBatcher = new Percentiles(1 << 18);
         await DriveAsync(batcher, model, 1, seconds / 4, 0, null);
-        await DriveAsync(batcher, model, 1, seconds, 0, viaBatcher);
+        var waits = new Percentiles(1 << 18);
+        var runs = new Percentiles(1 << 18);
+        var end = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        await Task.Run(async () =>
+        {
+            var n = 0;
+            while (Stopwatch.GetTimestamp() < end)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                var timing = await batcher.SubmitAsync(model.Frames[n++ % model.Frames.Length], result);
+                viaBatcher.Add(Stopwatch.GetElapsedTime(t0).TotalMicroseconds);
+                waits.Add(timing.QueueWait.TotalMicroseconds);
+                runs.Add(timing.RunTime.TotalMicroseconds);
+            }
+        });
         var added = viaBatcher.At(0.5) - direct.At(0.5);
         return new Dictionary<string, object>
         {
             ["model"] = model.Card.Name,
             ["max_delay_us"] = delayMicroseconds,
+            ["continuations"] = inline ? "inline" : "thread pool",
             ["direct_p50_us"] = Math.Round(direct.At(0.5), 1),
             ["batcher_p50_us"] = Math.Round(viaBatcher.At(0.5), 1),
             ["batcher_p99_us"] = Math.Round(viaBatcher.At(0.99), 1),
+            ["queue_wait_p50_us"] = Math.Round(waits.At(0.5), 1),
+            ["batch_run_p50_us"] = Math.Round(runs.At(0.5), 1),
             ["added_p50_us"] = Math.Round(added, 1),
             ["target_added_us"] = delayMicroseconds + 50,
             ["meets_target"] = added <= delayMicroseconds + 50,

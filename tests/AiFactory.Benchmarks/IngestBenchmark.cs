@@ -16,6 +16,8 @@ namespace AiFactory.Benchmarks;
 /// nginx on PostgreSQL; p50/p99 per-batch ingest latency; CPU seconds per 10,000 summaries of each process; and,
 /// side by side, the same summaries written straight to InfluxDB by the plain HTTP writer. Needs the servers that
 /// `bash deploy/bench.sh` starts (AIFACTORY_TEST_POSTGRES, AIFACTORY_TEST_INFLUXDB, nginx).
+/// Each edge reports its own 10 lines of 10 stations, as edges in a plant do; one more PostgreSQL run has every
+/// edge report the same 100 stations, the worst case for row locks (all transactions update the same bucket rows).
 /// </summary>
 internal static class IngestBenchmark
 {
@@ -25,13 +27,16 @@ internal static class IngestBenchmark
     public static async Task<List<Dictionary<string, object>>> RunAsync(double seconds, int edges, int batchSize)
     {
         var rows = new List<Dictionary<string, object>>();
-        var bodies = Enumerable.Range(0, edges).Select(e => Bodies($"e{e}", batchSize, 400)).ToArray();
+        var bodies = Enumerable.Range(0, edges).Select(e => Bodies($"e{e}", batchSize, 400, shared: false)).ToArray();
         var dir = Directory.CreateTempSubdirectory("aifactory-ingest-bench-").FullName;
         rows.Add(await HubRunAsync("1 replica, SQLite", "Sqlite", $"Data Source={Path.Combine(dir, "hub.db")}", 1, bodies, seconds, batchSize));
         if (PostgresDatabase.Missing is null)
         {
             await using var db1 = await PostgresDatabase.CreateAsync();
             rows.Add(await HubRunAsync("1 replica, PostgreSQL", "PostgreSql", db1.ConnectionString, 1, bodies, seconds, batchSize));
+            await using var db3 = await PostgresDatabase.CreateAsync();
+            var sharedBodies = Enumerable.Range(0, edges).Select(e => Bodies($"e{e}", batchSize, 400, shared: true)).ToArray();
+            rows.Add(await HubRunAsync("1 replica, PostgreSQL, every edge on the same 100 stations", "PostgreSql", db3.ConnectionString, 1, sharedBodies, seconds, batchSize, shared: true));
             if (NginxProxy.Missing is null)
             {
                 await using var db2 = await PostgresDatabase.CreateAsync();
@@ -53,7 +58,7 @@ internal static class IngestBenchmark
     }
 
     private static async Task<Dictionary<string, object>> HubRunAsync(
-        string name, string provider, string connection, int replicas, byte[][][] bodies, double seconds, int batchSize)
+        string name, string provider, string connection, int replicas, byte[][][] bodies, double seconds, int batchSize, bool shared = false)
     {
         var adminKey = ApiKey.Generate().Key;
         var hubs = new List<HubProcess>();
@@ -67,7 +72,7 @@ internal static class IngestBenchmark
 
             nginx = replicas > 1 ? await NginxProxy.StartAsync(hubs.Select(h => h.Port).ToList()) : null;
             var address = nginx?.Address ?? hubs[0].Address;
-            var keys = await SetupAsync(address, adminKey, bodies.Length);
+            var keys = await SetupAsync(address, adminKey, bodies.Length, shared);
             var hubPids = hubs.Select(h => h.ProcessId!.Value).ToList();
             var nginxPids = nginx is null ? [] : ProcessCpu.Descendants([nginx.ProcessId]);
             var cpu0 = (Hub: ProcessCpu.Snapshot(hubPids), Pg: ProcessCpu.Snapshot(OwnServer("postgresql/data", "postgres:")), Nginx: ProcessCpu.Snapshot(nginxPids));
@@ -189,18 +194,22 @@ internal static class IngestBenchmark
             ? ProcessCpu.FindTree(Path.Combine(tmp, folderInTestTmp))
             : ProcessCpu.Find(programFallback);
 
-    private static async Task<string[]> SetupAsync(Uri address, string adminKey, int edges)
+    private static async Task<string[]> SetupAsync(Uri address, string adminKey, int edges, bool shared)
     {
         using var admin = new HttpClient { BaseAddress = address };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
         await Post(admin, "/api/v1/admin/companies", new { id = "bench" });
         await Post(admin, "/api/v1/admin/companies/bench/plants", new { id = "p1" });
-        for (var l = 0; l < Lines; l++)
+        foreach (var owner in shared ? [null] : Enumerable.Range(0, edges).Select(e => (string?)$"e{e}"))
         {
-            await Post(admin, "/api/v1/admin/companies/bench/plants/p1/lines", new { id = $"l{l}" });
-            for (var s = 0; s < StationsPerLine; s++)
+            for (var l = 0; l < Lines; l++)
             {
-                await Post(admin, $"/api/v1/admin/companies/bench/plants/p1/lines/l{l}/stations", new { id = $"s{s}" });
+                var line = LineId(owner, l);
+                await Post(admin, "/api/v1/admin/companies/bench/plants/p1/lines", new { id = line });
+                for (var s = 0; s < StationsPerLine; s++)
+                {
+                    await Post(admin, $"/api/v1/admin/companies/bench/plants/p1/lines/{line}/stations", new { id = $"s{s}" });
+                }
             }
         }
 
@@ -220,8 +229,10 @@ internal static class IngestBenchmark
         return response.IsSuccessStatusCode ? response : throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode}");
     }
 
+    private static string LineId(string? owner, int line) => owner is null ? $"l{line}" : $"{owner}-l{line}";
+
     /// <summary>An edge's summaries: each station's 10-second windows in turn, scores and latencies spread over buckets.</summary>
-    private static List<StationWindowSummary> Summaries(string edge, int count)
+    private static List<StationWindowSummary> Summaries(string edge, int count, bool shared = false)
     {
         var t0 = new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero);
         var list = new List<StationWindowSummary>(count);
@@ -239,7 +250,7 @@ internal static class IngestBenchmark
             }
 
             list.Add(new StationWindowSummary(
-                edge, "bench", "p1", $"l{station / StationsPerLine}", $"s{station % StationsPerLine}", "pump-anomaly", "1.0.0",
+                edge, "bench", "p1", LineId(shared ? null : edge, station / StationsPerLine), $"s{station % StationsPerLine}", "pump-anomaly", "1.0.0",
                 t0.AddSeconds(10 * window), t0.AddSeconds((10 * window) + 10), 20, 19, 1,
                 new Dictionary<string, long>(), 1, scores.ToData(), latency.ToData(), []));
         }
@@ -248,9 +259,9 @@ internal static class IngestBenchmark
     }
 
     /// <summary>Pre-built gzip bodies, so the timed loop measures the hub, not the client's serialiser.</summary>
-    private static byte[][] Bodies(string edge, int batchSize, int batches)
+    private static byte[][] Bodies(string edge, int batchSize, int batches, bool shared)
     {
-        var summaries = Summaries(edge, batchSize * batches);
+        var summaries = Summaries(edge, batchSize * batches, shared);
         var bodies = new byte[batches][];
         for (var b = 0; b < batches; b++)
         {

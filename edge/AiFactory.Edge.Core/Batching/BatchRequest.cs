@@ -23,11 +23,12 @@ internal sealed class BatchRequest : IValueTaskSource<InferenceTiming>
     private int _state;
     private int _holds;
 
-    public BatchRequest(DynamicBatcher owner, int frameLength)
+    public BatchRequest(DynamicBatcher owner, int frameLength, bool inlineContinuations)
     {
         _owner = owner;
         Frame = new float[frameLength];
-        _core.RunContinuationsAsynchronously = true;
+        // Inline: the continuation runs inside Complete/Fail on the runner thread (see DynamicBatcherOptions.InlineContinuations).
+        _core.RunContinuationsAsynchronously = !inlineContinuations;
     }
 
     public float[] Frame { get; }

@@ -174,7 +174,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         BatchRequest? request;
         lock (_gate)
         {
-            request = _pool.Count > 0 ? _pool.Pop() : new BatchRequest(this, _executor.FrameLength);
+            request = _pool.Count > 0 ? _pool.Pop() : new BatchRequest(this, _executor.FrameLength, _options.InlineContinuations);
         }
 
         if (count == 1)

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace AiFactory.Edge.Core.Batching;
 
 /// <summary>Checks frames before they queue (length, result room, NaN/Inf policy) and applies the replace policy to copies.</summary>
@@ -22,14 +25,12 @@ internal sealed class FrameValidator(string model, int frameLength, int resultLe
 
         if (policy == NonFinitePolicy.Reject)
         {
-            for (var i = 0; i < frames.Length; i++)
+            var i = FirstNonFinite(frames);
+            if (i >= 0)
             {
-                if (!float.IsFinite(frames[i]))
-                {
-                    return Reject(RejectionReason.NonFinite, count == 1
-                        ? $"frame value {i} is {frames[i]} (NaN and infinities are rejected)"
-                        : $"frame {i / frameLength} of {count}: value {i % frameLength} is {frames[i]} (NaN and infinities are rejected; no frame of this submit was queued)");
-                }
+                return Reject(RejectionReason.NonFinite, count == 1
+                    ? $"frame value {i} is {frames[i]} (NaN and infinities are rejected)"
+                    : $"frame {i / frameLength} of {count}: value {i % frameLength} is {frames[i]} (NaN and infinities are rejected; no frame of this submit was queued)");
             }
         }
 
@@ -45,20 +46,53 @@ internal sealed class FrameValidator(string model, int frameLength, int resultLe
             return;
         }
 
-        var replaced = false;
-        for (var i = 0; i < target.Length; i++)
+        var first = FirstNonFinite(target);
+        if (first < 0)
+        {
+            return;
+        }
+
+        for (var i = first; i < target.Length; i++)
         {
             if (!float.IsFinite(target[i]))
             {
                 target[i] = 0f;
-                replaced = true;
             }
         }
 
-        if (replaced)
+        metrics.Replaced();
+    }
+
+    /// <summary>The index of the first NaN or infinity in <paramref name="values"/>, or -1; a vector at a time.</summary>
+    internal static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count)
         {
-            metrics.Replaced();
+            var vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
+            for (var v = 0; v < vectors.Length; v++)
+            {
+                // x - x is 0 for every finite x and NaN for NaN and ±infinity.
+                var x = vectors[v];
+                if (!Vector.EqualsAll(x - x, Vector<float>.Zero))
+                {
+                    i = v * Vector<float>.Count;
+                    break;
+                }
+
+                i = (v + 1) * Vector<float>.Count;
+            }
         }
+
+        for (; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private FrameRejectedException Reject(RejectionReason reason, string problem)

@@ -81,6 +81,13 @@ public sealed class OnnxBatchExecutor : IBatchExecutor, IDisposable
             {
                 var values = _context.FloatOutput(_outputIndices[o]);
                 CheckLength(values.Length, batch * width, o);
+                if (width == ResultLength)
+                {
+                    // The only output: its rows are the results as they are.
+                    values.CopyTo(results);
+                    break;
+                }
+
                 for (var row = 0; row < batch; row++)
                 {
                     values.Slice(row * width, width).CopyTo(results.Slice((row * ResultLength) + offset, width));
