@@ -7,6 +7,7 @@ namespace AiFactory.Contracts;
 /// <param name="Count">Number of recorded values.</param>
 /// <param name="Min">Smallest recorded value.</param>
 /// <param name="Max">Largest recorded value.</param>
+[System.Text.Json.Serialization.JsonConverter(typeof(HistogramDataConverter))]
 public sealed record HistogramData(
     IReadOnlyList<double> Bounds,
     IReadOnlyList<long> Counts,

@@ -31,6 +31,11 @@ public static class StandardHistograms
     /// <summary>True when <paramref name="bounds"/> equal <paramref name="expected"/> exactly.</summary>
     public static bool SameBounds(IReadOnlyList<double> bounds, IReadOnlyList<double> expected)
     {
+        if (ReferenceEquals(bounds, expected))
+        {
+            return true;
+        }
+
         if (bounds.Count != expected.Count)
         {
             return false;

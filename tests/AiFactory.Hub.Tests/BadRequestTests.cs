@@ -45,7 +45,9 @@ public sealed class BadRequestTests : IAsyncLifetime
         { "records[0].summary: windowEndUtc must be after windowStartUtc", s => s with { WindowEndUtc = s.WindowStartUtc } },
         { "records[0].summary.stationId is missing", s => s with { StationId = "" } },
         { "records[0].summary.scores.bounds are not the standard bounds", s => s with { Scores = new MergeableHistogram([1.0]).ToData() } },
-        { "records[0].summary.latencyMs: Histogram count is 99", s => s with { LatencyMs = s.LatencyMs with { Count = 99 } } },
+        { "records[0].summary.latencyMs: histogram counts add up to 10, but count is 99", s => s with { LatencyMs = s.LatencyMs with { Count = 99 } } },
+        { "records[0].summary.scores: histogram count 3 is negative (-1)", s => s with { Scores = s.Scores with { Counts = [.. s.Scores.Counts.Select((c, i) => i == 3 ? -1 : c)] } } },
+        { "records[0].summary.scores: min and max must be finite with min ≤ max", s => s with { Scores = s.Scores with { Min = 0.9, Max = 0.1 } } },
         { "records[0].summary.edgeId 'other' is not the batch's edge 'e1'", s => s with { EdgeId = "other" } },
         { "records[0].summary.classCounts['Bumps'] is negative", s => s with { ClassCounts = new Dictionary<string, long> { ["Bumps"] = -1 } } },
     };

@@ -12,39 +12,66 @@ public static class BatchValidator
 {
     private const int MaxText = 128;
 
+    // Every check builds its message only when it fails: a valid batch of 10,000 records allocates nothing here.
     public static void CheckShape(UplinkBatch batch, int maxRecords)
     {
         Require(batch.Records is not null, "records is missing.");
         Require(batch.Outbox is not null, "outbox is missing.");
-        Text("edgeId", batch.EdgeId);
-        Require(batch.Records!.Count <= maxRecords, $"records has {batch.Records.Count} entries; at most {maxRecords} are accepted in one batch.");
+        Text(batch.EdgeId, "edgeId", null, -1);
+        if (batch.Records!.Count > maxRecords)
+        {
+            Fail($"records has {batch.Records.Count} entries; at most {maxRecords} are accepted in one batch.");
+        }
+
         if (batch.Records.Count == 0)
         {
             Require(batch.FirstSequence == 0 && batch.LastSequence == 0, "a batch without records must have firstSequence and lastSequence 0.");
         }
         else
         {
-            Require(batch.FirstSequence == batch.Records[0]?.Sequence, $"firstSequence {batch.FirstSequence} is not the first record's sequence.");
-            Require(batch.LastSequence == batch.Records[^1]?.Sequence, $"lastSequence {batch.LastSequence} is not the last record's sequence.");
+            if (batch.FirstSequence != batch.Records[0]?.Sequence)
+            {
+                Fail($"firstSequence {batch.FirstSequence} is not the first record's sequence.");
+            }
+
+            if (batch.LastSequence != batch.Records[^1]?.Sequence)
+            {
+                Fail($"lastSequence {batch.LastSequence} is not the last record's sequence.");
+            }
         }
 
         var previous = 0L;
         for (var i = 0; i < batch.Records.Count; i++)
         {
             var record = batch.Records[i];
-            var at = $"records[{i}]";
-            Require(record is not null, $"{at} is null.");
-            Require(record!.Sequence > 0, $"{at}.sequence {record.Sequence} must be positive.");
-            Require(record.Sequence > previous, $"{at}.sequence {record.Sequence} does not increase (previous {previous}).");
+            if (record is null)
+            {
+                Fail($"records[{i}] is null.");
+            }
+
+            if (record!.Sequence <= 0)
+            {
+                Fail($"records[{i}].sequence {record.Sequence} must be positive.");
+            }
+
+            if (record.Sequence <= previous)
+            {
+                Fail($"records[{i}].sequence {record.Sequence} does not increase (previous {previous}).");
+            }
+
             previous = record.Sequence;
-            Require((record.Summary is null) != (record.Event is null), $"{at} must carry exactly one of summary and event.");
+            if ((record.Summary is null) == (record.Event is null))
+            {
+                Fail($"records[{i}] must carry exactly one of summary and event.");
+            }
+
             if (record.Summary is { } s)
             {
-                CheckSummary($"{at}.summary", s, batch.EdgeId);
+                CheckSummary(i, s, batch.EdgeId);
             }
             else
             {
-                CheckEvent($"{at}.event", record.Event!);
+                CheckEvent(i, record.Event!);
             }
         }
 
@@ -80,77 +107,177 @@ public static class BatchValidator
         }
     }
 
-    private static void CheckSummary(string at, StationWindowSummary s, string edgeId)
+    private static void CheckSummary(int i, StationWindowSummary s, string edgeId)
     {
-        Require(string.Equals(s.EdgeId, edgeId, StringComparison.Ordinal), $"{at}.edgeId '{s.EdgeId}' is not the batch's edge '{edgeId}'.");
-        Text($"{at}.companyId", s.CompanyId);
-        Text($"{at}.plantId", s.PlantId);
-        Text($"{at}.lineId", s.LineId);
-        Text($"{at}.stationId", s.StationId);
-        Text($"{at}.modelName", s.ModelName);
-        Text($"{at}.modelVersion", s.ModelVersion);
-        Require(s.WindowEndUtc > s.WindowStartUtc, $"{at}: windowEndUtc must be after windowStartUtc.");
-        Require(s.WindowStartUtc.Year is >= 2000 and <= 2200, $"{at}.windowStartUtc {s.WindowStartUtc:O} is not a plausible time.");
-        Require(s.FramesScored >= 0 && s.PassCount >= 0 && s.FailCount >= 0 && s.AnomalyCount >= 0, $"{at}: counts must not be negative.");
-        Require(s.PassCount + s.FailCount <= s.FramesScored, $"{at}: passCount + failCount ({s.PassCount + s.FailCount}) exceeds framesScored ({s.FramesScored}).");
-        Require(s.AnomalyCount <= s.FramesScored, $"{at}: anomalyCount ({s.AnomalyCount}) exceeds framesScored ({s.FramesScored}).");
-        Require(s.ClassCounts is not null && s.DataQuality is not null, $"{at}: classCounts and dataQuality are required (may be empty).");
+        const string Part = "summary";
+        if (!string.Equals(s.EdgeId, edgeId, StringComparison.Ordinal))
+        {
+            Fail($"records[{i}].summary.edgeId '{s.EdgeId}' is not the batch's edge '{edgeId}'.");
+        }
+
+        Text(s.CompanyId, "companyId", Part, i);
+        Text(s.PlantId, "plantId", Part, i);
+        Text(s.LineId, "lineId", Part, i);
+        Text(s.StationId, "stationId", Part, i);
+        Text(s.ModelName, "modelName", Part, i);
+        Text(s.ModelVersion, "modelVersion", Part, i);
+        if (s.WindowEndUtc <= s.WindowStartUtc)
+        {
+            Fail($"records[{i}].summary: windowEndUtc must be after windowStartUtc.");
+        }
+
+        if (s.WindowStartUtc.Year is < 2000 or > 2200)
+        {
+            Fail($"records[{i}].summary.windowStartUtc {s.WindowStartUtc:O} is not a plausible time.");
+        }
+
+        if (s.FramesScored < 0 || s.PassCount < 0 || s.FailCount < 0 || s.AnomalyCount < 0)
+        {
+            Fail($"records[{i}].summary: counts must not be negative.");
+        }
+
+        if (s.PassCount + s.FailCount > s.FramesScored)
+        {
+            Fail($"records[{i}].summary: passCount + failCount ({s.PassCount + s.FailCount}) exceeds framesScored ({s.FramesScored}).");
+        }
+
+        if (s.AnomalyCount > s.FramesScored)
+        {
+            Fail($"records[{i}].summary: anomalyCount ({s.AnomalyCount}) exceeds framesScored ({s.FramesScored}).");
+        }
+
+        if (s.ClassCounts is null || s.DataQuality is null)
+        {
+            Fail($"records[{i}].summary: classCounts and dataQuality are required (may be empty).");
+        }
+
         foreach (var (name, count) in s.ClassCounts!)
         {
-            Text($"{at}.classCounts key", name);
-            Require(count >= 0, $"{at}.classCounts['{name}'] is negative.");
+            Text(name, "classCounts key", Part, i);
+            if (count < 0)
+            {
+                Fail($"records[{i}].summary.classCounts['{name}'] is negative.");
+            }
         }
 
         foreach (var q in s.DataQuality!)
         {
-            Text($"{at}.dataQuality.tag", q.Tag);
-            Require(q.Stale >= 0 && q.OutOfRange >= 0 && q.NaN >= 0 && q.Gaps >= 0 && q.DecodeErrors >= 0, $"{at}.dataQuality['{q.Tag}'] has a negative counter.");
+            Text(q.Tag, "dataQuality.tag", Part, i);
+            if (q.Stale < 0 || q.OutOfRange < 0 || q.NaN < 0 || q.Gaps < 0 || q.DecodeErrors < 0)
+            {
+                Fail($"records[{i}].summary.dataQuality['{q.Tag}'] has a negative counter.");
+            }
         }
 
-        Histogram($"{at}.scores", s.Scores, StandardHistograms.ScoreBounds);
-        Histogram($"{at}.latencyMs", s.LatencyMs, StandardHistograms.LatencyMsBounds);
+        Histogram(i, "scores", s.Scores, StandardHistograms.ScoreBounds);
+        Histogram(i, "latencyMs", s.LatencyMs, StandardHistograms.LatencyMsBounds);
     }
 
-    private static void CheckEvent(string at, StationEvent e)
+    private static void CheckEvent(int i, StationEvent e)
     {
-        Text($"{at}.companyId", e.CompanyId);
-        Text($"{at}.plantId", e.PlantId);
-        Text($"{at}.lineId", e.LineId);
-        Text($"{at}.stationId", e.StationId);
-        Text($"{at}.modelName", e.ModelName);
-        Text($"{at}.modelVersion", e.ModelVersion);
-        Require(e.Kind is "defect" or "anomaly", $"{at}.kind '{e.Kind}' must be 'defect' or 'anomaly'.");
-        Require(double.IsFinite(e.Score), $"{at}.score must be a finite number.");
-        Require(e.Kind != "defect" || !string.IsNullOrEmpty(e.Class), $"{at}: a defect event needs a class.");
-        Require(e.Class is null || e.Class.Length <= MaxText, $"{at}.class is longer than {MaxText} characters.");
-    }
-
-    private static void Histogram(string at, HistogramData? h, IReadOnlyList<double> bounds)
-    {
-        Require(h is not null, $"{at} is missing.");
-        Require(h!.Counts is not null, $"{at}.counts is missing.");
-        Require(h.Bounds is not null && StandardHistograms.SameBounds(h.Bounds, bounds), $"{at}.bounds are not the standard bounds (AiFactory.Contracts.StandardHistograms).");
-        try
+        const string Part = "event";
+        Text(e.CompanyId, "companyId", Part, i);
+        Text(e.PlantId, "plantId", Part, i);
+        Text(e.LineId, "lineId", Part, i);
+        Text(e.StationId, "stationId", Part, i);
+        Text(e.ModelName, "modelName", Part, i);
+        Text(e.ModelVersion, "modelVersion", Part, i);
+        if (e.Kind is not ("defect" or "anomaly"))
         {
-            MergeableHistogram.FromData(h);
+            Fail($"records[{i}].event.kind '{e.Kind}' must be 'defect' or 'anomaly'.");
         }
-        catch (ArgumentException ex)
+
+        if (!double.IsFinite(e.Score))
         {
-            throw HubProblemException.BadRequest($"{at}: {ex.Message}");
+            Fail($"records[{i}].event.score must be a finite number.");
+        }
+
+        if (e.Kind == "defect" && string.IsNullOrEmpty(e.Class))
+        {
+            Fail($"records[{i}].event: a defect event needs a class.");
+        }
+
+        if (e.Class is { Length: > MaxText })
+        {
+            Fail($"records[{i}].event.class is longer than {MaxText} characters.");
         }
     }
 
-    private static void Text(string field, string? value)
+    /// <summary>The standard bounds, one more count than bounds, no negative count, counts adding up to count, min ≤ max.</summary>
+    private static void Histogram(int i, string name, HistogramData? h, IReadOnlyList<double> bounds)
     {
-        Require(!string.IsNullOrWhiteSpace(value), $"{field} is missing.");
-        Require(value!.Length <= MaxText, $"{field} is longer than {MaxText} characters.");
+        if (h is null)
+        {
+            Fail($"records[{i}].summary.{name} is missing.");
+        }
+
+        if (h!.Counts is null)
+        {
+            Fail($"records[{i}].summary.{name}.counts is missing.");
+        }
+
+        if (h.Bounds is null || !StandardHistograms.SameBounds(h.Bounds, bounds))
+        {
+            Fail($"records[{i}].summary.{name}.bounds are not the standard bounds (AiFactory.Contracts.StandardHistograms).");
+        }
+
+        var counts = h.Counts!;
+        if (counts.Count != bounds.Count + 1)
+        {
+            Fail($"records[{i}].summary.{name}: histogram has {counts.Count} counts for {bounds.Count} bounds; expected {bounds.Count + 1}.");
+        }
+
+        long total = 0;
+        for (var c = 0; c < counts.Count; c++)
+        {
+            if (counts[c] < 0)
+            {
+                Fail($"records[{i}].summary.{name}: histogram count {c} is negative ({counts[c]}).");
+            }
+
+            total += counts[c];
+        }
+
+        if (total != h.Count)
+        {
+            Fail($"records[{i}].summary.{name}: histogram counts add up to {total}, but count is {h.Count}.");
+        }
+
+        if (!double.IsFinite(h.Sum))
+        {
+            Fail($"records[{i}].summary.{name}: histogram sum must be finite.");
+        }
+
+        if (h.Count == 0 ? h.Min is not null || h.Max is not null : h.Min is not { } min || h.Max is not { } max || !double.IsFinite(min) || !double.IsFinite(max) || min > max)
+        {
+            Fail($"records[{i}].summary.{name}: min and max must be finite with min ≤ max when count > 0, and absent when count is 0.");
+        }
     }
+
+    /// <summary>A required text field; <paramref name="part"/> and <paramref name="i"/> say where it sits (null, -1: the batch itself).</summary>
+    private static void Text(string? value, string field, string? part, int i)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Fail($"{Where(field, part, i)} is missing.");
+        }
+
+        if (value!.Length > MaxText)
+        {
+            Fail($"{Where(field, part, i)} is longer than {MaxText} characters.");
+        }
+    }
+
+    private static string Where(string field, string? part, int i) => part is null ? field : $"records[{i}].{part}.{field}";
 
     private static void Require(bool condition, string detail)
     {
         if (!condition)
         {
-            throw HubProblemException.BadRequest(detail);
+            Fail(detail);
         }
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void Fail(string detail) => throw HubProblemException.BadRequest(detail);
 }

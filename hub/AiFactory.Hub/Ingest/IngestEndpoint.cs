@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
@@ -92,14 +93,35 @@ public static partial class IngestEndpoint
         }
 
         Stream body = new LimitedReadStream(request.Body, limits.MaxRequestBytes, "body");
-        if (gzip)
-        {
-            body = new LimitedReadStream(new GZipStream(body, CompressionMode.Decompress), limits.MaxInflatedBytes, "inflated body");
-        }
+        await using var inflater = gzip ? new GZipStream(body, CompressionMode.Decompress, leaveOpen: true) : null;
+        var source = inflater is null ? body : new LimitedReadStream(inflater, limits.MaxInflatedBytes, "inflated body");
 
+        // The whole (inflated) body is read into a pooled buffer and parsed in one synchronous pass: much cheaper than
+        // streaming deserialisation, which must be able to stop and resume inside any value. Its size is bounded above.
+        var buffer = ArrayPool<byte>.Shared.Rent(gzip ? 256 * 1024 : (int)Math.Clamp(request.ContentLength ?? 65536, 1024, limits.MaxRequestBytes) + 1);
         try
         {
-            return await JsonSerializer.DeserializeAsync(body, AiFactoryJsonContext.Default.UplinkBatch, context.RequestAborted).ConfigureAwait(false)
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await source.ReadAsync(buffer.AsMemory(length), context.RequestAborted).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+
+            return JsonSerializer.Deserialize(buffer.AsSpan(0, length), AiFactoryJsonContext.Default.UplinkBatch)
                 ?? throw HubProblemException.BadRequest("body is JSON null; an UplinkBatch object is expected.");
         }
         catch (JsonException ex)
@@ -113,6 +135,10 @@ public static partial class IngestEndpoint
         catch (BadHttpRequestException ex) when (ex.StatusCode == 413)
         {
             throw HubProblemException.TooLarge($"body exceeds the limit of {limits.MaxRequestBytes} bytes; send smaller batches.");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
