@@ -26,6 +26,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     private readonly ChannelWriter<TagSample> _writer;
     private readonly CancellationToken _stop;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim _resultsReady = new(0, 1);
     private readonly Dictionary<string, ModelPackage> _packages = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RunningSource> _sources = new(StringComparer.Ordinal);
     private readonly List<ISampleSource> _stopped = [];
@@ -90,7 +91,10 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     public async Task RouteAsync(ChannelReader<TagSample> reader)
     {
         // Results are delivered here, on the routing thread, as soon as they are there: after every sample, and,
-        // while no sample comes, every millisecond until nothing is in flight.
+        // while no sample comes, when a batcher signals that a batch has run. A wait that loses the race is kept
+        // for the next round (a channel allows one pending wait; a lost semaphore wait would swallow a signal).
+        Task<bool>? sampleWait = null;
+        Task? resultsWait = null;
         while (true)
         {
             while (reader.TryRead(out var read))
@@ -99,23 +103,45 @@ internal sealed partial class LineRuntime : IAsyncDisposable
                 await DeliverCompletedAsync().ConfigureAwait(false);
             }
 
-            if (await DeliverCompletedAsync().ConfigureAwait(false) || _stations.Any(s => s.InFlight > 0))
+            if (await DeliverCompletedAsync().ConfigureAwait(false))
             {
-                var next = reader.WaitToReadAsync(_stop).AsTask();
-                if (await Task.WhenAny(next, Task.Delay(1, _stop)).ConfigureAwait(false) != next)
+                continue;
+            }
+
+            sampleWait ??= reader.WaitToReadAsync(_stop).AsTask();
+            if (!sampleWait.IsCompleted && _stations.Any(s => s.InFlight > 0))
+            {
+                resultsWait ??= _resultsReady.WaitAsync(_stop);
+                if (await Task.WhenAny(sampleWait, resultsWait).ConfigureAwait(false) == resultsWait)
                 {
-                    _stop.ThrowIfCancellationRequested();
+                    var done = resultsWait;
+                    resultsWait = null;
+                    await done.ConfigureAwait(false);
                     continue;
                 }
-
-                if (!await next.ConfigureAwait(false))
-                {
-                    return;
-                }
             }
-            else if (!await reader.WaitToReadAsync(_stop).ConfigureAwait(false))
+
+            var more = await sampleWait.ConfigureAwait(false);
+            sampleWait = null;
+            if (!more)
             {
                 return;
+            }
+        }
+    }
+
+    /// <summary>A batcher has run a batch: wakes the routing loop if it waits for results.</summary>
+    private void SignalResults()
+    {
+        if (_resultsReady.CurrentCount == 0)
+        {
+            try
+            {
+                _resultsReady.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another batcher signalled first: one wake is enough.
             }
         }
     }
@@ -306,6 +332,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         }
 
         _gate.Dispose();
+        _resultsReady.Dispose();
     }
 
     private ModelPackage Package(string folder)
@@ -315,6 +342,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
             if (!_packages.TryGetValue(folder, out var package))
             {
                 _packages[folder] = package = ModelPackage.Load(folder, _environment, _batching);
+                package.Batcher.BatchCompleted = SignalResults;
             }
 
             return package;
