@@ -118,29 +118,72 @@ public sealed class SqlBatchAggregator : IBatchAggregator
 
     private async Task WriteAggregatesAsync(DbConnection c, DbTransaction tx, SortedDictionary<BucketKey, BucketDelta> deltas, CancellationToken ct)
     {
-        var buckets = new List<object?[]>(deltas.Count);
-        var classes = new List<object?[]>();
-        var quality = new List<object?[]>();
+        var buckets = _buckets.NewRows(deltas.Count);
+        var classes = _classes.NewRows(4);
+        var quality = _quality.NewRows(4);
         foreach (var (key, d) in deltas)
         {
-            var row = new List<object?>(KeyValues(key)) { d.Frames, d.Pass, d.Fail, d.Anomalies };
-            AddHistogram(row, d.Scores);
-            AddHistogram(row, d.LatencyMs);
-            buckets.Add(row.ToArray());
+            var r = buckets.Add();
+            var col = SetKey(buckets, r, key);
+            buckets.Long(r, col++, d.Frames);
+            buckets.Long(r, col++, d.Pass);
+            buckets.Long(r, col++, d.Fail);
+            buckets.Long(r, col++, d.Anomalies);
+            col = SetHistogram(buckets, r, col, d.Scores);
+            SetHistogram(buckets, r, col, d.LatencyMs);
             foreach (var (name, count) in d.Classes.Where(p => p.Value > 0).OrderBy(p => p.Key, StringComparer.Ordinal))
             {
-                classes.Add([.. KeyValues(key), name, count]);
+                var cr = classes.Add();
+                var cc = SetKey(classes, cr, key);
+                classes.Text(cr, cc++, name);
+                classes.Long(cr, cc, count);
             }
 
             foreach (var (tag, sums) in d.Quality.Where(p => p.Value.Any(v => v > 0)).OrderBy(p => p.Key, StringComparer.Ordinal))
             {
-                quality.Add([.. KeyValues(key), tag, .. sums.Cast<object?>()]);
+                var qr = quality.Add();
+                var qc = SetKey(quality, qr, key);
+                quality.Text(qr, qc++, tag);
+                foreach (var sum in sums)
+                {
+                    quality.Long(qr, qc++, sum);
+                }
             }
         }
 
         await _buckets.ExecuteAsync(c, tx, buckets, ct).ConfigureAwait(false);
         await _classes.ExecuteAsync(c, tx, classes, ct).ConfigureAwait(false);
         await _quality.ExecuteAsync(c, tx, quality, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the eight key columns; answers the next column.</summary>
+    private static int SetKey(UpsertRows rows, int r, BucketKey k)
+    {
+        rows.Text(r, 0, k.CompanyId);
+        rows.Text(r, 1, k.PlantId);
+        rows.Text(r, 2, k.LineId);
+        rows.Text(r, 3, k.StationId);
+        rows.Long(r, 4, k.Granularity);
+        rows.Long(r, 5, k.BucketStart);
+        rows.Text(r, 6, k.ModelName);
+        rows.Text(r, 7, k.ModelVersion);
+        return 8;
+    }
+
+    /// <summary>Writes count, sum, min, max and every bucket's count; answers the next column.</summary>
+    private static int SetHistogram(UpsertRows rows, int r, int col, MergeableHistogram h)
+    {
+        rows.Long(r, col++, h.Count);
+        rows.Double(r, col++, h.Sum);
+        rows.NullableDouble(r, col++, h.Count == 0 ? null : h.Min);
+        rows.NullableDouble(r, col++, h.Count == 0 ? null : h.Max);
+        var counts = h.Counts;
+        for (var i = 0; i < counts.Count; i++)
+        {
+            rows.Long(r, col++, counts[i]);
+        }
+
+        return col;
     }
 
     private static List<object?[]> EventRows(string edgeId, List<UplinkRecord> records) =>
@@ -152,18 +195,6 @@ public sealed class SqlBatchAggregator : IBatchAggregator
                 edgeId, r.Sequence, e.CompanyId, e.PlantId, e.LineId, e.StationId, e.TimeUtc.ToUnixTimeMilliseconds(), e.Kind, e.Score, e.Class, e.ModelName, e.ModelVersion,
             };
         }).ToList();
-
-    private static object?[] KeyValues(BucketKey k) =>
-        [k.CompanyId, k.PlantId, k.LineId, k.StationId, k.Granularity, k.BucketStart, k.ModelName, k.ModelVersion];
-
-    private static void AddHistogram(List<object?> values, MergeableHistogram h)
-    {
-        values.Add(h.Count);
-        values.Add(h.Sum);
-        values.Add(h.Count == 0 ? null : h.Min);
-        values.Add(h.Count == 0 ? null : h.Max);
-        values.AddRange(h.Counts.Cast<object?>());
-    }
 
     private sealed class KeyOrder : IComparer<BucketKey>
     {

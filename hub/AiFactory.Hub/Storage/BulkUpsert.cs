@@ -24,7 +24,26 @@ public sealed class BulkUpsert
         _sql = Build();
     }
 
-    public async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<object?[]> rows, CancellationToken ct)
+    /// <summary>Empty typed rows with this upsert's columns.</summary>
+    public UpsertRows NewRows(int capacity) => new(_columns, capacity);
+
+    /// <summary>Upserts rows given as one object array per row (values in column order).</summary>
+    public Task ExecuteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<object?[]> rows, CancellationToken ct)
+    {
+        var typed = NewRows(rows.Count);
+        foreach (var row in rows)
+        {
+            var r = typed.Add();
+            for (var c = 0; c < _columns.Count; c++)
+            {
+                typed.Boxed(r, c, row[c]);
+            }
+        }
+
+        return ExecuteAsync(connection, transaction, typed, ct);
+    }
+
+    public async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, UpsertRows rows, CancellationToken ct)
     {
         if (rows.Count == 0)
         {
@@ -38,7 +57,7 @@ public sealed class BulkUpsert
         {
             for (var c = 0; c < _columns.Count; c++)
             {
-                command.Parameters.Add(Parameter(command, c, ColumnArray(c, rows)));
+                command.Parameters.Add(Parameter(command, c, rows.Column(c)));
             }
 
             await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -51,11 +70,11 @@ public sealed class BulkUpsert
         }
 
         await command.PrepareAsync(ct).ConfigureAwait(false);
-        foreach (var row in rows)
+        for (var r = 0; r < rows.Count; r++)
         {
             for (var c = 0; c < _columns.Count; c++)
             {
-                command.Parameters[c].Value = row[c] ?? DBNull.Value;
+                command.Parameters[c].Value = rows.Value(r, c);
             }
 
             await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -68,46 +87,6 @@ public sealed class BulkUpsert
         p.ParameterName = $"@c{index}";
         p.Value = value;
         return p;
-    }
-
-    private Array ColumnArray(int c, IReadOnlyList<object?[]> rows)
-    {
-        switch (_columns[c].Type)
-        {
-            case UpsertType.Text:
-            case UpsertType.NullableText:
-                var texts = new string?[rows.Count];
-                for (var r = 0; r < rows.Count; r++)
-                {
-                    texts[r] = (string?)rows[r][c];
-                }
-
-                return texts;
-            case UpsertType.Long:
-                var longs = new long[rows.Count];
-                for (var r = 0; r < rows.Count; r++)
-                {
-                    longs[r] = (long)rows[r][c]!;
-                }
-
-                return longs;
-            case UpsertType.Double:
-                var doubles = new double[rows.Count];
-                for (var r = 0; r < rows.Count; r++)
-                {
-                    doubles[r] = (double)rows[r][c]!;
-                }
-
-                return doubles;
-            default:
-                var nullable = new double?[rows.Count];
-                for (var r = 0; r < rows.Count; r++)
-                {
-                    nullable[r] = (double?)rows[r][c];
-                }
-
-                return nullable;
-        }
     }
 
     private string Build()
