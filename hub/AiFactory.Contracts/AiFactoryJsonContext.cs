@@ -6,6 +6,7 @@ namespace AiFactory.Contracts;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(HistogramData))]
 [JsonSerializable(typeof(StationEvent))]
+[JsonSerializable(typeof(StationRawChunk))]
 [JsonSerializable(typeof(StationWindowSummary))]
 [JsonSerializable(typeof(UplinkRecord))]
 [JsonSerializable(typeof(UplinkBatch))]

@@ -41,6 +41,7 @@ public sealed partial class RunUplinkTests : IAsyncLifetime
                 tags: {Accelerometer1RMS: pump-1/Accelerometer1RMS, Accelerometer2RMS: pump-1/Accelerometer2RMS, Volume Flow RateRMS: pump-1/Volume Flow RateRMS}
               - name: plate-1
                 line: line-2
+                raw_upload: true
                 model: {{RepoPaths.Model("steel-defects")}}
                 trigger: plate-1/part_complete
                 tags: {{{plateTags}}}
@@ -63,7 +64,13 @@ public sealed partial class RunUplinkTests : IAsyncLifetime
         Assert.Equal(parts, events.Count(e => e is { StationId: "plate-1", Kind: "defect", LineId: "line-2" }));
         Assert.All(summaries, s => Assert.Equal(("edge-run", "acme", "plant-1", TimeSpan.FromSeconds(1)), (s.EdgeId, s.CompanyId, s.PlantId, s.WindowEndUtc - s.WindowStartUtc)));
         Assert.Equal(0, _hub.Duplicates);
-        Assert.Matches($@"uplink: \d+ window summaries and {events.Length} events committed, {records.Length} acknowledged by the hub; 0 records \(0 bytes\) wait in the outbox; 0 dropped, 0 refused, 0 dead-lettered, 0 quarantined", output);
+
+        // plate-1 opted in to raw upload: every part it scored went up as a raw row; pump-1 did not, so none of its values left.
+        var raw = records.Where(r => r.Raw is not null).Select(r => r.Raw!).ToArray();
+        Assert.All(raw, c => Assert.Equal(("plate-1", "line-2"), (c.StationId, c.LineId)));
+        Assert.Equal(parts, raw.Sum(c => c.Rows.Count));
+        Assert.All(raw, c => Assert.All(c.Tags, t => Assert.StartsWith("plate-1/", t, StringComparison.Ordinal)));
+        Assert.Matches($@"uplink: \d+ window summaries, {events.Length} events and {raw.Length} raw chunks committed, {records.Length} acknowledged by the hub; 0 records \(0 bytes\) wait in the outbox; 0 dropped, 0 refused, 0 dead-lettered, 0 quarantined", output);
     }
 
     [GeneratedRegex(@"pump-1: \d+ samples, (\d+) anomalous after calibration")]

@@ -34,6 +34,7 @@ public sealed class UplinkConfigTests : IDisposable
             Assert.Equal((256L * 1024 * 1024, TimeSpan.FromDays(7), OutboxFullPolicy.DropOldest), (uplink.Outbox.MaxBytes, uplink.Outbox.MaxAge, uplink.Outbox.FullPolicy));
             Assert.Equal(("line-1", 0), (uplink.Stations["pump-1"].Line, uplink.Stations["pump-1"].PassClasses.Count));
             Assert.Equal("line-1", uplink.Stations["plate-1"].Line);
+            Assert.False(uplink.Stations["pump-1"].RawUpload); // raw values stay in the plant unless a station opts in
         }
         finally
         {
@@ -62,6 +63,7 @@ public sealed class UplinkConfigTests : IDisposable
               - name: plate-1
                 line: l2
                 pass_classes: [Other_Faults]
+                raw_upload: true
                 model: MODELS/steel-defects
                 trigger: plate-1/part_complete
                 tags: TAGS
@@ -73,6 +75,7 @@ public sealed class UplinkConfigTests : IDisposable
         Assert.Equal(Path.Combine(_dir, "aifactory-outbox.db"), uplink.Outbox.Path);
         Assert.Equal((500, 1024L * 1024, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30)), (uplink.BatchRecords, uplink.BatchBytes, uplink.BackoffCap, uplink.RequestTimeout));
         Assert.Equal(["Other_Faults"], uplink.Stations["plate-1"].PassClasses);
+        Assert.True(uplink.Stations["plate-1"].RawUpload);
     }
 
     [Fact]

@@ -5,4 +5,5 @@ public enum OutboxRecordKind
 {
     Summary = 1,
     Event = 2,
+    Raw = 3,
 }

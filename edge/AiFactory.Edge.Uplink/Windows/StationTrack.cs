@@ -18,4 +18,13 @@ internal sealed class StationTrack(StationIdentity identity, IReadOnlySet<string
     public List<WindowAccumulator> Open { get; } = [];
 
     public long Skipped { get; set; }
+
+    /// <summary>The tags of the station's raw rows when it opted in to raw upload; null when raw values stay in the plant.</summary>
+    public IReadOnlyList<string>? RawTags { get; init; }
+
+    /// <summary>Raw rows of the open window not yet cut into a chunk.</summary>
+    public List<RawRow> RawRows { get; } = [];
+
+    /// <summary>Raw chunks of the open window, cut when <see cref="RawRows"/> reached the chunk size.</summary>
+    public List<StationRawChunk> RawChunks { get; } = [];
 }

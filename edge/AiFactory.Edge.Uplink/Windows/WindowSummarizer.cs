@@ -11,11 +11,16 @@ namespace AiFactory.Edge.Uplink.Windows;
 /// multiples of the window length, by the injected clock) a <see cref="StationWindowSummary"/>, and one
 /// <see cref="StationEvent"/> per anomalous frame or defective part. A result belongs to the window open when it
 /// arrives. At each window's end the summaries and events are committed to the outbox together; a window with no
-/// frames is skipped unless its data-quality counters moved. Raw sensor values are never part of either.
+/// frames is skipped unless its data-quality counters moved. Raw sensor values are never part of either; they leave
+/// the plant only for a station registered with raw tags (it opted in), as <see cref="StationRawChunk"/> records of
+/// at most <see cref="MaxRawRowsPerChunk"/> frames committed with the window they fall in.
 /// Results may come from any thread.
 /// </summary>
 public sealed class WindowSummarizer : IDisposable
 {
+    /// <summary>Frames per raw chunk record (a 10 s window of a 1 kHz station spans several chunks).</summary>
+    public const int MaxRawRowsPerChunk = 1000;
+
     private readonly Lock _gate = new();
     private readonly Lock _appendGate = new();
     private readonly WindowSummarizerOptions _options;
@@ -30,6 +35,7 @@ public sealed class WindowSummarizer : IDisposable
     private DateTimeOffset _windowStart;
     private long _summaries;
     private long _events;
+    private long _rawChunks;
     private long _appendFailures;
 
     public WindowSummarizer(WindowSummarizerOptions options, IOutboxWriter outbox, TimeProvider? time = null, ILogger? log = null)
@@ -55,6 +61,9 @@ public sealed class WindowSummarizer : IDisposable
     /// <summary>Events committed to the outbox.</summary>
     public long EventsWritten => Interlocked.Read(ref _events);
 
+    /// <summary>Raw chunks committed to the outbox (stations that opted in to raw upload).</summary>
+    public long RawChunksWritten => Interlocked.Read(ref _rawChunks);
+
     /// <summary>Windows lost because the outbox could not store them (logged each time).</summary>
     public long AppendFailures => Interlocked.Read(ref _appendFailures);
 
@@ -70,12 +79,13 @@ public sealed class WindowSummarizer : IDisposable
     /// <summary>Registers a station before its first result.</summary>
     /// <param name="passClasses">Classifier classes that count as pass; every other class is a defect.</param>
     /// <param name="quality">Cumulative data-quality counters per tag feeding the station; each summary carries the change since the last.</param>
-    public void AddStation(StationIdentity identity, string model, string modelVersion, IReadOnlyCollection<string>? passClasses = null, Func<IReadOnlyList<DataQualityCounters>>? quality = null)
+    /// <param name="rawTags">The station's tags, in frame order, when it opted in to raw upload; null keeps its raw values in the plant.</param>
+    public void AddStation(StationIdentity identity, string model, string modelVersion, IReadOnlyCollection<string>? passClasses = null, Func<IReadOnlyList<DataQualityCounters>>? quality = null, IReadOnlyList<string>? rawTags = null)
     {
         ArgumentNullException.ThrowIfNull(identity);
         lock (_gate)
         {
-            if (!_stations.TryAdd(identity.StationId, new StationTrack(identity, new HashSet<string>(passClasses ?? [], StringComparer.Ordinal), quality)))
+            if (!_stations.TryAdd(identity.StationId, new StationTrack(identity, new HashSet<string>(passClasses ?? [], StringComparer.Ordinal), quality) { RawTags = rawTags?.ToArray() }))
             {
                 throw new ArgumentException($"station '{identity.StationId}' is registered twice", nameof(identity));
             }
@@ -135,6 +145,34 @@ public sealed class WindowSummarizer : IDisposable
         }
     }
 
+    /// <summary>
+    /// A frame a station scored: kept as a raw row when the station opted in to raw upload, ignored otherwise.
+    /// Values that are not finite (a tag without a usable value) travel as null.
+    /// </summary>
+    public void OnFrame(string station, DateTimeOffset time, ReadOnlySpan<double> values)
+    {
+        lock (_gate)
+        {
+            Roll(flush: false);
+            if (!_stations.TryGetValue(station, out var track) || track.RawTags is not { } tags || values.Length != tags.Count)
+            {
+                return;
+            }
+
+            var row = new double?[values.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                row[i] = double.IsFinite(values[i]) ? values[i] : null;
+            }
+
+            track.RawRows.Add(new RawRow(time, row));
+            if (track.RawRows.Count >= MaxRawRowsPerChunk)
+            {
+                CutRawChunk(track);
+            }
+        }
+    }
+
     /// <summary>Commits every window that has ended by now (the timer calls this at each window's end).</summary>
     public void CloseDue() => Commit(flush: false);
 
@@ -168,9 +206,9 @@ public sealed class WindowSummarizer : IDisposable
                 try
                 {
                     _outbox.Append(items);
-                    var summaries = items.Count(i => i.Summary is not null);
-                    Interlocked.Add(ref _summaries, summaries);
-                    Interlocked.Add(ref _events, items.Count - summaries);
+                    Interlocked.Add(ref _summaries, items.Count(i => i.Summary is not null));
+                    Interlocked.Add(ref _events, items.Count(i => i.Event is not null));
+                    Interlocked.Add(ref _rawChunks, items.Count(i => i.Raw is not null));
                 }
                 catch (Exception ex) when (ex is OutboxException or Microsoft.Data.Sqlite.SqliteException or IOException)
                 {
@@ -237,6 +275,13 @@ public sealed class WindowSummarizer : IDisposable
             }
 
             track.Open.Clear();
+            if (track.RawRows.Count > 0)
+            {
+                CutRawChunk(track);
+            }
+
+            items.AddRange(track.RawChunks.Select(OutboxItem.Of));
+            track.RawChunks.Clear();
             if (items.Count > 0)
             {
                 _pending.Add((track.Identity, _windowStart, items));
@@ -244,6 +289,13 @@ public sealed class WindowSummarizer : IDisposable
         }
 
         _windowStart = flush && now < end ? end : Align(now);
+    }
+
+    private static void CutRawChunk(StationTrack track)
+    {
+        var id = track.Identity;
+        track.RawChunks.Add(new StationRawChunk(id.CompanyId, id.PlantId, id.LineId, id.StationId, track.RawTags!, [.. track.RawRows]));
+        track.RawRows.Clear();
     }
 
     private StationWindowSummary Summary(StationIdentity id, string model, string version, DateTimeOffset end, WindowAccumulator w, IReadOnlyList<DataQualityCounters> quality) =>

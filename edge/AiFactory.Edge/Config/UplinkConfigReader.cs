@@ -5,12 +5,12 @@ namespace AiFactory.Edge.Config;
 
 /// <summary>
 /// Reads the <c>edge:</c> identity, the <c>uplink:</c> section and each station's <c>line:</c> and
-/// <c>pass_classes:</c>, with the same file:line:column problems as the rest of the file. Without an
+/// <c>pass_classes:</c> and <c>raw_upload:</c>, with the same file:line:column problems as the rest of the file. Without an
 /// <c>uplink:</c> section there is nothing to read and the agent sends nothing.
 /// </summary>
 public static class UplinkConfigReader
 {
-    public static readonly string[] StationKeys = ["line", "pass_classes"];
+    public static readonly string[] StationKeys = ["line", "pass_classes", "raw_upload"];
 
     private static readonly string[] PassByDefault = ["ok", "good", "pass", "normal", "none"];
 
@@ -126,9 +126,10 @@ public static class UplinkConfigReader
             var line = item.String("line", required: true, hint: "the line the station belongs to on the hub, e.g. line: line-1");
             var definition = stations.FirstOrDefault(s => s.Name == name);
             var pass = ReadPassClasses(item, definition);
+            var raw = item.Bool("raw_upload", false);
             if (name is not null && line is not null)
             {
-                result[name] = new StationUplink(line, pass);
+                result[name] = new StationUplink(line, pass, raw);
             }
         }
 

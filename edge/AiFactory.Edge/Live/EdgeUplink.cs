@@ -23,6 +23,7 @@ internal sealed class EdgeUplink : IAsyncDisposable
     private readonly HttpClient _http;
     private readonly UplinkMetrics _metrics;
     private readonly UplinkService _service;
+    private readonly HashSet<string> _rawStations = new(StringComparer.Ordinal);
 
     private EdgeUplink(UplinkDefinition definition, OutboxStore outbox, WindowSummarizer summarizer, HttpClient http, UplinkMetrics metrics, UplinkService service)
     {
@@ -42,7 +43,7 @@ internal sealed class EdgeUplink : IAsyncDisposable
         foreach (var s in stations)
         {
             var place = definition.Stations[s.Name];
-            summarizer.AddStation(new StationIdentity(definition.Edge.Company, definition.Edge.Plant, place.Line, s.Name), s.Card.Name, s.Card.Version, place.PassClasses, quality?.Invoke(s.Name));
+            summarizer.AddStation(new StationIdentity(definition.Edge.Company, definition.Edge.Plant, place.Line, s.Name), s.Card.Name, s.Card.Version, place.PassClasses, quality?.Invoke(s.Name), place.RawUpload ? s.OrderedTags : null);
         }
 
         var options = new UplinkOptions
@@ -61,7 +62,13 @@ internal sealed class EdgeUplink : IAsyncDisposable
         var service = new UplinkService(sender, options, logs.CreateLogger<UplinkService>());
         summarizer.Start();
         await service.StartAsync(CancellationToken.None).ConfigureAwait(false);
-        return new EdgeUplink(definition, outbox, summarizer, http, metrics, service);
+        var uplink = new EdgeUplink(definition, outbox, summarizer, http, metrics, service);
+        foreach (var s in stations.Where(s => definition.Stations[s.Name].RawUpload))
+        {
+            uplink._rawStations.Add(s.Name);
+        }
+
+        return uplink;
     }
 
     /// <summary>Registers a station added by a configuration reload (its line from the new configuration).</summary>
@@ -69,7 +76,14 @@ internal sealed class EdgeUplink : IAsyncDisposable
     {
         if ((definition ?? _definition).Stations.TryGetValue(station.Name, out var place))
         {
-            _summarizer.AddStation(new StationIdentity(_definition.Edge.Company, _definition.Edge.Plant, place.Line, station.Name), station.Card.Name, station.Card.Version, place.PassClasses, quality(station.Name));
+            _summarizer.AddStation(new StationIdentity(_definition.Edge.Company, _definition.Edge.Plant, place.Line, station.Name), station.Card.Name, station.Card.Version, place.PassClasses, quality(station.Name), place.RawUpload ? station.OrderedTags : null);
+            if (place.RawUpload)
+            {
+                lock (_rawStations)
+                {
+                    _rawStations.Add(station.Name);
+                }
+            }
         }
     }
 
@@ -79,6 +93,21 @@ internal sealed class EdgeUplink : IAsyncDisposable
     public void OnAnomaly(in AnomalyResult r) => _summarizer.OnAnomaly(r);
 
     public void OnPart(ClassificationResult r) => _summarizer.OnClassification(r);
+
+    /// <summary>A frame a station built: uploaded raw only if that station opted in (raw_upload: true).</summary>
+    public void OnFrame(string station, in AlignedFrame frame)
+    {
+        bool raw;
+        lock (_rawStations)
+        {
+            raw = _rawStations.Contains(station);
+        }
+
+        if (raw)
+        {
+            _summarizer.OnFrame(station, frame.Time, frame.Values);
+        }
+    }
 
     /// <summary>Commits the open window, gives the loop a few seconds to deliver, stops it and says what happened.</summary>
     public async Task StopAsync(TextWriter console)
@@ -94,7 +123,7 @@ internal sealed class EdgeUplink : IAsyncDisposable
         await _service.StopAsync(CancellationToken.None).ConfigureAwait(false);
         var c = _outbox.Counters;
         var failure = _service.LastFailure is { } f ? $"; last problem: {f.Kind} {f.Detail}" : string.Empty;
-        await console.WriteLineAsync($"uplink: {_summarizer.SummariesWritten} window summaries and {_summarizer.EventsWritten} events committed, {_metrics.Acked} acknowledged by the hub; {c.BacklogRecords} records ({c.BacklogBytes} bytes) wait in the outbox; {c.DroppedOldest} dropped, {c.RejectedNew} refused, {c.DeadLettered} dead-lettered, {c.Quarantined} quarantined{failure}").ConfigureAwait(false);
+        await console.WriteLineAsync($"uplink: {_summarizer.SummariesWritten} window summaries, {_summarizer.EventsWritten} events and {_summarizer.RawChunksWritten} raw chunks committed, {_metrics.Acked} acknowledged by the hub; {c.BacklogRecords} records ({c.BacklogBytes} bytes) wait in the outbox; {c.DroppedOldest} dropped, {c.RejectedNew} refused, {c.DeadLettered} dead-lettered, {c.Quarantined} quarantined{failure}").ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

@@ -87,6 +87,9 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>Called on the routing thread with every frame a station builds, before it is scored (raw upload).</summary>
+    public Action<string, AlignedFrame>? FrameBuilt { get; set; }
+
     /// <summary>Routes samples to the stations until the channel completes or the agent stops.</summary>
     public async Task RouteAsync(ChannelReader<TagSample> reader)
     {
@@ -187,6 +190,8 @@ internal sealed partial class LineRuntime : IAsyncDisposable
                 station.Aligner.Add(sample, usable, _frames);
                 foreach (var frame in _frames)
                 {
+                    FrameBuilt?.Invoke(station.Definition.Name, frame);
+
                     // Not cancellable: a frame already built is scored even while stopping.
                     await station.AddAsync(frame.Time, frame.Values).ConfigureAwait(false);
                 }

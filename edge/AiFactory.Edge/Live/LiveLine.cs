@@ -69,6 +69,12 @@ public static partial class LiveLine
         line = new LineRuntime(config, environment, batching, logs, CreateStation, channel.Writer, stop.Token) { Routed = printer.Tick };
         await using var lineScope = line;
         uplink = config.Uplink is { } u ? await EdgeUplink.StartAsync(u, config.Stations, logs, name => QualityOf(line, name)).ConfigureAwait(false) : null;
+        if (uplink is not null)
+        {
+            // Raw frames go up only for stations that opted in (raw_upload: true); the uplink checks which.
+            line.FrameBuilt = (station, frame) => uplink.OnFrame(station, frame);
+        }
+
         await using var uplinkScope = (IAsyncDisposable?)uplink;
         line.Start();
         await console.WriteLineAsync($"AiFactory edge agent — {config.File}; ONNX Runtime {OnnxEnvironment.RuntimeVersion}").ConfigureAwait(false);

@@ -38,6 +38,12 @@ public sealed partial class InfluxForwarder(InfluxWriter writer, InfluxOptions o
     {
         foreach (var r in applied)
         {
+            if (r.Raw is not null)
+            {
+                // Raw chunks are kept in the hub's database only; the time-series store holds the aggregates.
+                continue;
+            }
+
             Enqueue(r.Summary is { } s ? SummaryPoint(edgeId, s) : EventPoint(edgeId, r.Event!));
         }
     }

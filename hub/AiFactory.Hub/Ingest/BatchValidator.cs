@@ -60,14 +60,18 @@ public static class BatchValidator
             }
 
             previous = record.Sequence;
-            if ((record.Summary is null) == (record.Event is null))
+            if ((record.Summary is null ? 0 : 1) + (record.Event is null ? 0 : 1) + (record.Raw is null ? 0 : 1) != 1)
             {
-                Fail($"records[{i}] must carry exactly one of summary and event.");
+                Fail($"records[{i}] must carry exactly one of summary, event and raw.");
             }
 
             if (record.Summary is { } s)
             {
                 CheckSummary(i, s, batch.EdgeId);
+            }
+            else if (record.Raw is { } raw)
+            {
+                CheckRaw(i, raw);
             }
             else
             {
@@ -90,9 +94,7 @@ public static class BatchValidator
         for (var i = 0; i < batch.Records.Count; i++)
         {
             var r = batch.Records[i];
-            var (company, plant, line, station) = r.Summary is { } s
-                ? (s.CompanyId, s.PlantId, s.LineId, s.StationId)
-                : (r.Event!.CompanyId, r.Event.PlantId, r.Event.LineId, r.Event.StationId);
+            var (company, plant, line, station) = Place(r);
             if (!string.Equals(company, edge.CompanyId, StringComparison.Ordinal) || !string.Equals(plant, edge.PlantId, StringComparison.Ordinal))
             {
                 throw HubProblemException.Forbidden(
@@ -103,6 +105,50 @@ public static class BatchValidator
             {
                 throw HubProblemException.Forbidden(
                     $"records[{i}] names station '{station}' on line '{line}', which is not registered in plant '{plant}'; register it first (admin API).");
+            }
+        }
+    }
+
+    /// <summary>The company, plant, line and station a (shape-checked) record names.</summary>
+    public static (string Company, string Plant, string Line, string Station) Place(UplinkRecord r) =>
+        r.Summary is { } s ? (s.CompanyId, s.PlantId, s.LineId, s.StationId)
+        : r.Raw is { } raw ? (raw.CompanyId, raw.PlantId, raw.LineId, raw.StationId)
+        : (r.Event!.CompanyId, r.Event.PlantId, r.Event.LineId, r.Event.StationId);
+
+    /// <summary>Raw values of an opted-in station: its place, 1–256 tags, 1–10,000 rows of one value (or null) per tag.</summary>
+    private static void CheckRaw(int i, StationRawChunk raw)
+    {
+        const string Part = "raw";
+        Text(raw.CompanyId, "companyId", Part, i);
+        Text(raw.PlantId, "plantId", Part, i);
+        Text(raw.LineId, "lineId", Part, i);
+        Text(raw.StationId, "stationId", Part, i);
+        if (raw.Tags is not { Count: >= 1 and <= 256 })
+        {
+            Fail($"records[{i}].raw.tags must list 1 to 256 tags.");
+        }
+
+        foreach (var tag in raw.Tags)
+        {
+            Text(tag, "tags entry", Part, i);
+        }
+
+        if (raw.Rows is not { Count: >= 1 and <= 10_000 })
+        {
+            Fail($"records[{i}].raw.rows must hold 1 to 10000 rows.");
+        }
+
+        for (var r = 0; r < raw.Rows.Count; r++)
+        {
+            var row = raw.Rows[r];
+            if (row?.Values is null || row.Values.Count != raw.Tags.Count)
+            {
+                Fail($"records[{i}].raw.rows[{r}] must hold one value per tag ({raw.Tags.Count}); it holds {row?.Values?.Count ?? 0}.");
+            }
+
+            if (row.Time.Year is < 2000 or > 2200)
+            {
+                Fail($"records[{i}].raw.rows[{r}].time {row.Time:O} is not a plausible time.");
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using AiFactory.Contracts;
 using AiFactory.Hub.Storage;
 using AiFactory.Hub.Tenancy;
@@ -20,6 +21,7 @@ public sealed class SqlBatchAggregator : IBatchAggregator
     private readonly BulkUpsert _classes;
     private readonly BulkUpsert _quality;
     private readonly BulkUpsert _events;
+    private readonly BulkUpsert _raw;
 
     public SqlBatchAggregator(HubDatabase database, TimeProvider time)
     {
@@ -41,6 +43,13 @@ public sealed class SqlBatchAggregator : IBatchAggregator
         _classes = new BulkUpsert(database, "station_bucket_classes", [.. key, new("class_name", UpsertType.Text, UpsertMerge.Key), Add("count")]);
         _quality = new BulkUpsert(database, "station_bucket_quality",
             [.. key, new("tag", UpsertType.Text, UpsertMerge.Key), .. new[] { "stale", "out_of_range", "nan", "gaps", "decode_errors" }.Select(Add)]);
+        _raw = new BulkUpsert(database, "raw_chunks",
+        [
+            new("edge_id", UpsertType.Text, UpsertMerge.Key), new("seq", UpsertType.Long, UpsertMerge.Key),
+            .. new[] { "company_id", "plant_id", "line_id", "station_id" }.Select(n => new UpsertColumn(n, UpsertType.Text, UpsertMerge.Keep)),
+            new("first_time_utc", UpsertType.Long, UpsertMerge.Keep), new("last_time_utc", UpsertType.Long, UpsertMerge.Keep),
+            new("row_count", UpsertType.Long, UpsertMerge.Keep), new("chunk", UpsertType.Text, UpsertMerge.Keep),
+        ]);
         _events = new BulkUpsert(database, "events",
         [
             new("edge_id", UpsertType.Text, UpsertMerge.Key), new("seq", UpsertType.Long, UpsertMerge.Key),
@@ -63,6 +72,7 @@ public sealed class SqlBatchAggregator : IBatchAggregator
             {
                 await WriteAggregatesAsync(c, tx, Aggregate(fresh), cancellationToken).ConfigureAwait(false);
                 await _events.ExecuteAsync(c, tx, EventRows(edge.EdgeId!, fresh), cancellationToken).ConfigureAwait(false);
+                await _raw.ExecuteAsync(c, tx, RawRows(edge.EdgeId!, fresh), cancellationToken).ConfigureAwait(false);
             }
 
             var newHighWater = Math.Max(highWater, batch.LastSequence);
@@ -185,6 +195,18 @@ public sealed class SqlBatchAggregator : IBatchAggregator
 
         return col;
     }
+
+    private static List<object?[]> RawRows(string edgeId, List<UplinkRecord> records) =>
+        records.Where(r => r.Raw is not null).Select(r =>
+        {
+            var raw = r.Raw!;
+            return new object?[]
+            {
+                edgeId, r.Sequence, raw.CompanyId, raw.PlantId, raw.LineId, raw.StationId,
+                raw.Rows.Min(x => x.Time).ToUnixTimeMilliseconds(), raw.Rows.Max(x => x.Time).ToUnixTimeMilliseconds(), (long)raw.Rows.Count,
+                JsonSerializer.Serialize(raw, AiFactoryJsonContext.Default.StationRawChunk),
+            };
+        }).ToList();
 
     private static List<object?[]> EventRows(string edgeId, List<UplinkRecord> records) =>
         records.Where(r => r.Event is not null).Select(r =>

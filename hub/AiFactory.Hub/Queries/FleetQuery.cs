@@ -42,6 +42,25 @@ public sealed class FleetQuery(HubDatabase database, IOptions<HubOptions> option
         return rows.Select(e => new EventRow(e.Edge, e.Seq, e.Line, e.Station, DateTimeOffset.FromUnixTimeMilliseconds(e.Time), e.Kind, e.Score, e.Class, e.Model, e.Version)).ToList();
     }
 
+    /// <summary>The raw chunks of one station whose span overlaps [from, to), oldest first.</summary>
+    public async Task<IReadOnlyList<RawChunkRow>> RawAsync(string company, string plant, string line, string station, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
+        var rows = await c.QueryAsync<(string Edge, long Seq, long First, long Last, string Chunk)>(
+            """
+            SELECT edge_id, seq, first_time_utc, last_time_utc, chunk FROM raw_chunks
+            WHERE company_id = @company AND plant_id = @plant AND line_id = @line AND station_id = @station
+              AND first_time_utc < @to AND last_time_utc >= @from
+            ORDER BY first_time_utc, edge_id, seq LIMIT @limit
+            """,
+            new { company, plant, line, station, from = from.ToUnixTimeMilliseconds(), to = to.ToUnixTimeMilliseconds(), limit = (long)limit }).ConfigureAwait(false);
+        return rows.Select(r =>
+        {
+            var chunk = System.Text.Json.JsonSerializer.Deserialize(r.Chunk, AiFactory.Contracts.AiFactoryJsonContext.Default.StationRawChunk)!;
+            return new RawChunkRow(r.Edge, r.Seq, line, station, DateTimeOffset.FromUnixTimeMilliseconds(r.First), DateTimeOffset.FromUnixTimeMilliseconds(r.Last), chunk.Tags, chunk.Rows);
+        }).ToList();
+    }
+
     private sealed record EdgeRow(
         string Id, string Name, string PlantId, long? LastSeen, long HighWater, long Batches, long Records, long Duplicates,
         long BacklogRecords, long BacklogBytes, long? OldestBacklog, long DroppedOldest, long RejectedNew, long Quarantined);

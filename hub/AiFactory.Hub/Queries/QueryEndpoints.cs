@@ -44,6 +44,26 @@ public static class QueryEndpoints
             var limit = Int(h.Request.Query, "limit", 100, 1, 10_000);
             return Results.Ok(await fleet.EventsAsync(company, plant, line, from, to, limit, h.RequestAborted).ConfigureAwait(false));
         });
+        c.MapGet("/plants/{plant}/lines/{line}/stations/{station}/raw", async (HttpContext h, string company, string plant, string line, string station, FleetQuery fleet, TenancyStore t, TimeProvider time) =>
+        {
+            // Raw values belong to the company that opted in: its own plant engineers, data scientists and admins
+            // read them; nobody outside it (hub admins and alliance analysts included).
+            var caller = h.RequireRead(company);
+            if (!string.Equals(caller.CompanyId, company, StringComparison.Ordinal))
+            {
+                throw HubProblemException.NotFound($"company '{company}' does not exist.");
+            }
+
+            if (caller.Role is not (HubRole.PlantEngineer or HubRole.DataScientist or HubRole.CompanyAdmin))
+            {
+                throw HubProblemException.Forbidden($"role '{HubRoles.Name(caller.Role)}' may not read raw sensor values; a plant-engineer, data-scientist or company-admin key of '{company}' is needed.");
+            }
+
+            await RequireScopeAsync(t, new MetricsScope(company, plant, line, station), h.RequestAborted).ConfigureAwait(false);
+            var (from, to) = Range(h.Request.Query, time.GetUtcNow());
+            var limit = Int(h.Request.Query, "limit", 100, 1, 1_000);
+            return Results.Ok(await fleet.RawAsync(company, plant, line, station, from, to, limit, h.RequestAborted).ConfigureAwait(false));
+        });
     }
 
     private static async Task<IResult> MetricsAsync(HttpContext h, MetricsScope scope, MetricsQuery query, TenancyStore tenancy, TimeProvider time)

@@ -11,6 +11,12 @@ public static class Schema
     public static IReadOnlyList<Migration> Migrations { get; } =
     [
         new(1, "tenancy, keys, edges, batches, buckets, events", BuildV1()),
+        new(2, "raw sensor chunks of stations that opted in", """
+            CREATE TABLE raw_chunks (edge_id TEXT NOT NULL, seq BIGINT NOT NULL, company_id TEXT NOT NULL, plant_id TEXT NOT NULL,
+                line_id TEXT NOT NULL, station_id TEXT NOT NULL, first_time_utc BIGINT NOT NULL, last_time_utc BIGINT NOT NULL,
+                row_count BIGINT NOT NULL, chunk TEXT NOT NULL, PRIMARY KEY (edge_id, seq));
+            CREATE INDEX raw_chunks_by_station ON raw_chunks (company_id, plant_id, line_id, station_id, first_time_utc);
+            """),
     ];
 
     private static string BuildV1()
