@@ -43,7 +43,7 @@ public static partial class IngestEndpoint
             var limits = options.Value.Ingest;
             var batch = await ReadBatchAsync(context, limits).ConfigureAwait(false);
             BatchValidator.CheckShape(batch, limits.MaxRecords);
-            var named = batch.Records.Select(r => BatchValidator.Place(r) is var p ? (p.Line, p.Station) : default).Distinct().ToList();
+            var named = batch.Records.Select(r => BatchValidator.Place(r)).Select(p => (p.Line, p.Station)).Distinct().ToList();
             var registered = await registry.ForBatchAsync(caller.CompanyId!, caller.PlantId!, named, context.RequestAborted).ConfigureAwait(false);
             BatchValidator.CheckOwnership(batch, caller, registered);
             var outcome = await aggregator.ApplyAsync(caller, batch, context.RequestAborted).ConfigureAwait(false);
