@@ -122,41 +122,21 @@ public sealed class HistogramDataConverter : JsonConverter<HistogramData>
             return null;
         }
 
-        Span<double> scratch = stackalloc double[64];
         List<double>? many = null;
-        var n = 0;
-        Expect(ref reader, "bounds");
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            var value = reader.GetDouble();
-            if (n < scratch.Length)
-            {
-                scratch[n] = value;
-            }
-            else
-            {
-                many ??= [.. scratch];
-                many.Add(value);
-            }
-
-            if (++n > MaxValues)
-            {
-                throw new JsonException($"a histogram has more than {MaxValues} bounds.");
-            }
-        }
-
+        Span<double> scratch = stackalloc double[64];
+        var n = ReadNumbers(ref reader, "bounds", scratch, ref many);
         if (many is not null)
         {
             return many.ToArray();
         }
 
-        var read = scratch[..n];
-        if (Same(read, StandardHistograms.ScoreBounds))
+        ReadOnlySpan<double> read = scratch[..n];
+        if (StandardHistograms.SameBounds(read, StandardHistograms.ScoreBounds))
         {
             return StandardHistograms.ScoreBounds;
         }
 
-        return Same(read, StandardHistograms.LatencyMsBounds) ? StandardHistograms.LatencyMsBounds : read.ToArray();
+        return StandardHistograms.SameBounds(read, StandardHistograms.LatencyMsBounds) ? StandardHistograms.LatencyMsBounds : read.ToArray();
     }
 
     private static long[]? ReadCounts(ref Utf8JsonReader reader)
@@ -166,13 +146,24 @@ public sealed class HistogramDataConverter : JsonConverter<HistogramData>
             return null;
         }
 
-        Span<long> scratch = stackalloc long[64];
         List<long>? many = null;
+        Span<long> scratch = stackalloc long[64];
+        var n = ReadNumbers(ref reader, "counts", scratch, ref many);
+        return many?.ToArray() ?? scratch[..n].ToArray();
+    }
+
+    /// <summary>
+    /// Reads a JSON array of numbers (double or long) into <paramref name="scratch"/>, or, once it is full, into
+    /// <paramref name="many"/>; answers how many values it read, at most <see cref="MaxValues"/>.
+    /// </summary>
+    private static int ReadNumbers<T>(ref Utf8JsonReader reader, string what, scoped Span<T> scratch, ref List<T>? many)
+        where T : struct
+    {
+        Expect(ref reader, what);
         var n = 0;
-        Expect(ref reader, "counts");
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            var value = reader.GetInt64();
+            var value = typeof(T) == typeof(double) ? (T)(object)reader.GetDouble() : (T)(object)reader.GetInt64();
             if (n < scratch.Length)
             {
                 scratch[n] = value;
@@ -185,11 +176,11 @@ public sealed class HistogramDataConverter : JsonConverter<HistogramData>
 
             if (++n > MaxValues)
             {
-                throw new JsonException($"a histogram has more than {MaxValues} counts.");
+                throw new JsonException($"a histogram has more than {MaxValues} {what}.");
             }
         }
 
-        return many?.ToArray() ?? scratch[..n].ToArray();
+        return n;
     }
 
     private static void Expect(ref Utf8JsonReader reader, string what)
@@ -198,23 +189,5 @@ public sealed class HistogramDataConverter : JsonConverter<HistogramData>
         {
             throw new JsonException($"histogram {what} must be a JSON array of numbers, not {reader.TokenType}.");
         }
-    }
-
-    private static bool Same(ReadOnlySpan<double> read, IReadOnlyList<double> standard)
-    {
-        if (read.Length != standard.Count)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < read.Length; i++)
-        {
-            if (read[i] != standard[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

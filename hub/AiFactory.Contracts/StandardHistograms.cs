@@ -51,4 +51,23 @@ public static class StandardHistograms
 
         return true;
     }
+
+    /// <summary>True when <paramref name="bounds"/>, as read off the wire, equal <paramref name="expected"/> exactly.</summary>
+    public static bool SameBounds(ReadOnlySpan<double> bounds, IReadOnlyList<double> expected)
+    {
+        if (bounds.Length != expected.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < bounds.Length; i++)
+        {
+            if (bounds[i] != expected[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

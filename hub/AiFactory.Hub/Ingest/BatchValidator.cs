@@ -119,10 +119,7 @@ public static class BatchValidator
     private static void CheckRaw(int i, StationRawChunk raw)
     {
         const string Part = "raw";
-        Text(raw.CompanyId, "companyId", Part, i);
-        Text(raw.PlantId, "plantId", Part, i);
-        Text(raw.LineId, "lineId", Part, i);
-        Text(raw.StationId, "stationId", Part, i);
+        PlaceText(i, Part, raw.CompanyId, raw.PlantId, raw.LineId, raw.StationId);
         if (raw.Tags is not { Count: >= 1 and <= 256 })
         {
             Fail($"records[{i}].raw.tags must list 1 to 256 tags.");
@@ -161,10 +158,7 @@ public static class BatchValidator
             Fail($"records[{i}].summary.edgeId '{s.EdgeId}' is not the batch's edge '{edgeId}'.");
         }
 
-        Text(s.CompanyId, "companyId", Part, i);
-        Text(s.PlantId, "plantId", Part, i);
-        Text(s.LineId, "lineId", Part, i);
-        Text(s.StationId, "stationId", Part, i);
+        PlaceText(i, Part, s.CompanyId, s.PlantId, s.LineId, s.StationId);
         Text(s.ModelName, "modelName", Part, i);
         Text(s.ModelVersion, "modelVersion", Part, i);
         if (s.WindowEndUtc <= s.WindowStartUtc)
@@ -222,10 +216,7 @@ public static class BatchValidator
     private static void CheckEvent(int i, StationEvent e)
     {
         const string Part = "event";
-        Text(e.CompanyId, "companyId", Part, i);
-        Text(e.PlantId, "plantId", Part, i);
-        Text(e.LineId, "lineId", Part, i);
-        Text(e.StationId, "stationId", Part, i);
+        PlaceText(i, Part, e.CompanyId, e.PlantId, e.LineId, e.StationId);
         Text(e.ModelName, "modelName", Part, i);
         Text(e.ModelVersion, "modelVersion", Part, i);
         if (e.Kind is not ("defect" or "anomaly"))
@@ -298,6 +289,15 @@ public static class BatchValidator
         {
             Fail($"records[{i}].summary.{name}: min and max must be finite with min ≤ max when count > 0, and absent when count is 0.");
         }
+    }
+
+    /// <summary>The company, plant, line and station every kind of record names: each a required text field.</summary>
+    private static void PlaceText(int i, string part, string? company, string? plant, string? line, string? station)
+    {
+        Text(company, "companyId", part, i);
+        Text(plant, "plantId", part, i);
+        Text(line, "lineId", part, i);
+        Text(station, "stationId", part, i);
     }
 
     /// <summary>A required text field; <paramref name="part"/> and <paramref name="i"/> say where it sits (null, -1: the batch itself).</summary>
