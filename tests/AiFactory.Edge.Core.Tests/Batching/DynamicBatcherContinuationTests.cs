@@ -50,6 +50,37 @@ public sealed class DynamicBatcherContinuationTests
         Assert.Equal(1600, batcher.Metrics.FramesCompleted);
     }
 
+    [Fact]
+    public async Task BatchCompleted_IsCalledAfterEveryBatch_WithItsResultsAlreadyThere()
+    {
+        // The gate holds each batch until the test has stored the frame's pending result for the callback to look at.
+        using var gate = new ManualResetEventSlim(false);
+        await using var batcher = new DynamicBatcher(new SumExecutor { Gate = gate }, new DynamicBatcherOptions { MaxQueueDelayMicroseconds = 0 });
+        var result = new float[2];
+        ValueTask<InferenceTiming> pending = default;
+        var calls = 0;
+        var resultsThere = 0;
+        using var called = new SemaphoreSlim(0);
+        batcher.BatchCompleted = () =>
+        {
+            calls++;
+            resultsThere += pending.IsCompleted ? 1 : 0;
+            called.Release();
+        };
+
+        for (var i = 0; i < 3; i++)
+        {
+            gate.Reset();
+            pending = batcher.SubmitAsync(new float[] { i, 0, 0 }, result);
+            gate.Set();
+            Assert.True(await called.WaitAsync(Patience));
+            await pending;
+        }
+
+        Assert.Equal(3, calls);
+        Assert.Equal(3, resultsThere);
+    }
+
     [Theory]
     [InlineData(float.NaN)]
     [InlineData(float.PositiveInfinity)]
