@@ -7,7 +7,7 @@ namespace AiFactory.Benchmarks;
 
 /// <summary>
 /// Runs every inference benchmark for each model side by side in one process and prints a table per part;
-/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|single|node|ratio|ingest|mqtt-steps] [--model pump-anomaly|steel-defects] [--edges N] [--batch N] [--setup sqlite|postgres|shared|nginx|influx]
+/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|single|node|ratio|ingest|mqtt-steps] [--model pump-anomaly|steel-defects] [--edges N] [--batch N] [--setup sqlite|postgres|shared|nginx|influx (ingest); batching_on,batching_off,batching_on_packed (mqtt-steps)] [--rates 1000,20000 (mqtt-steps)]
 /// </summary>
 internal static class BenchmarkSuite
 {
@@ -34,7 +34,7 @@ internal static class BenchmarkSuite
         };
         if (only == "mqtt-steps")
         {
-            report["mqtt_end_to_end"] = await Mqtt.MqttEndToEndBenchmark.RunAsync(Path.GetDirectoryName(Path.GetFullPath(models))!, seconds);
+            report["mqtt_end_to_end"] = await Mqtt.MqttEndToEndBenchmark.RunAsync(Path.GetDirectoryName(Path.GetFullPath(models))!, seconds, Option(args, "--setup"), Option(args, "--rates"));
             return await WriteAsync(report, output);
         }
 

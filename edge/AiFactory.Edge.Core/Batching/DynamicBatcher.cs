@@ -31,6 +31,9 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private readonly ITimer _deadlineTimer;
     private readonly Stack<BatchRequest> _pool = new();
     private readonly Lock _gate = new();
+
+    // Held while a batch is formed and run: by the runner thread, or by a caller in RunQueued.
+    private readonly Lock _running = new();
     private readonly Thread _runner;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _closedMessage;
@@ -70,6 +73,9 @@ public sealed class DynamicBatcher : IAsyncDisposable
     public Action? BatchCompleted { get; set; }
 
     public string ModelName => _executor.ModelName;
+
+    /// <summary>Whether the submitting thread runs the batches (<see cref="DynamicBatcherOptions.CallerRuns"/>).</summary>
+    public bool CallerRuns => _options.CallerRuns;
 
     public int FrameLength => _executor.FrameLength;
 
@@ -146,6 +152,27 @@ public sealed class DynamicBatcher : IAsyncDisposable
         return _stopped.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Runs every frame queued now on the calling thread, in batches of up to <see cref="DynamicBatcherOptions.MaxBatchSize"/>,
+    /// without waiting for <see cref="DynamicBatcherOptions.MaxQueueDelayMicroseconds"/>; answers how many batches ran.
+    /// With <see cref="DynamicBatcherOptions.CallerRuns"/> this is how batches run; otherwise it lets a caller that is
+    /// about to wait for its own frame run it instead of waiting for the runner. Waits while another thread runs a batch.
+    /// </summary>
+    public int RunQueued()
+    {
+        var batches = 0;
+        lock (_running)
+        {
+            while (Volatile.Read(ref _queuedFrames) > 0)
+            {
+                RunBatch();
+                batches++;
+            }
+        }
+
+        return batches;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await DrainAsync().ConfigureAwait(false);
@@ -166,6 +193,12 @@ public sealed class DynamicBatcher : IAsyncDisposable
 
     private async ValueTask<InferenceTiming> SubmitWhenRoomAsync(ReadOnlyMemory<float> frames, int count, Memory<float> results, CancellationToken cancellationToken)
     {
+        if (_options.CallerRuns)
+        {
+            // Nobody else runs the queue: make room by running it here.
+            RunQueued();
+        }
+
         await _space.TakeAsync(count, cancellationToken).ConfigureAwait(false);
         if (_closing)
         {
@@ -220,7 +253,8 @@ public sealed class DynamicBatcher : IAsyncDisposable
         Metrics.QueueChanged(count);
 
         // Signal the runner only when it sleeps (or is about to): a kernel wake per frame would cost more than the frame.
-        if (Interlocked.CompareExchange(ref _runnerAsleep, 0, 1) == 1)
+        // With CallerRuns the submitting thread runs the queue itself.
+        if (!_options.CallerRuns && Interlocked.CompareExchange(ref _runnerAsleep, 0, 1) == 1)
         {
             _wake.Set();
         }
@@ -249,6 +283,13 @@ public sealed class DynamicBatcher : IAsyncDisposable
                 if (finished)
                 {
                     return;
+                }
+
+                if (_options.CallerRuns && !_closing)
+                {
+                    // The submitting thread runs the batches; the runner only runs what a drain leaves.
+                    SleepForDrain();
+                    continue;
                 }
 
                 if (queued == 0)
@@ -281,7 +322,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
                     }
                 }
 
-                RunBatch();
+                lock (_running)
+                {
+                    RunBatch();
+                }
             }
         }
         finally
@@ -305,6 +349,15 @@ public sealed class DynamicBatcher : IAsyncDisposable
 
         _wake.WaitOne();
         Interlocked.Exchange(ref _runnerAsleep, 0);
+    }
+
+    /// <summary>With CallerRuns: sleeps until a drain starts (DrainAsync sets the event after raising the flag).</summary>
+    private void SleepForDrain()
+    {
+        if (!_closing)
+        {
+            _wake.WaitOne();
+        }
     }
 
     /// <summary>Spins up to <see cref="IdleSpin"/> for a frame or a drain; true when one came.</summary>

@@ -22,6 +22,16 @@ public sealed class DynamicBatcherOptions
     /// </summary>
     public bool InlineContinuations { get; init; }
 
+    /// <summary>
+    /// The submitting thread runs the batches: a submit does not wake the runner thread, and the caller calls
+    /// <see cref="DynamicBatcher.RunQueued"/> once it has submitted what it had (a routing loop, after each round of
+    /// samples), which runs every queued frame on that thread in batches of up to <see cref="MaxBatchSize"/>. A
+    /// batch is then what arrived together, with no hand-over to another thread and back: the cheapest path when
+    /// one loop submits everything. Needs <see cref="MaxQueueDelayMicroseconds"/> 0 (the caller, not a timer, decides
+    /// when a batch runs). The runner thread remains for <see cref="DynamicBatcher.DrainAsync"/>.
+    /// </summary>
+    public bool CallerRuns { get; init; }
+
     internal void Validate(string model)
     {
         if (MaxBatchSize < 1)
@@ -32,6 +42,11 @@ public sealed class DynamicBatcherOptions
         if (MaxQueueDelayMicroseconds < 0)
         {
             throw new ArgumentException($"model '{model}': MaxQueueDelayMicroseconds must be ≥ 0 (was {MaxQueueDelayMicroseconds})");
+        }
+
+        if (CallerRuns && MaxQueueDelayMicroseconds != 0)
+        {
+            throw new ArgumentException($"model '{model}': CallerRuns needs MaxQueueDelayMicroseconds 0 (was {MaxQueueDelayMicroseconds}): the caller decides when a batch runs");
         }
 
         if (QueueCapacity < MaxBatchSize)

@@ -12,6 +12,7 @@ internal sealed class InFlightRing<TMeta>
     private readonly ValueTask<InferenceTiming>[] _tasks;
     private readonly float[][] _results;
     private readonly TMeta[] _meta;
+    private DynamicBatcher? _batcher;
     private int _head;
 
     public InFlightRing(int capacity, int resultLength)
@@ -37,6 +38,7 @@ internal sealed class InFlightRing<TMeta>
     /// <summary>Submits a frame whose result lands in this ring's next buffer; a refused submit becomes that frame's error.</summary>
     public void Submit(DynamicBatcher batcher, ReadOnlyMemory<float> frame, TMeta meta, CancellationToken cancellationToken)
     {
+        _batcher = batcher;
         ValueTask<InferenceTiming> task;
         try
         {
@@ -79,6 +81,12 @@ internal sealed class InFlightRing<TMeta>
         var result = _results[slot];
         InferenceTiming timing = default;
         Exception? error = null;
+        if (!_tasks[slot].IsCompleted && _batcher is { CallerRuns: true })
+        {
+            // With CallerRuns no other thread runs the queue: the frame may still be in it.
+            _batcher.RunQueued();
+        }
+
         try
         {
             timing = await _tasks[slot].ConfigureAwait(false);

@@ -8,8 +8,9 @@ namespace AiFactory.Edge.Sources.Mqtt;
 
 /// <summary>
 /// Publishes verdicts to the plant broker, one topic per station from a pattern such as
-/// "plant/line1/{station}/verdict", so SCADA, historians and PLC gateways can subscribe. QoS 1 messages
-/// published while the broker is away wait in libmosquitto's queue and go out on reconnect.
+/// "plant/line1/{station}/verdict", so SCADA, historians and PLC gateways can subscribe. A message is written to the
+/// socket on the publishing thread. QoS 1 messages published while the broker is away wait in libmosquitto's queue
+/// and go out on reconnect.
 /// </summary>
 public sealed class MqttResultPublisher : IMosquittoListener, IDisposable
 {
@@ -17,6 +18,7 @@ public sealed class MqttResultPublisher : IMosquittoListener, IDisposable
     private readonly string _topicPattern;
     private readonly int _qos;
     private readonly MosquittoSession _session;
+    private readonly Dictionary<string, string> _topics = new(StringComparer.Ordinal);
     private long _published;
     private long _failed;
     private long _sent;
@@ -40,18 +42,26 @@ public sealed class MqttResultPublisher : IMosquittoListener, IDisposable
 
     public long Failed => Interlocked.Read(ref _failed);
 
-    public string TopicFor(string station) => _topicPattern.Replace("{station}", station, StringComparison.Ordinal);
+    public string TopicFor(string station)
+    {
+        // Called per verdict: each station's topic is built once.
+        lock (_topics)
+        {
+            if (!_topics.TryGetValue(station, out var topic))
+            {
+                _topics[station] = topic = _topicPattern.Replace("{station}", station, StringComparison.Ordinal);
+            }
+
+            return topic;
+        }
+    }
 
     public Task<bool> StartAsync(CancellationToken cancellationToken) => _session.StartAsync(cancellationToken);
 
     /// <summary>Hands one payload to libmosquitto; false (and counted) when it refuses it.</summary>
-    public unsafe bool Publish(string station, ReadOnlySpan<byte> payload)
+    public bool Publish(string station, ReadOnlySpan<byte> payload)
     {
-        int rc;
-        fixed (byte* p = payload)
-        {
-            rc = MosquittoNative.Publish(_session.Handle, IntPtr.Zero, TopicFor(station), payload.Length, p, _qos, retain: false);
-        }
+        var rc = _session.Publish(TopicFor(station), payload, _qos);
 
         if (rc != MosquittoNative.Success)
         {

@@ -10,17 +10,27 @@ namespace AiFactory.Edge.Sources.Mqtt;
 
 /// <summary>
 /// Reads tags from an MQTT broker through Eclipse libmosquitto. libmosquitto's network thread connects,
-/// reconnects with exponential backoff, and hands each message to a bounded queue; this source resubscribes
-/// on every connect, decodes each message by the first subscription whose filter matches its topic, and
-/// counts what it cannot decode (malformed payloads, unknown topics, a full queue) without stopping.
+/// reconnects with exponential backoff, and hands each message to this source, which decodes it there (by the
+/// first subscription whose filter matches its topic) and writes its samples straight into the line's channel:
+/// no extra queue or thread per message. While the line's channel is full, samples wait in order in a bounded
+/// overflow queue that a task feeds in as room appears; beyond that, they are counted as dropped. Malformed
+/// payloads, unknown topics and drops are counted and logged (rate-limited) without stopping; the source
+/// resubscribes on every connect.
 /// </summary>
 public sealed partial class MqttSource : ISampleSource, IMosquittoListener
 {
     private readonly MqttSourceOptions _options;
     private readonly ILogger _logger;
     private readonly BadInputLog _badInput;
-    private readonly Channel<(string Topic, byte[] Payload, DateTimeOffset Arrival)> _messages;
     private readonly TimeProvider _time;
+    private readonly List<TagSample> _decoded = [];
+    private readonly Queue<TagSample> _overflow = new();
+    private readonly Lock _overflowGate = new();
+    private readonly SemaphoreSlim _overflowed = new(0);
+    private ChannelWriter<TagSample>? _writer;
+    private byte[] _lastTopicBytes = [];
+    private string _lastTopic = string.Empty;
+    private MqttSubscription? _lastSubscription;
     private long _unknownTopics;
     private long _dropped;
     private long _connects;
@@ -31,7 +41,6 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
         _logger = logger ?? NullLogger.Instance;
         _badInput = new BadInputLog(_logger, $"MQTT source '{options.Name}'", options.BadInputLogInterval, time);
         _time = time ?? TimeProvider.System;
-        _messages = Channel.CreateBounded<(string, byte[], DateTimeOffset)>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true, SingleWriter = true });
     }
 
     public string Name => _options.Name;
@@ -41,7 +50,7 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
     /// <summary>Messages whose topic matched no subscription.</summary>
     public long UnknownTopics => Interlocked.Read(ref _unknownTopics);
 
-    /// <summary>Messages dropped because the decode queue was full.</summary>
+    /// <summary>Samples dropped because the line's channel and this source's overflow queue were both full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Successful connections so far (the first one included).</summary>
@@ -49,56 +58,112 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
 
     public async Task RunAsync(ChannelWriter<TagSample> writer, CancellationToken cancellationToken)
     {
+        _writer = writer;
         using var session = new MosquittoSession(_options, this, Status, _logger, _time, $"MQTT source '{Name}'");
         try
         {
             if (await session.StartAsync(cancellationToken).ConfigureAwait(false))
             {
-                await DecodeAsync(writer, cancellationToken).ConfigureAwait(false);
+                await FeedOverflowAsync(writer, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
+            // No message arrives after this: what still waits for room goes in if there is room now, else is counted.
             session.Dispose();
+            lock (_overflowGate)
+            {
+                while (_overflow.TryPeek(out var sample) && writer.TryWrite(sample))
+                {
+                    _overflow.Dequeue();
+                    Status.CountSample();
+                }
+
+                if (_overflow.Count > 0)
+                {
+                    Interlocked.Add(ref _dropped, _overflow.Count);
+                    Status.CountDecodeError($"stopped with {_overflow.Count} sample(s) still waiting for room in the line; dropped");
+                    _overflow.Clear();
+                }
+            }
+
             Status.SetState(SourceState.Stopped);
         }
     }
 
-    private async Task DecodeAsync(ChannelWriter<TagSample> writer, CancellationToken cancellationToken)
+    /// <summary>Moves samples that found the line full into it, in order, as room appears.</summary>
+    private async Task FeedOverflowAsync(ChannelWriter<TagSample> writer, CancellationToken cancellationToken)
     {
-        var samples = new List<TagSample>();
         try
         {
-            await foreach (var (topic, payload, arrival) in _messages.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            while (true)
             {
-                var subscription = Route(topic);
-                if (subscription is null)
+                await _overflowed.WaitAsync(cancellationToken).ConfigureAwait(false);
+                while (true)
                 {
-                    Interlocked.Increment(ref _unknownTopics);
-                    Status.CountDecodeError($"topic '{topic}' matches no subscription");
-                    continue;
-                }
+                    TagSample next;
+                    lock (_overflowGate)
+                    {
+                        if (!_overflow.TryPeek(out next))
+                        {
+                            break;
+                        }
+                    }
 
-                samples.Clear();
-                var problem = subscription.Decoder is Decoding.ITopicPayloadDecoder withTopic
-                    ? withTopic.Decode(topic, payload, arrival, samples)
-                    : subscription.Decoder.Decode(payload, arrival, samples);
-                if (problem is not null)
-                {
-                    Status.CountDecodeError($"topic '{topic}': {problem}");
-                    _badInput.Report(subscription.Topic, $"topic '{topic}': {problem}");
-                }
-
-                foreach (var sample in samples)
-                {
-                    await writer.WriteAsync(sample, cancellationToken).ConfigureAwait(false);
+                    // The sample stays at the head while it waits, so the network thread queues behind it.
+                    await writer.WriteAsync(next, cancellationToken).ConfigureAwait(false);
                     Status.CountSample();
+                    lock (_overflowGate)
+                    {
+                        _overflow.Dequeue();
+                    }
                 }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>On the network thread: hands one decoded sample to the line, or to the overflow queue behind earlier ones.</summary>
+    private void Hand(TagSample sample)
+    {
+        lock (_overflowGate)
+        {
+            if (_overflow.Count == 0 && _writer!.TryWrite(sample))
+            {
+                Status.CountSample();
+                return;
+            }
+
+            if (_overflow.Count >= _options.QueueCapacity)
+            {
+                Interlocked.Increment(ref _dropped);
+                Status.CountDecodeError($"line full and overflow queue full ({_options.QueueCapacity}); a sample of '{sample.Tag}' dropped");
+                _badInput.Report("overflow", $"line full and overflow queue full ({_options.QueueCapacity}); samples dropped");
+                return;
+            }
+
+            _overflow.Enqueue(sample);
+            if (_overflow.Count == 1)
+            {
+                _overflowed.Release();
+            }
+        }
+    }
+
+    /// <summary>The topic as a string and its subscription; consecutive messages on one topic reuse the last lookup.</summary>
+    private unsafe (string Topic, MqttSubscription? Subscription) Lookup(IntPtr native)
+    {
+        var bytes = MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)native);
+        if (!bytes.SequenceEqual(_lastTopicBytes))
+        {
+            _lastTopicBytes = bytes.ToArray();
+            _lastTopic = System.Text.Encoding.UTF8.GetString(bytes);
+            _lastSubscription = Route(_lastTopic);
+        }
+
+        return (_lastTopic, _lastSubscription);
     }
 
     private MqttSubscription? Route(string topic)
@@ -158,12 +223,45 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
 
     unsafe void IMosquittoListener.Received(MosquittoMessage* message)
     {
-        var topic = Marshal.PtrToStringUTF8(message->Topic) ?? string.Empty;
-        var payload = message->PayloadLength > 0 ? new ReadOnlySpan<byte>((void*)message->Payload, message->PayloadLength).ToArray() : [];
-        if (!_messages.Writer.TryWrite((topic, payload, _time.GetUtcNow())))
+        // This runs on libmosquitto's thread, called from native code: an exception escaping here would end the
+        // process, so a decoder's failure is counted like any bad payload.
+        try
         {
-            Interlocked.Increment(ref _dropped);
-            Status.CountDecodeError($"decode queue full ({_options.QueueCapacity}); message on '{topic}' dropped");
+            Receive(message);
+        }
+        catch (Exception ex)
+        {
+            Status.CountDecodeError($"decoding a message failed: {ex.Message}");
+            _badInput.Report("decoder failure", $"decoding a message failed: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private unsafe void Receive(MosquittoMessage* message)
+    {
+        var (topic, subscription) = Lookup(message->Topic);
+        if (subscription is null)
+        {
+            Interlocked.Increment(ref _unknownTopics);
+            Status.CountDecodeError($"topic '{topic}' matches no subscription");
+            _badInput.Report("unknown topic", $"topic '{topic}' matches no subscription");
+            return;
+        }
+
+        var payload = message->PayloadLength > 0 ? new ReadOnlySpan<byte>((void*)message->Payload, message->PayloadLength) : [];
+        var arrival = _time.GetUtcNow();
+        _decoded.Clear();
+        var problem = subscription.Decoder is Decoding.ITopicPayloadDecoder withTopic
+            ? withTopic.Decode(topic, payload, arrival, _decoded)
+            : subscription.Decoder.Decode(payload, arrival, _decoded);
+        if (problem is not null)
+        {
+            Status.CountDecodeError($"topic '{topic}': {problem}");
+            _badInput.Report(subscription.Topic, $"topic '{topic}': {problem}");
+        }
+
+        foreach (var sample in _decoded)
+        {
+            Hand(sample);
         }
     }
 

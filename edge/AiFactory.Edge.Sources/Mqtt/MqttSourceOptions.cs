@@ -30,7 +30,7 @@ public sealed class MqttSourceOptions
 
     public int ReconnectDelayMaxSeconds { get; init; } = 30;
 
-    /// <summary>Messages received but not yet decoded; beyond it, messages are counted as dropped.</summary>
+    /// <summary>Decoded samples that may wait, in order, while the line's channel is full; beyond it, samples are counted as dropped.</summary>
     public int QueueCapacity { get; init; } = 65_536;
 
     public IReadOnlyList<MqttSubscription> Subscriptions { get; init; } = [];

@@ -17,7 +17,7 @@ internal static class RunCommand
         var logFile = new Option<string?>("--log-file") { Description = "Also write the agent's log to this file, rolled daily and kept 14 days" };
         var logJson = new Option<bool>("--log-json") { Description = "Write the log file as JSON lines (for log shippers)" };
         var maxBatch = new Option<int>("--max-batch") { Description = "Largest batch the DynamicBatcher runs at once (1 = no batching)", DefaultValueFactory = _ => 32 };
-        var maxDelay = new Option<int>("--max-queue-delay-us") { Description = "How long the oldest frame may wait for a batch to fill, in microseconds (0 = run what is there)", DefaultValueFactory = _ => 500 };
+        var maxDelay = new Option<int>("--max-queue-delay-us") { Description = "How long the oldest frame may wait for a batch to fill, in microseconds. 0 (the default): the routing loop runs each round's frames itself, batched as they arrived together, with no wait and no hand-over to another thread", DefaultValueFactory = _ => 0 };
         var noReload = new Option<bool>("--no-reload") { Description = "Do not apply edits of the --config file while running (by default they apply: changed sources and stations restart, the rest runs on)" };
         var statusPort = new Option<int>("--status-port") { Description = "Serve GET http://127.0.0.1:PORT/status (sources, data quality, model latency) as JSON; 0 = off", DefaultValueFactory = _ => 0 };
         var command = new Command("run", "Run the agent: the line in --config, or the built-in simulated line (a pump station and a plate-inspection station); print live verdicts.")
@@ -32,7 +32,7 @@ internal static class RunCommand
             using var serilog = AgentLogging.Create(parse.GetValue(logFile), parse.GetValue(logJson));
             using var logs = new SerilogLoggerFactory(serilog);
             var watch = parse.GetValue(config) is not null && !parse.GetValue(noReload);
-            var batching = new AiFactory.Edge.Core.Batching.DynamicBatcherOptions { MaxBatchSize = parse.GetValue(maxBatch), MaxQueueDelayMicroseconds = parse.GetValue(maxDelay) };
+            var batching = new AiFactory.Edge.Core.Batching.DynamicBatcherOptions { MaxBatchSize = parse.GetValue(maxBatch), MaxQueueDelayMicroseconds = parse.GetValue(maxDelay), CallerRuns = parse.GetValue(maxDelay) == 0 };
             return await LiveLine.RunAsync(line, console, logs, parse.GetValue(duration), cancellationToken, parse.GetValue(statusPort), watch, batching).ConfigureAwait(false);
         }));
         return command;

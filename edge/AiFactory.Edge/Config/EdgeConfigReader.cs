@@ -102,7 +102,7 @@ public static class EdgeConfigReader
 
     private static MqttOutputDefinition? ReadMqttOutput(ConfigNode root)
     {
-        if (root.Map("outputs", "mqtt", "modbus")?.Map("mqtt", "host", "port", "client_id", "username", "password", "keepalive_s", "topic", "qos") is not { } mqtt)
+        if (root.Map("outputs", "mqtt", "modbus")?.Map("mqtt", "host", "port", "client_id", "username", "password", "keepalive_s", "topic", "qos", "max_results_per_message") is not { } mqtt)
         {
             return null;
         }
@@ -123,7 +123,7 @@ public static class EdgeConfigReader
             Password = mqtt.String("password"),
             KeepAliveSeconds = mqtt.Int("keepalive_s", 30, 5, 3600),
         };
-        return topic is null ? null : new MqttOutputDefinition(broker, topic, mqtt.Int("qos", 1, 0, 1));
+        return topic is null ? null : new MqttOutputDefinition(broker, topic, mqtt.Int("qos", 1, 0, 1), mqtt.Int("max_results_per_message", 1, 1, 1000));
     }
 
     private static ModbusOutputDefinition? ReadModbusOutput(ConfigNode root, List<StationDefinition> stations)

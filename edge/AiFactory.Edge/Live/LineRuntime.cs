@@ -26,12 +26,14 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     private readonly ChannelWriter<TagSample> _writer;
     private readonly CancellationToken _stop;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly SemaphoreSlim _resultsReady = new(0, 1);
+    private readonly RouterWake _wake = new();
+    private int _resultsSignalled;
     private readonly Dictionary<string, ModelPackage> _packages = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RunningSource> _sources = new(StringComparer.Ordinal);
     private readonly List<ISampleSource> _stopped = [];
     private readonly List<AlignedFrame> _frames = new(2);
     private volatile LiveStation[] _stations = [];
+    private volatile DynamicBatcher[] _batchers = [];
 
     public LineRuntime(
         EdgeConfig config, OnnxEnvironment environment, DynamicBatcherOptions batching, ILoggerFactory logs,
@@ -43,7 +45,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         _logs = logs;
         _log = logs.CreateLogger<LineRuntime>();
         _createStation = createStation;
-        _writer = writer;
+        _writer = new RouterWake.SignallingWriter(writer, _wake);
         _stop = stop;
         Tags = new TagTable(config.Tags);
     }
@@ -90,69 +92,111 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     /// <summary>Called on the routing thread with every frame a station builds, before it is scored (raw upload).</summary>
     public Action<string, AlignedFrame>? FrameBuilt { get; set; }
 
-    /// <summary>Routes samples to the stations until the channel completes or the agent stops.</summary>
-    public async Task RouteAsync(ChannelReader<TagSample> reader)
+    /// <summary>
+    /// Routes samples to the stations until the channel completes or the agent stops (then the task is cancelled),
+    /// on a dedicated thread: the routing loop is the agent's hot path, and thread-pool hops cost a wake-up each.
+    /// </summary>
+    public Task RouteAsync(ChannelReader<TagSample> reader)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Route(reader);
+                done.SetResult();
+            }
+            catch (OperationCanceledException ex)
+            {
+                done.SetCanceled(ex.CancellationToken);
+            }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "line router",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void Route(ChannelReader<TagSample> reader)
     {
         // Results are delivered here, on the routing thread, as soon as they are there: after every sample, and,
-        // while no sample comes, when a batcher signals that a batch has run. A wait that loses the race is kept
-        // for the next round (a channel allows one pending wait; a lost semaphore wait would swallow a signal).
-        Task<bool>? sampleWait = null;
-        Task? resultsWait = null;
+        // while no sample comes, when a batcher signals that a batch has run. The steps below rarely wait (a full
+        // batcher queue, a reload holding the gate); when one does, this thread blocks until it is done.
+        // With CallerRuns (no queue delay) a round routes the samples that are there (up to RoundSamples), runs
+        // the frames they made on this thread, batched per model, and delivers the results: a batch is what arrived
+        // together, and a sample costs no hand-over to another thread. Otherwise each model's runner thread runs
+        // the batches (waiting up to the queue delay for them to fill) and signals when one has run.
+        using var stopping = _stop.Register(_wake.Signal);
         while (true)
         {
-            while (reader.TryRead(out var read))
+            var routed = 0;
+            while (routed < RoundSamples && reader.TryRead(out var read))
             {
-                await RouteOneAsync(read).ConfigureAwait(false);
-                await DeliverCompletedAsync().ConfigureAwait(false);
+                Wait(RouteOneAsync(read));
+                routed++;
+                if (!_batching.CallerRuns)
+                {
+                    Wait(DeliverCompletedAsync());
+                }
             }
 
-            if (await DeliverCompletedAsync().ConfigureAwait(false))
+            if (_batching.CallerRuns)
+            {
+                RunQueued();
+            }
+
+            if (Wait(DeliverCompletedAsync()) || routed > 0)
             {
                 continue;
             }
 
-            sampleWait ??= reader.WaitToReadAsync(_stop).AsTask();
-            if (!sampleWait.IsCompleted && _stations.Any(s => s.InFlight > 0))
-            {
-                resultsWait ??= _resultsReady.WaitAsync(_stop);
-                if (await Task.WhenAny(sampleWait, resultsWait).ConfigureAwait(false) == resultsWait)
-                {
-                    var done = resultsWait;
-                    resultsWait = null;
-                    await done.ConfigureAwait(false);
-                    continue;
-                }
-            }
-
-            var more = await sampleWait.ConfigureAwait(false);
-            sampleWait = null;
-            if (!more)
+            _stop.ThrowIfCancellationRequested();
+            if (reader.Completion.IsCompleted)
             {
                 return;
             }
+
+            _wake.Sleep(() => reader.TryPeek(out _) || Volatile.Read(ref _resultsSignalled) != 0 || _stop.IsCancellationRequested || reader.Completion.IsCompleted, IdleSpin);
         }
     }
 
-    /// <summary>A batcher has run a batch: wakes the routing loop if it waits for results.</summary>
+    /// <summary>How long the idle routing loop looks for the next sample before it sleeps.</summary>
+    private static readonly TimeSpan IdleSpin = TimeSpan.FromMicroseconds(30);
+
+    /// <summary>Samples routed before the frames they made are run and their verdicts delivered (CallerRuns).</summary>
+    private const int RoundSamples = 256;
+
+    /// <summary>Runs every model's queued frames on the routing thread (CallerRuns).</summary>
+    private void RunQueued()
+    {
+        foreach (var batcher in _batchers)
+        {
+            batcher.RunQueued();
+        }
+    }
+
+    private static void Wait(Task task) => task.GetAwaiter().GetResult();
+
+    private static T Wait<T>(ValueTask<T> task) => task.IsCompletedSuccessfully ? task.Result : task.AsTask().GetAwaiter().GetResult();
+
+    /// <summary>A batcher has run a batch (on its runner thread): wakes the routing loop if it sleeps.</summary>
     private void SignalResults()
     {
-        if (_resultsReady.CurrentCount == 0)
-        {
-            try
-            {
-                _resultsReady.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Another batcher signalled first: one wake is enough.
-            }
-        }
+        Volatile.Write(ref _resultsSignalled, 1);
+        _wake.Signal();
     }
 
     /// <summary>Delivers every station's results that are already there; answers whether any was.</summary>
     private async ValueTask<bool> DeliverCompletedAsync()
     {
         var any = false;
+        Interlocked.Exchange(ref _resultsSignalled, 0);
         await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
@@ -166,6 +210,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         }
         finally
         {
+            RoundEnded?.Invoke();
             _gate.Release();
         }
 
@@ -199,6 +244,8 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         }
         finally
         {
+            // A station whose frames in flight were at their limit delivered some while adding.
+            RoundEnded?.Invoke();
             _gate.Release();
         }
 
@@ -207,6 +254,13 @@ internal sealed partial class LineRuntime : IAsyncDisposable
 
     /// <summary>Called after each routed sample (the printer's tick).</summary>
     public Action? Routed { get; init; }
+
+    /// <summary>
+    /// Called on the routing thread, under the line's gate, after every step that may have delivered verdicts
+    /// (routing a sample, delivering completed batches, a reload flushing stations, the drain at stop): packed verdict
+    /// messages leave then.
+    /// </summary>
+    public Action? RoundEnded { get; init; }
 
     /// <summary>
     /// Applies a new, valid configuration: sources and stations are compared by their configuration text (and, for
@@ -282,6 +336,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         }
         finally
         {
+            RoundEnded?.Invoke();
             _gate.Release();
         }
     }
@@ -292,6 +347,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
+            RoundEnded?.Invoke();
             await work().ConfigureAwait(false);
         }
         finally
@@ -322,6 +378,8 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         {
             await station.FlushAsync().ConfigureAwait(false);
         }
+
+        RoundEnded?.Invoke();
     }
 
     public async ValueTask DisposeAsync()
@@ -337,7 +395,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         }
 
         _gate.Dispose();
-        _resultsReady.Dispose();
+        _wake.Dispose();
     }
 
     private ModelPackage Package(string folder)
@@ -348,6 +406,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
             {
                 _packages[folder] = package = ModelPackage.Load(folder, _environment, _batching);
                 package.Batcher.BatchCompleted = SignalResults;
+                _batchers = [.. _packages.Values.Select(p => p.Batcher)];
             }
 
             return package;

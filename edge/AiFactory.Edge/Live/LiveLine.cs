@@ -22,7 +22,7 @@ public static partial class LiveLine
         bool watchConfig = false, DynamicBatcherOptions? batching = null)
     {
         using var environment = OnnxEnvironment.Create();
-        batching ??= new DynamicBatcherOptions { MaxBatchSize = 32, MaxQueueDelayMicroseconds = 500 };
+        batching ??= new DynamicBatcherOptions { MaxBatchSize = 32, MaxQueueDelayMicroseconds = 0, CallerRuns = true };
         return await RunStationsAsync(config, environment, batching, console, logs, durationSeconds, statusPort, watchConfig, cancellationToken).ConfigureAwait(false);
     }
 
@@ -66,7 +66,7 @@ public static partial class LiveLine
                 uplink?.OnPart(r);
                 outputs.Current.OnPart(r, s.Card.Output.Classes);
             });
-        line = new LineRuntime(config, environment, batching, logs, CreateStation, channel.Writer, stop.Token) { Routed = printer.Tick };
+        line = new LineRuntime(config, environment, batching, logs, CreateStation, channel.Writer, stop.Token) { Routed = printer.Tick, RoundEnded = () => outputs.Current.EndOfRound() };
         await using var lineScope = line;
         uplink = config.Uplink is { } u ? await EdgeUplink.StartAsync(u, config.Stations, logs, name => QualityOf(line, name)).ConfigureAwait(false) : null;
         if (uplink is not null)

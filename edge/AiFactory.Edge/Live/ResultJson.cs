@@ -7,8 +7,14 @@ namespace AiFactory.Edge.Live;
 /// <summary>The JSON a verdict is published as: station, model and version, time, latency, and the verdict itself.</summary>
 public static class ResultJson
 {
-    public static byte[] Of(AnomalyResult r) => Write(w =>
+    public static byte[] Of(AnomalyResult r) => Write(w => Write(w, r));
+
+    public static byte[] Of(ClassificationResult r, IReadOnlyList<string> classes) => Write(w => Write(w, r, classes));
+
+    /// <summary>Writes one anomaly verdict as a JSON object.</summary>
+    public static void Write(Utf8JsonWriter w, AnomalyResult r)
     {
+        w.WriteStartObject();
         Common(w, r.Station, r.Model, r.ModelVersion, r.Timestamp, r.Timing.Total.TotalMilliseconds);
         w.WriteString("verdict", r.Error is not null ? "error" : r.Anomaly ? "anomaly" : "normal");
         w.WriteNumber("score", Finite(r.Score));
@@ -18,10 +24,14 @@ public static class ResultJson
         {
             w.WriteString("error", r.Error);
         }
-    });
 
-    public static byte[] Of(ClassificationResult r, IReadOnlyList<string> classes) => Write(w =>
+        w.WriteEndObject();
+    }
+
+    /// <summary>Writes one part verdict as a JSON object.</summary>
+    public static void Write(Utf8JsonWriter w, ClassificationResult r, IReadOnlyList<string> classes)
     {
+        w.WriteStartObject();
         Common(w, r.Station, r.Model, r.ModelVersion, r.Timestamp, r.Timing.Total.TotalMilliseconds);
         w.WriteNumber("part", r.Index);
         w.WriteString("class", r.Error is null ? r.ClassName : "error");
@@ -37,7 +47,9 @@ public static class ResultJson
         {
             w.WriteString("error", r.Error);
         }
-    });
+
+        w.WriteEndObject();
+    }
 
     private static void Common(Utf8JsonWriter w, string station, string model, string version, DateTimeOffset time, double latencyMs)
     {
@@ -55,9 +67,7 @@ public static class ResultJson
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartObject();
             body(writer);
-            writer.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();

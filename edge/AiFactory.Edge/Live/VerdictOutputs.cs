@@ -15,10 +15,12 @@ internal sealed class VerdictOutputs
     // The publisher outlives the sources: frames still in flight at stop are published before it disconnects.
     private readonly CancellationTokenSource _publisherStop = new();
     private readonly Task<bool> _publishing;
+    private readonly VerdictMessages? _messages;
 
     public VerdictOutputs(EdgeConfig config, ILoggerFactory logs)
     {
         Publisher = config.MqttOutput is { } output ? new MqttResultPublisher(output.Broker, output.Topic, output.Qos, logs.CreateLogger<MqttResultPublisher>()) : null;
+        _messages = Publisher is null ? null : new VerdictMessages(Publisher, config.MqttOutput!.MaxResultsPerMessage);
         _publishing = Publisher?.StartAsync(_publisherStop.Token) ?? Task.FromResult(true);
         Plc = config.ModbusOutput is { } m ? new ModbusVerdictWriter(m.Bus, m.Slave, m.Registers, m.Coils) : null;
     }
@@ -32,23 +34,27 @@ internal sealed class VerdictOutputs
     {
         if (!r.Calibrating)
         {
-            Publisher?.Publish(r.Station, ResultJson.Of(r));
+            _messages?.Add(r);
             Plc?.Write(r.Station, r.Anomaly ? 1 : 0);
         }
     }
 
     public void OnPart(ClassificationResult r, IReadOnlyList<string> classes)
     {
-        Publisher?.Publish(r.Station, ResultJson.Of(r, classes));
+        _messages?.Add(r, classes);
         if (r.Error is null)
         {
             Plc?.Write(r.Station, r.ClassIndex + 1);
         }
     }
 
+    /// <summary>The routing loop has delivered what was ready: packed verdicts leave now.</summary>
+    public void EndOfRound() => _messages?.EndOfRound();
+
     /// <summary>Stops the publisher's loop, lets queued verdicts leave (up to <paramref name="flush"/>), then disconnects and closes everything.</summary>
     public async Task StopAsync(TimeSpan flush)
     {
+        EndOfRound();
         await _publisherStop.CancelAsync().ConfigureAwait(false);
         await _publishing.ConfigureAwait(false);
         if (Publisher is not null)

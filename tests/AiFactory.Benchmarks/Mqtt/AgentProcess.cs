@@ -14,16 +14,16 @@ internal sealed class AgentProcess : IDisposable
 
     private readonly Process _process;
 
-    public AgentProcess(string repository, string folder, int port, int maxBatch, int maxDelayMicroseconds)
+    public AgentProcess(string repository, string folder, int port, int maxBatch, int maxDelayMicroseconds, int resultsPerMessage)
     {
-        var config = Path.Combine(folder, $"edge-batch{maxBatch}.yaml");
+        var config = Path.Combine(folder, $"edge-batch{maxBatch}-pack{resultsPerMessage}.yaml");
         File.WriteAllText(config, $"""
             sources:
               - name: bench-broker
                 type: mqtt
                 host: 127.0.0.1
                 port: {port}
-                client_id: bench-edge-{maxBatch}
+                client_id: bench-edge-{maxBatch}-{resultsPerMessage}
                 clean_session: true
                 subscriptions:
                   - topic: {SampleTopic}
@@ -38,9 +38,10 @@ internal sealed class AgentProcess : IDisposable
               mqtt:
                 host: 127.0.0.1
                 port: {port}
-                client_id: bench-edge-verdicts-{maxBatch}
+                client_id: bench-edge-verdicts-{maxBatch}-{resultsPerMessage}
                 topic: bench/line1/{"{station}"}/verdict
                 qos: 0
+                max_results_per_message: {resultsPerMessage}
             stations:
               - name: pump
                 model: {Path.Combine(repository, "models", "pump-anomaly")}
@@ -55,7 +56,7 @@ internal sealed class AgentProcess : IDisposable
             throw new FileNotFoundException($"the Release agent is not built ({binary}): run `dotnet build -c Release edge/AiFactory.Edge` first");
         }
 
-        Log = Path.Combine(folder, $"agent-batch{maxBatch}.log");
+        Log = Path.Combine(folder, $"agent-batch{maxBatch}-pack{resultsPerMessage}.log");
         var args = string.Join(' ', "run", "--config", Quote(config), "--max-batch", maxBatch.ToString(CultureInfo.InvariantCulture), "--max-queue-delay-us", maxDelayMicroseconds.ToString(CultureInfo.InvariantCulture));
         // exec: the shell becomes the agent, so the pid (and /proc/pid) is the agent's; its console goes to a log file.
         _process = Process.Start(new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", $"exec {Quote(binary)} {args} > {Quote(Log)} 2>&1" } })

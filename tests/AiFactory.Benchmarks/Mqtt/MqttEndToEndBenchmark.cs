@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Threading.Channels;
-using AiFactory.Edge.Core.Samples;
-using AiFactory.Edge.Sources.Decoding;
-using AiFactory.Edge.Sources.Mqtt;
+using System.Text.Json;
 
 namespace AiFactory.Benchmarks.Mqtt;
 
@@ -21,8 +18,11 @@ internal static class MqttEndToEndBenchmark
 {
     private const int CalibrationSamples = 400;
 
-    public static async Task<Dictionary<string, object>> RunAsync(string repository, double seconds)
+    /// <param name="setups">Comma-separated setup names to run (all when null).</param>
+    /// <param name="rates">Comma-separated offered rates to step through, 0 = unpaced (the standard steps when null).</param>
+    public static async Task<Dictionary<string, object>> RunAsync(string repository, double seconds, string? setups = null, string? rates = null)
     {
+        var steps = rates?.Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToArray() ?? [1_000, 10_000, 20_000, 30_000, 40_000, 60_000, 80_000, 0];
         var folder = Directory.CreateTempSubdirectory("aifactory-mqtt-bench-").FullName;
         using var broker = new BenchBroker(folder);
         var part = new Dictionary<string, object> { ["broker"] = $"mosquitto on 127.0.0.1:{broker.Port}, QoS 0" };
@@ -32,51 +32,47 @@ internal static class MqttEndToEndBenchmark
         // Batching on: up to 32 frames that queued while the previous batch ran go together, with no added wait
         // (MaxQueueDelay 0): at one sample per message there is nothing to gain by holding a frame back, and the
         // runner would spin for the wait on a core the broker needs. Batching off: every frame runs alone.
-        foreach (var (name, maxBatch, delay) in new[] { ("batching_on", 32, 0), ("batching_off", 1, 0) })
+        // Packed: the verdicts that one batch produced for the station leave as one JSON array message (the output's
+        // max_results_per_message), instead of one message each; no verdict waits for that.
+        foreach (var setup in new AgentSetup[] { new("batching_on", 32, 0, 1), new("batching_off", 1, 0, 1), new("batching_on_packed", 32, 0, 32) })
         {
-            part[name] = await RunAgentAsync(repository, folder, broker.Port, broker.ProcessId, maxBatch, delay, seconds).ConfigureAwait(false);
+            if (setups is not null && !setups.Split(',').Contains(setup.Name))
+            {
+                continue;
+            }
+
+            part[setup.Name] = await RunAgentAsync(repository, folder, broker.Port, broker.ProcessId, setup, steps, seconds).ConfigureAwait(false);
         }
 
         return part;
     }
 
-    private static async Task<List<Dictionary<string, object>>> RunAgentAsync(string repository, string folder, int port, int brokerPid, int maxBatch, int delay, double seconds)
+    private static async Task<List<Dictionary<string, object>>> RunAgentAsync(string repository, string folder, int port, int brokerPid, AgentSetup setup, double[] steps, double seconds)
     {
-        using var agent = new AgentProcess(repository, folder, port, maxBatch, delay);
-        using var publisher = new MqttResultPublisher(new MqttSourceOptions { Name = "bench-publisher", Port = port, ClientId = $"bench-pub-{maxBatch}", CleanSession = true }, "bench/line1/{station}/telemetry", qos: 0);
-        using var stop = new CancellationTokenSource();
-        await publisher.StartAsync(stop.Token).ConfigureAwait(false);
-        var verdicts = new VerdictCounter(port, maxBatch);
-        var listening = verdicts.RunAsync(stop.Token);
+        using var agent = new AgentProcess(repository, folder, port, setup.MaxBatch, setup.MaxDelay, setup.ResultsPerMessage);
+        using var publisher = new SamplePublisher(port, $"bench-pub-{setup.Name}");
+        using var verdicts = new VerdictCounter(port, $"bench-verdicts-{setup.Name}");
         var rows = new List<Dictionary<string, object>>();
-        try
+        await WarmUpAsync(agent, publisher, verdicts).ConfigureAwait(false);
+        foreach (var rate in steps)
         {
-            await WarmUpAsync(agent, publisher, verdicts).ConfigureAwait(false);
-            foreach (var rate in new[] { 1_000.0, 10_000.0, 20_000.0, 30_000.0, 40_000.0, 60_000.0, 80_000.0, 0 })
+            var row = await StepAsync(agent, publisher, verdicts, brokerPid, rate, seconds, setup).ConfigureAwait(false);
+            rows.Add(row);
+            Console.WriteLine(string.Join("  ", row.Select(kv => $"{kv.Key}={Convert.ToString(kv.Value, CultureInfo.InvariantCulture)}")));
+            if (rate > 20_000 && !(bool)row["sustained"] && steps[^1] == 0)
             {
-                var row = await StepAsync(agent, publisher, verdicts, brokerPid, rate, seconds, maxBatch, delay).ConfigureAwait(false);
-                rows.Add(row);
-                Console.WriteLine(string.Join("  ", row.Select(kv => $"{kv.Key}={Convert.ToString(kv.Value, CultureInfo.InvariantCulture)}")));
-                if (rate > 20_000 && !(bool)row["sustained"])
-                {
-                    // Above the targets' rate, stop stepping at the first rate the agent cannot keep; the unpaced row ends the part.
-                    rows.Add(await StepAsync(agent, publisher, verdicts, brokerPid, 0, seconds, maxBatch, delay).ConfigureAwait(false));
-                    Console.WriteLine(string.Join("  ", rows[^1].Select(kv => $"{kv.Key}={Convert.ToString(kv.Value, CultureInfo.InvariantCulture)}")));
-                    break;
-                }
+                // Above the targets' rate, stop stepping at the first rate the agent cannot keep; the unpaced row ends the part.
+                rows.Add(await StepAsync(agent, publisher, verdicts, brokerPid, 0, seconds, setup).ConfigureAwait(false));
+                Console.WriteLine(string.Join("  ", rows[^1].Select(kv => $"{kv.Key}={Convert.ToString(kv.Value, CultureInfo.InvariantCulture)}")));
+                break;
             }
-        }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await listening.ConfigureAwait(false);
         }
 
         return rows;
     }
 
     /// <summary>Feeds the station its calibration samples and waits for the first published verdict.</summary>
-    private static async Task WarmUpAsync(AgentProcess agent, MqttResultPublisher publisher, VerdictCounter verdicts)
+    private static async Task WarmUpAsync(AgentProcess agent, SamplePublisher publisher, VerdictCounter verdicts)
     {
         var deadline = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
         var sent = 0L;
@@ -90,55 +86,45 @@ internal static class MqttEndToEndBenchmark
                 throw new InvalidOperationException($"the agent published no verdict within 60 s; its log: {agent.Log}\n{ReadTail(agent.Log)}");
             }
 
-            if (publisher.Status.State != SourceState.Connected)
-            {
-                await Task.Delay(20).ConfigureAwait(false);
-                continue;
-            }
-
-            for (var i = 0; i < 100; i++)
-            {
-                publisher.Publish("pump", Sample(sent++));
-            }
-
+            publisher.Send(sent, 100);
+            sent += 100;
             await Task.Delay(sent < CalibrationSamples * 2 ? 20 : 100).ConfigureAwait(false);
         }
 
         await Task.Delay(500).ConfigureAwait(false);
     }
 
-    private static async Task<Dictionary<string, object>> StepAsync(AgentProcess agent, MqttResultPublisher publisher, VerdictCounter verdicts, int brokerPid, double rate, double seconds, int maxBatch, int delay)
+    private static async Task<Dictionary<string, object>> StepAsync(AgentProcess agent, SamplePublisher publisher, VerdictCounter verdicts, int brokerPid, double rate, double seconds, AgentSetup setup)
     {
         await Task.Delay(300).ConfigureAwait(false);
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var agentCpuBefore = ProcessCpu.Of(agent.ProcessId);
         var brokerCpuBefore = ProcessCpu.Of(brokerPid);
+        var messagesBefore = verdicts.Messages;
         verdicts.StartWindow();
         var start = Stopwatch.GetTimestamp();
         var until = start + (long)(seconds * Stopwatch.Frequency);
-        long sent = 0, refused = 0;
+        long sent = 0;
         long now;
         while ((now = Stopwatch.GetTimestamp()) < until)
         {
-            if (rate > 0 && sent >= (now - start) * rate / Stopwatch.Frequency)
+            // Paced: every ~1 ms, the samples that have come due since the last burst (rate/1000 of them), each its
+            // own PUBLISH, in one send. Unpaced: bursts of 64 as fast as the broker takes them.
+            var due = rate > 0 ? (long)((now - start) * rate / Stopwatch.Frequency) - sent : 64;
+            if (due <= 0)
             {
-                // Ahead of schedule: sleep ~1 ms, then send what has come due (bursts of rate/1000).
                 Thread.Sleep(1);
                 continue;
             }
 
-            if (!publisher.Publish("pump", Sample(sent)))
-            {
-                refused++;
-            }
-
-            sent++;
+            publisher.Send(sent, (int)Math.Min(due, 4096));
+            sent += Math.Min(due, 4096);
         }
 
         var window = Stopwatch.GetElapsedTime(start).TotalSeconds;
         // Let what is in flight arrive: up to 2 s after the last sample, or as soon as every sample is answered.
         var drainUntil = Stopwatch.GetTimestamp() + (2 * Stopwatch.Frequency);
-        while (verdicts.InWindow < sent - refused && Stopwatch.GetTimestamp() < drainUntil)
+        while (verdicts.InWindow < sent && Stopwatch.GetTimestamp() < drainUntil)
         {
             await Task.Delay(10).ConfigureAwait(false);
         }
@@ -146,17 +132,20 @@ internal static class MqttEndToEndBenchmark
         var agentCpu = ProcessCpu.Of(agent.ProcessId) - agentCpuBefore;
         var brokerCpu = ProcessCpu.Of(brokerPid) - brokerCpuBefore;
         var (received, latencies, agentLatencies) = verdicts.EndWindow();
+        var messages = verdicts.Messages - messagesBefore;
         var (rss, peak) = agent.Memory();
         var p50 = latencies.At(0.5) / 1000;
         var p99 = latencies.At(0.99) / 1000;
         var sustained = received >= 0.99 * sent && p99 < 100;
         return new Dictionary<string, object>
         {
-            ["max_batch"] = maxBatch,
-            ["max_delay_us"] = delay,
+            ["max_batch"] = setup.MaxBatch,
+            ["max_delay_us"] = setup.MaxDelay,
+            ["max_results_per_message"] = setup.ResultsPerMessage,
             ["offered_per_s"] = rate > 0 ? rate : "max (unpaced)",
             ["published_per_s"] = Math.Round(sent / window),
             ["verdicts_per_s"] = Math.Round(received / window),
+            ["verdict_messages_per_s"] = Math.Round(messages / window),
             ["lost"] = Math.Max(0, sent - received),
             ["latency_p50_ms"] = Math.Round(p50, 3),
             ["latency_p99_ms"] = Math.Round(p99, 3),
@@ -167,40 +156,30 @@ internal static class MqttEndToEndBenchmark
             // CPU each process spent per verdict (agent) and per published sample (broker, which also feeds the verdict subscriber).
             ["agent_cpu_us_per_sample"] = Math.Round(agentCpu.TotalMicroseconds / Math.Max(1, received), 1),
             ["broker_cpu_us_per_sample"] = Math.Round(brokerCpu.TotalMicroseconds / Math.Max(1, sent), 1),
+            ["bench_cpu_us_per_sample"] = Math.Round((Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / Math.Max(1, sent), 1),
             ["load_average_1min"] = File.ReadAllText("/proc/loadavg").Split(' ')[0],
-            ["bench_process_cpu_s"] = Math.Round((Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds, 2),
         };
     }
 
-    /// <summary>The ceiling: mosquitto_sub alone receiving the sample stream, published as fast as the publisher can.</summary>
+    /// <summary>The ceiling: mosquitto_sub alone receiving the sample stream, published as fast as the broker takes it.</summary>
     private static async Task<Dictionary<string, object>> CeilingAsync(int port, double seconds)
     {
-        using var publisher = new MqttResultPublisher(new MqttSourceOptions { Name = "bench-publisher", Port = port, ClientId = "bench-pub-ceiling", CleanSession = true }, "bench/line1/{station}/telemetry", qos: 0);
-        using var stop = new CancellationTokenSource();
-        await publisher.StartAsync(stop.Token).ConfigureAwait(false);
+        using var publisher = new SamplePublisher(port, "bench-pub-ceiling");
         using var raw = new RawSubscriber(port, AgentProcess.SampleTopic);
-        for (var wait = 0; wait < 100 && publisher.Status.State != SourceState.Connected; wait++)
-        {
-            await Task.Delay(20).ConfigureAwait(false);
-        }
-
-        await Task.Delay(500).ConfigureAwait(false);
+        await Task.Delay(1000).ConfigureAwait(false);
         var before = raw.Lines;
         var start = Stopwatch.GetTimestamp();
         var until = start + (long)(seconds * Stopwatch.Frequency);
         long sent = 0;
         while (Stopwatch.GetTimestamp() < until)
         {
-            if (publisher.Publish("pump", Sample(sent)))
-            {
-                sent++;
-            }
+            publisher.Send(sent, 64);
+            sent += 64;
         }
 
         var window = Stopwatch.GetElapsedTime(start).TotalSeconds;
         await Task.Delay(1000).ConfigureAwait(false);
         var received = raw.Lines - before;
-        await stop.CancelAsync().ConfigureAwait(false);
         return new Dictionary<string, object>
         {
             ["published_per_s"] = Math.Round(sent / window),
@@ -209,15 +188,43 @@ internal static class MqttEndToEndBenchmark
         };
     }
 
-    /// <summary>One pump sample: three features near a steady operating point, stamped with its send time.</summary>
-    private static byte[] Sample(long n)
+    /// <summary>Publishes pump samples, each its own MQTT message, the ones sent together in one send.</summary>
+    private sealed class SamplePublisher(int port, string clientId) : IDisposable
     {
-        var wobble = Math.Sin(n * 0.01);
-        var a1 = 0.21 + (0.01 * wobble) + (0.002 * ((n * 7919) % 13) / 13.0);
-        var a2 = 0.26 + (0.01 * Math.Cos(n * 0.013)) + (0.002 * ((n * 104729) % 17) / 17.0);
-        var flow = 32 + (0.5 * wobble) + (0.1 * ((n * 31) % 11) / 11.0);
-        return Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{{\"ts\":\"{DateTime.UtcNow:O}\",\"a1\":{a1:R},\"a2\":{a2:R},\"flow\":{flow:R}}}"));
+        private static readonly byte[] Topic = Encoding.UTF8.GetBytes(AgentProcess.SampleTopic);
+        private readonly LoadClient _client = new(port, clientId);
+        private readonly byte[] _payload = new byte[256];
+
+        /// <summary>Samples <paramref name="first"/> .. first + count − 1, stamped with the time they are built.</summary>
+        public void Send(long first, int count)
+        {
+            for (var n = first; n < first + count; n++)
+            {
+                _client.Add(Topic, _payload.AsSpan(0, Sample(n, _payload)));
+            }
+
+            _client.Flush();
+        }
+
+        public void Dispose() => _client.Dispose();
+
+        /// <summary>One pump sample: three features near a steady operating point, stamped with its send time.</summary>
+        private static int Sample(long n, Span<byte> into)
+        {
+            var wobble = Math.Sin(n * 0.01);
+            var a1 = 0.21 + (0.01 * wobble) + (0.002 * ((n * 7919) % 13) / 13.0);
+            var a2 = 0.26 + (0.01 * Math.Cos(n * 0.013)) + (0.002 * ((n * 104729) % 17) / 17.0);
+            var flow = 32 + (0.5 * wobble) + (0.1 * ((n * 31) % 11) / 11.0);
+            if (!System.Text.Unicode.Utf8.TryWrite(into, CultureInfo.InvariantCulture, $"{{\"ts\":\"{DateTime.UtcNow:O}\",\"a1\":{a1:R},\"a2\":{a2:R},\"flow\":{flow:R}}}", out var written))
+            {
+                throw new InvalidOperationException("a bench sample did not fit its buffer");
+            }
+
+            return written;
+        }
     }
+
+    private sealed record AgentSetup(string Name, int MaxBatch, int MaxDelay, int ResultsPerMessage);
 
     private static string ReadTail(string path)
     {
@@ -230,17 +237,30 @@ internal static class MqttEndToEndBenchmark
         return text.Length > 4000 ? text[^4000..] : text;
     }
 
-    /// <summary>Subscribes to the verdicts through the project's own MQTT source; records each one's latency in the current window.</summary>
-    private sealed class VerdictCounter(int port, int maxBatch)
+    /// <summary>
+    /// Subscribes to the verdicts with the load client on its own thread; records each verdict's latency in the
+    /// current window. A message holds one verdict (a JSON object) or several (a JSON array of them).
+    /// </summary>
+    private sealed class VerdictCounter : IDisposable
     {
         private readonly Lock _gate = new();
-        private long _received;
+        private readonly LoadClient _client;
+        private readonly Thread _reader;
+        private long _messages;
         private long _inWindow;
         private long _windowStart = long.MaxValue;
         private Percentiles _latencies = new(1 << 20);
         private Percentiles _agentLatencies = new(1 << 20);
 
-        public long Received => Interlocked.Read(ref _received);
+        public VerdictCounter(int port, string clientId)
+        {
+            _client = new LoadClient(port, clientId);
+            _client.Subscribe(AgentProcess.VerdictTopic);
+            _reader = new Thread(() => _client.ReadMessages(OnMessage)) { IsBackground = true, Name = "bench verdicts" };
+            _reader.Start();
+        }
+
+        public long Messages => Interlocked.Read(ref _messages);
 
         public long InWindow => Interlocked.Read(ref _inWindow);
 
@@ -264,54 +284,43 @@ internal static class MqttEndToEndBenchmark
             }
         }
 
-        public async Task RunAsync(CancellationToken cancellationToken)
+        public void Dispose()
         {
-            var source = new MqttSource(new MqttSourceOptions
+            _client.Dispose();
+            _reader.Join(TimeSpan.FromSeconds(5));
+        }
+
+        private void OnMessage(ReadOnlySpan<byte> topic, ReadOnlySpan<byte> payload)
+        {
+            var arrival = DateTimeOffset.UtcNow.UtcTicks;
+            Interlocked.Increment(ref _messages);
+            var reader = new Utf8JsonReader(payload);
+            var resultDepth = payload.Length > 0 && payload[0] == (byte)'[' ? 1 : 0;
+            long time = 0;
+            double latency = 0;
+            lock (_gate)
             {
-                Name = "bench-verdicts",
-                Port = port,
-                ClientId = $"bench-verdicts-{maxBatch}",
-                CleanSession = true,
-                QueueCapacity = 1 << 20,
-                Subscriptions = [new MqttSubscription(AgentProcess.VerdictTopic, 0, new JsonPayloadDecoder(new Dictionary<string, string> { ["score"] = "score", ["latency_ms"] = "latency_ms" }, "time"))],
-            });
-            var channel = Channel.CreateUnbounded<TagSample>(new UnboundedChannelOptions { SingleReader = true });
-            var running = source.RunAsync(channel.Writer, cancellationToken);
-            try
-            {
-                await foreach (var verdict in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                while (reader.Read())
                 {
-                    if (verdict.Tag == "latency_ms")
+                    if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("time"u8))
                     {
-                        // The agent's own share: the frame's batcher queue wait plus its ONNX Runtime run.
-                        lock (_gate)
-                        {
-                            if (verdict.Timestamp.UtcTicks >= _windowStart)
-                            {
-                                _agentLatencies.Add(verdict.Value * 1000);
-                            }
-                        }
-
-                        continue;
+                        reader.Read();
+                        time = reader.GetDateTimeOffset().UtcTicks;
                     }
-
-                    var arrival = DateTimeOffset.UtcNow.UtcTicks;
-                    Interlocked.Increment(ref _received);
-                    lock (_gate)
+                    else if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("latency_ms"u8))
                     {
-                        if (verdict.Timestamp.UtcTicks >= _windowStart)
-                        {
-                            _latencies.Add((arrival - verdict.Timestamp.UtcTicks) / 10.0);
-                            Interlocked.Increment(ref _inWindow);
-                        }
+                        reader.Read();
+                        latency = reader.GetDouble();
+                    }
+                    else if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == resultDepth && time >= _windowStart)
+                    {
+                        // The agent's own share (the frame's batcher queue wait plus its ONNX Runtime run), and the whole trip.
+                        _agentLatencies.Add(latency * 1000);
+                        _latencies.Add((arrival - time) / 10.0);
+                        Interlocked.Increment(ref _inWindow);
                     }
                 }
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-            }
-
-            await running.ConfigureAwait(false);
         }
     }
 }

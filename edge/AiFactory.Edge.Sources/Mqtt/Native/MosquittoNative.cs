@@ -4,7 +4,7 @@ namespace AiFactory.Edge.Sources.Mqtt.Native;
 
 /// <summary>
 /// The parts of Eclipse libmosquitto (Debian libmosquitto1) this project calls, declared from the public
-/// header mosquitto.h. Callbacks arrive on libmosquitto's network thread started by mosquitto_loop_start.
+/// header mosquitto.h. Callbacks arrive on the thread that calls the loop functions (MosquittoSession's network thread) or, for a publish written at once, on the publishing thread.
 /// </summary>
 internal static unsafe partial class MosquittoNative
 {
@@ -33,14 +33,24 @@ internal static unsafe partial class MosquittoNative
     [LibraryImport(Library, EntryPoint = "mosquitto_disconnect")]
     public static partial int Disconnect(MosquittoHandle mosq);
 
-    [LibraryImport(Library, EntryPoint = "mosquitto_reconnect_delay_set")]
-    public static partial int ReconnectDelaySet(MosquittoHandle mosq, uint delay, uint delayMax, [MarshalAs(UnmanagedType.U1)] bool exponential);
+    [LibraryImport(Library, EntryPoint = "mosquitto_reconnect_async")]
+    public static partial int ReconnectAsync(MosquittoHandle mosq);
 
-    [LibraryImport(Library, EntryPoint = "mosquitto_loop_start")]
-    public static partial int LoopStart(MosquittoHandle mosq);
+    [LibraryImport(Library, EntryPoint = "mosquitto_socket")]
+    public static partial int Socket(MosquittoHandle mosq);
 
-    [LibraryImport(Library, EntryPoint = "mosquitto_loop_stop")]
-    public static partial int LoopStop(MosquittoHandle mosq, [MarshalAs(UnmanagedType.U1)] bool force);
+    [LibraryImport(Library, EntryPoint = "mosquitto_loop_read")]
+    public static partial int LoopRead(MosquittoHandle mosq, int maxPackets);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_loop_write")]
+    public static partial int LoopWrite(MosquittoHandle mosq, int maxPackets);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_loop_misc")]
+    public static partial int LoopMisc(MosquittoHandle mosq);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_want_write")]
+    [return: MarshalAs(UnmanagedType.U1)]
+    public static partial bool WantWrite(MosquittoHandle mosq);
 
     [LibraryImport(Library, EntryPoint = "mosquitto_subscribe", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Subscribe(IntPtr mosq, IntPtr mid, string subscription, int qos);

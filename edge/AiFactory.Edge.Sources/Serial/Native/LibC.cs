@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace AiFactory.Edge.Sources.Serial.Native;
 
-/// <summary>The POSIX calls a serial port needs (glibc), errno captured.</summary>
+/// <summary>The POSIX calls the sources need (glibc), errno captured: a serial port's, and the MQTT network loop's poll and wake-up.</summary>
 internal static unsafe partial class LibC
 {
     private const string Library = "libc";
@@ -11,6 +11,9 @@ internal static unsafe partial class LibC
     public const int NoControllingTerminal = 0x100;
     public const int NonBlocking = 0x800;
     public const short PollIn = 0x1;
+    public const short PollOut = 0x4;
+    public const int EventFdNonBlocking = 0x800;
+    public const int EventFdCloseOnExec = 0x80000;
     public const short PollError = 0x8;
     public const short PollHangUp = 0x10;
     public const int Interrupted = 4;
@@ -21,6 +24,12 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Library, EntryPoint = "read", SetLastError = true)]
     public static partial nint Read(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(Library, EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(Library, EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initialValue, int flags);
 
     [LibraryImport(Library, EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
