@@ -82,6 +82,71 @@ public sealed class RunConfigTests : IDisposable
     }
 
     [MosquittoFact]
+    public async Task Run_PackedVerdicts_EveryVerdictOnceInOrder_InArraysOfAtMostTheLimit()
+    {
+        _broker.Start();
+        var config = Path.Combine(_dir, "packed.yaml");
+        File.WriteAllText(config, $$"""
+            sources:
+              - name: plant-broker
+                type: mqtt
+                port: {{_broker.Port}}
+                client_id: run-packed-test
+                subscriptions:
+                  - topic: plant/line1/pump1/telemetry
+                    json:
+                      timestamp: ts
+                      tags:
+                        p/a1: vib[0]
+                        p/a2: vib[1]
+                        p/flow: flow
+            outputs:
+              mqtt:
+                port: {{_broker.Port}}
+                client_id: run-packed-test-out
+                topic: plant/line1/{station}/verdict
+                max_results_per_message: 16
+            stations:
+              - name: pump-1
+                model: {{RepoPaths.Model("pump-anomaly")}}
+                tags:
+                  Accelerometer1RMS: p/a1
+                  Accelerometer2RMS: p/a2
+                  Volume Flow RateRMS: p/flow
+            """);
+        var inner = new StringWriter();
+        var output = TextWriter.Synchronized(inner);
+        using var verdicts = _broker.Subscribe("plant/line1/+/verdict");
+        string Text()
+        {
+            lock (output)
+            {
+                return inner.ToString();
+            }
+        }
+
+        var run = CliRunner.RunAsync(output, "run", "--config", config, "--duration", "8");
+        await Eventually.WaitFor(() => Text().Contains("Ctrl+C stops.", StringComparison.Ordinal), "the agent's start");
+        await Task.Delay(500);
+
+        // Sample i carries its own timestamp (i ms after a fixed start), so each verdict names the sample it is for.
+        var start = DateTimeOffset.Parse("2026-12-02T00:00:00Z", CultureInfo.InvariantCulture);
+        var random = new Random(7);
+        _broker.PublishLines("plant/line1/pump1/telemetry", Enumerable.Range(0, 1000).Select(i => string.Create(CultureInfo.InvariantCulture,
+            $$"""{"ts": {{start.AddMilliseconds(i).ToUnixTimeMilliseconds()}}, "vib": [{{0.027 + ((random.NextDouble() - 0.5) * 0.001):F5}}, {{0.040 + ((random.NextDouble() - 0.5) * 0.0015):F5}}], "flow": {{32.0 + ((random.NextDouble() - 0.5) * 0.6):F3}}}""")));
+
+        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+        // 1,000 samples less the 400 the card calibrates on, which get no published verdict.
+        await Eventually.WaitFor(() => verdicts.Payloads.Sum(p => System.Text.Json.JsonDocument.Parse(p).RootElement.GetArrayLength()) == 600, "600 verdicts at the subscriber");
+        var messages = verdicts.Payloads.Select(p => System.Text.Json.JsonDocument.Parse(p).RootElement).ToList();
+        Assert.All(messages, m => Assert.InRange(m.GetArrayLength(), 1, 16));
+        var times = messages.SelectMany(m => m.EnumerateArray()).Select(v => v.GetProperty("time").GetDateTimeOffset()).ToList();
+        Assert.Equal(Enumerable.Range(400, 600).Select(i => start.AddMilliseconds(i)), times);
+        Assert.All(messages.SelectMany(m => m.EnumerateArray()), v => Assert.Equal("pump-1", v.GetProperty("station").GetString()));
+        Assert.Contains($"output mqtt: 600 verdicts published to plant/line1/<station>/verdict in {messages.Count} messages (up to 16 per message), 0 refused", Text(), StringComparison.Ordinal);
+    }
+
+    [MosquittoFact]
     public async Task Run_TagDefinitions_ConvertUnits_AndCountBadValuesPerTag()
     {
         _broker.Start();

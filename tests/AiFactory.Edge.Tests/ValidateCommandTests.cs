@@ -77,6 +77,36 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_MqttOutputPacking_ReadsTheLimit_AndNamesABadOne()
+    {
+        string Config(string limit) => $"""
+            sources:
+              - name: sim
+                type: simulator
+                kind: pump
+                station: pump-1
+            outputs:
+              mqtt:
+                topic: plant/line1/{"{station}"}/verdict
+                max_results_per_message: {limit}
+            stations:
+              - name: pump-1
+                model: {RepoPaths.Model("pump-anomaly")}
+                tags:
+                  Accelerometer1RMS: pump-1/Accelerometer1RMS
+                  Accelerometer2RMS: pump-1/Accelerometer2RMS
+                  Volume Flow RateRMS: pump-1/Volume Flow RateRMS
+            """;
+
+        Assert.Equal(32, EdgeConfigReader.Read(Write(Config("32"))).MqttOutput!.MaxResultsPerMessage);
+        var file = Write(Config("0"));
+        var (exit, output) = await CliRunner.RunAsync("validate", "--config", file);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("outputs.mqtt.max_results_per_message: '0' must be a whole number from 1 to 1000", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_BadTagsAndFrame_NameTheKeyAndTheProblem()
     {
         var file = Write("""

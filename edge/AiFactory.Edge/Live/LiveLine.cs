@@ -128,9 +128,9 @@ public static partial class LiveLine
             await uplink.StopAsync(console).ConfigureAwait(false);
         }
 
-        if (final.Publisher is { } publisher)
+        if (final.DescribeMqtt() is { } mqtt)
         {
-            await console.WriteLineAsync($"output mqtt: {publisher.Published} verdicts published to {publisher.TopicFor("<station>")}, {publisher.Failed} refused{(publisher.Status.LastError is { } e ? $"; last problem: {e}" : string.Empty)}").ConfigureAwait(false);
+            await console.WriteLineAsync(mqtt).ConfigureAwait(false);
         }
 
         return 0;

@@ -21,6 +21,7 @@ internal sealed class VerdictMessages
     private readonly Utf8JsonWriter _singleWriter;
     private readonly Dictionary<string, Pack> _packs = new(StringComparer.Ordinal);
     private int _pending;
+    private long _verdicts;
 
     public VerdictMessages(MqttResultPublisher publisher, int maxPerMessage)
     {
@@ -29,6 +30,11 @@ internal sealed class VerdictMessages
         _maxPerMessage = maxPerMessage;
         _singleWriter = new Utf8JsonWriter(_single);
     }
+
+    /// <summary>Verdicts in the messages the broker client accepted.</summary>
+    public long Verdicts => Interlocked.Read(ref _verdicts);
+
+    public int MaxPerMessage => _maxPerMessage;
 
     public void Add(AnomalyResult r)
     {
@@ -97,7 +103,11 @@ internal sealed class VerdictMessages
         if (_maxPerMessage == 1)
         {
             _singleWriter.Flush();
-            _publisher.Publish(station, _single.WrittenSpan);
+            if (_publisher.Publish(station, _single.WrittenSpan))
+            {
+                Interlocked.Increment(ref _verdicts);
+            }
+
             return;
         }
 
@@ -114,7 +124,11 @@ internal sealed class VerdictMessages
     {
         pack.Writer.WriteEndArray();
         pack.Writer.Flush();
-        _publisher.Publish(station, pack.Buffer.WrittenSpan);
+        if (_publisher.Publish(station, pack.Buffer.WrittenSpan))
+        {
+            Interlocked.Add(ref _verdicts, pack.Count);
+        }
+
         pack.Buffer.ResetWrittenCount();
         pack.Writer.Reset(pack.Buffer);
         pack.Count = 0;

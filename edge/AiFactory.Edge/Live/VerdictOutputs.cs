@@ -29,6 +29,13 @@ internal sealed class VerdictOutputs
 
     public ModbusVerdictWriter? Plc { get; }
 
+    /// <summary>How the MQTT output went, for the run's summary: verdicts, and the messages that carried them when packed.</summary>
+    public string? DescribeMqtt() => Publisher is null || _messages is null
+        ? null
+        : $"output mqtt: {_messages.Verdicts} verdicts published to {Publisher.TopicFor("<station>")}"
+          + (_messages.MaxPerMessage > 1 ? $" in {Publisher.Published} messages (up to {_messages.MaxPerMessage} per message)" : string.Empty)
+          + $", {Publisher.Failed} refused{(Publisher.Status.LastError is { } e ? $"; last problem: {e}" : string.Empty)}";
+
     // Verdict codes for the PLC: anomaly stations 1 = anomalous, 0 = normal; classifiers class index + 1 (0 = none yet).
     public void OnAnomaly(AnomalyResult r)
     {

@@ -88,6 +88,47 @@ public sealed class MqttSourceTests : SourceHarness
         await StopAsync(running);
     }
 
+    [MosquittoFact]
+    public async Task LineFull_SamplesWaitInOrder_AndBeyondTheOverflowQueueAreCountedAsDropped()
+    {
+        _broker.Start();
+        var line = System.Threading.Channels.Channel.CreateBounded<TagSample>(2);
+        var source = new MqttSource(new MqttSourceOptions
+        {
+            Name = "plant-broker",
+            Port = _broker.Port,
+            ClientId = $"aifactory-test-{Guid.NewGuid():N}",
+            QueueCapacity = 50,
+            Subscriptions = [new MqttSubscription("plant/line1/pump/level", 1, new NumberPayloadDecoder("pump-1/level"))],
+        });
+        var running = source.RunAsync(line.Writer, Stopping);
+        await WaitFor(() => source.Status.State == SourceState.Connected);
+
+        async Task<List<double>> Read(int count)
+        {
+            var values = new List<double>();
+            for (var i = 0; i < count; i++)
+            {
+                values.Add((await line.Reader.ReadAsync().AsTask().WaitAsync(Eventually.Patience)).Value);
+            }
+
+            return values;
+        }
+
+        // 40 samples into a line that holds 2: the rest wait in the overflow queue and follow in order.
+        _broker.PublishLines("plant/line1/pump/level", Enumerable.Range(1, 40).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => (double)i), await Read(40));
+        Assert.Equal(0, source.Dropped);
+
+        // 100 more while nobody reads: 2 in the line and 50 waiting; the other 48 are dropped, counted and reported.
+        _broker.PublishLines("plant/line1/pump/level", Enumerable.Range(41, 100).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await WaitFor(() => source.Dropped == 48);
+        Assert.Equal(Enumerable.Range(41, 52).Select(i => (double)i), await Read(52));
+        Assert.Contains("overflow queue full (50)", source.Status.LastError, StringComparison.Ordinal);
+        Assert.Equal(92, source.Status.Samples);
+        await StopAsync(running);
+    }
+
     private MqttSource Source() => new(new MqttSourceOptions
     {
         Name = "plant-broker",
