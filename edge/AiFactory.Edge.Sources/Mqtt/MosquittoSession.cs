@@ -280,6 +280,9 @@ internal sealed partial class MosquittoSession : IDisposable
             Check(MosquittoNative.TlsSet(Handle, _options.CaFile, null, _options.CertFile, _options.KeyFile, IntPtr.Zero), $"setting TLS (CA file '{_options.CaFile}')");
         }
 
+        // Small messages go out at once: with Nagle's algorithm a message written while an earlier one waits for
+        // the broker's (delayed) acknowledgement is held back up to ~40 ms.
+        Check(MosquittoNative.IntOption(Handle, MosquittoNative.OptionTcpNoDelay, 1), "turning Nagle's algorithm off");
         MosquittoNative.ConnectCallbackSet(Handle, &OnConnect);
         MosquittoNative.DisconnectCallbackSet(Handle, &OnDisconnect);
         MosquittoNative.MessageCallbackSet(Handle, &OnMessage);

@@ -12,6 +12,9 @@ internal static unsafe partial class MosquittoNative
 
     public const int Success = 0;
 
+    /// <summary>mosq_opt_t MOSQ_OPT_TCP_NODELAY: 1 turns Nagle's algorithm off on the client's socket.</summary>
+    public const int OptionTcpNoDelay = 11;
+
     [LibraryImport(Library, EntryPoint = "mosquitto_lib_init")]
     public static partial int LibInit();
 
@@ -32,6 +35,9 @@ internal static unsafe partial class MosquittoNative
 
     [LibraryImport(Library, EntryPoint = "mosquitto_disconnect")]
     public static partial int Disconnect(MosquittoHandle mosq);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_int_option")]
+    public static partial int IntOption(MosquittoHandle mosq, int option, int value);
 
     [LibraryImport(Library, EntryPoint = "mosquitto_reconnect_async")]
     public static partial int ReconnectAsync(MosquittoHandle mosq);
