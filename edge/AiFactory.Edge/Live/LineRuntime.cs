@@ -133,6 +133,8 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         // together, and a sample costs no hand-over to another thread. Otherwise each model's runner thread runs
         // the batches (waiting up to the queue delay for them to fill) and signals when one has run.
         using var stopping = _stop.Register(_wake.Signal);
+        bool HasWork() => reader.TryPeek(out _) || Volatile.Read(ref _resultsSignalled) != 0 || _stop.IsCancellationRequested || reader.Completion.IsCompleted;
+        Func<bool> hasWork = HasWork;
         while (true)
         {
             var routed = 0;
@@ -162,7 +164,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
                 return;
             }
 
-            _wake.Sleep(() => reader.TryPeek(out _) || Volatile.Read(ref _resultsSignalled) != 0 || _stop.IsCancellationRequested || reader.Completion.IsCompleted, IdleSpin);
+            _wake.Sleep(hasWork, IdleSpin);
         }
     }
 
