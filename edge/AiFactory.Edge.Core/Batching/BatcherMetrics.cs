@@ -28,6 +28,7 @@ public sealed class BatcherMetrics
     private long _framesBatched;
     private long _executorFailures;
     private long _framesCancelled;
+    private long _callbackFailures;
     private long _nonFiniteReplaced;
     private int _queueDepth;
 
@@ -51,6 +52,9 @@ public sealed class BatcherMetrics
     public long ExecutorFailures => Interlocked.Read(ref _executorFailures);
 
     public long FramesCancelled => Interlocked.Read(ref _framesCancelled);
+
+    /// <summary>Times the <see cref="DynamicBatcher.BatchCompleted"/> callback threw (caught; the batcher went on).</summary>
+    public long CallbackFailures => Interlocked.Read(ref _callbackFailures);
 
     public long NonFiniteReplaced => Interlocked.Read(ref _nonFiniteReplaced);
 
@@ -92,6 +96,8 @@ public sealed class BatcherMetrics
     internal void Replaced() => Interlocked.Increment(ref _nonFiniteReplaced);
 
     internal void Cancelled() => Interlocked.Increment(ref _framesCancelled);
+
+    internal void CallbackFailed() => Interlocked.Increment(ref _callbackFailures);
 
     /// <summary><paramref name="frames"/> frames of one submit waited the same time: one histogram update for all of them.</summary>
     internal void FramesQueued(long waitMicroseconds, int frames)

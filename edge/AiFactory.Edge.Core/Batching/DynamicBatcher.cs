@@ -67,8 +67,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
     public BatcherMetrics Metrics { get; }
 
     /// <summary>
-    /// Called on the runner thread after every batch has handed out its results, e.g. to wake a loop that collects
-    /// finished frames by polling <c>IsCompleted</c>. Must be quick and must not block.
+    /// Called on the thread that ran the batch (the runner, or a caller in <see cref="RunQueued"/>) after every batch
+    /// has handed out its results, e.g. to wake a loop that collects finished frames by polling <c>IsCompleted</c>.
+    /// Must be quick and must not block; an exception it throws is caught and counted in
+    /// <see cref="BatcherMetrics.CallbackFailures"/>.
     /// </summary>
     public Action? BatchCompleted { get; set; }
 
@@ -450,7 +452,16 @@ public sealed class DynamicBatcher : IAsyncDisposable
         var runTime = _time.GetElapsedTime(start, _time.GetTimestamp());
         Metrics.BatchRan(rows, (long)runTime.TotalMicroseconds, failure is not null);
         _batch.Complete(runTime, failure, _executor.ModelName);
-        BatchCompleted?.Invoke();
+        try
+        {
+            BatchCompleted?.Invoke();
+        }
+        catch (Exception)
+        {
+            // The callback is the caller's code on the runner (or RunQueued's) thread: a throw there must not end the
+            // runner and strand every queued frame. Counted; the results are already handed out.
+            Metrics.CallbackFailed();
+        }
     }
 
     private void Dequeue()

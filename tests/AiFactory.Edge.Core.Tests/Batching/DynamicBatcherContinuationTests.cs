@@ -81,6 +81,23 @@ public sealed class DynamicBatcherContinuationTests
         Assert.Equal(3, resultsThere);
     }
 
+    [Fact]
+    public async Task BatchCompleted_ThatThrows_IsCounted_AndTheRunnerGoesOn()
+    {
+        await using var batcher = new DynamicBatcher(new SumExecutor(), new DynamicBatcherOptions { MaxQueueDelayMicroseconds = 0 });
+        batcher.BatchCompleted = () => throw new InvalidOperationException("a broken callback");
+
+        for (var i = 0; i < 3; i++)
+        {
+            var result = new float[2];
+            await batcher.SubmitAsync(new float[] { i, 1, 0 }, result).AsTask().WaitAsync(Patience);
+            Assert.Equal(i + 1, result[0]);
+        }
+
+        // The callback runs just after the results are handed out: the last count may land a moment after the await.
+        await AiFactory.Testing.Eventually.WaitFor(() => batcher.Metrics.CallbackFailures == 3, "three counted callback failures");
+    }
+
     [Theory]
     [InlineData(float.NaN)]
     [InlineData(float.PositiveInfinity)]
