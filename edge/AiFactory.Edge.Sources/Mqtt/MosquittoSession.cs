@@ -158,8 +158,25 @@ internal sealed partial class MosquittoSession : IDisposable
 
     private unsafe void Wake()
     {
-        ulong one = 1;
-        LibC.Write((int)_wake.DangerousGetHandle(), (byte*)&one, sizeof(ulong));
+        // Held while in use, so a publish racing Dispose never writes to a closed (and perhaps reused) descriptor.
+        var held = false;
+        try
+        {
+            _wake.DangerousAddRef(ref held);
+            ulong one = 1;
+            LibC.Write((int)_wake.DangerousGetHandle(), (byte*)&one, sizeof(ulong));
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped: there is no loop left to wake.
+        }
+        finally
+        {
+            if (held)
+            {
+                _wake.DangerousRelease();
+            }
+        }
     }
 
     /// <summary>
