@@ -137,6 +137,8 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         Func<bool> hasWork = HasWork;
         while (true)
         {
+            // Checked every round, so a stop is seen under a steady stream too; DrainAsync then routes what is left.
+            _stop.ThrowIfCancellationRequested();
             var routed = 0;
             while (routed < RoundSamples && reader.TryRead(out var read))
             {
@@ -158,7 +160,6 @@ internal sealed partial class LineRuntime : IAsyncDisposable
                 continue;
             }
 
-            _stop.ThrowIfCancellationRequested();
             if (reader.Completion.IsCompleted)
             {
                 return;
