@@ -20,56 +20,16 @@ public sealed class RunConfigTests : IDisposable
     public async Task Run_MqttLine_CalibratesThenFlagsTheFlowDrop()
     {
         _broker.Start();
-        var config = Path.Combine(_dir, "line.yaml");
-        File.WriteAllText(config, $$"""
-            sources:
-              - name: plant-broker
-                type: mqtt
-                port: {{_broker.Port}}
-                client_id: run-config-test
-                subscriptions:
-                  - topic: plant/line1/pump1/telemetry
-                    json:
-                      tags:
-                        p/a1: vib[0]
-                        p/a2: vib[1]
-                        p/flow: flow
-            outputs:
-              mqtt:
-                port: {{_broker.Port}}
-                client_id: run-config-test-out
-                topic: plant/line1/{station}/verdict
-            stations:
-              - name: pump-1
-                model: {{RepoPaths.Model("pump-anomaly")}}
-                tags:
-                  Accelerometer1RMS: p/a1
-                  Accelerometer2RMS: p/a2
-                  Volume Flow RateRMS: p/flow
-            """);
-        var inner = new StringWriter();
-        var output = TextWriter.Synchronized(inner);
+        var config = WritePumpLine("line.yaml", "run-config-test");
         using var verdicts = _broker.Subscribe("plant/line1/+/verdict");
-
-        // The synchronized writer locks itself around every write; read under the same lock.
-        string Text()
-        {
-            lock (output)
-            {
-                return inner.ToString();
-            }
-        }
-
-        var run = CliRunner.RunAsync(output, "run", "--config", config, "--duration", "8");
-        await Eventually.WaitFor(() => Text().Contains("Ctrl+C stops.", StringComparison.Ordinal), "the agent's start");
-        await Task.Delay(500);
+        var (run, console) = await StartAgentAsync(config);
 
         var random = new Random(5);
         _broker.PublishLines("plant/line1/pump1/telemetry", Enumerable.Range(0, 600).Select(i => string.Create(CultureInfo.InvariantCulture,
             $$"""{"vib": [{{0.027 + ((random.NextDouble() - 0.5) * 0.001):F5}}, {{0.040 + ((random.NextDouble() - 0.5) * 0.0015):F5}}], "flow": {{(i < 450 ? 32.0 : 27.0) + ((random.NextDouble() - 0.5) * 0.6):F3}}}""")));
 
         Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
-        var text = Text();
+        var text = console();
         Assert.Contains("pump-1  ANOMALY", text, StringComparison.Ordinal);
         Assert.Contains("pump-1: 600 samples", text, StringComparison.Ordinal);
         Assert.Contains("source plant-broker: Stopped, 1800 values, 0 decode errors", text, StringComparison.Ordinal);
@@ -85,49 +45,9 @@ public sealed class RunConfigTests : IDisposable
     public async Task Run_PackedVerdicts_EveryVerdictOnceInOrder_InArraysOfAtMostTheLimit()
     {
         _broker.Start();
-        var config = Path.Combine(_dir, "packed.yaml");
-        File.WriteAllText(config, $$"""
-            sources:
-              - name: plant-broker
-                type: mqtt
-                port: {{_broker.Port}}
-                client_id: run-packed-test
-                subscriptions:
-                  - topic: plant/line1/pump1/telemetry
-                    json:
-                      timestamp: ts
-                      tags:
-                        p/a1: vib[0]
-                        p/a2: vib[1]
-                        p/flow: flow
-            outputs:
-              mqtt:
-                port: {{_broker.Port}}
-                client_id: run-packed-test-out
-                topic: plant/line1/{station}/verdict
-                max_results_per_message: 16
-            stations:
-              - name: pump-1
-                model: {{RepoPaths.Model("pump-anomaly")}}
-                tags:
-                  Accelerometer1RMS: p/a1
-                  Accelerometer2RMS: p/a2
-                  Volume Flow RateRMS: p/flow
-            """);
-        var inner = new StringWriter();
-        var output = TextWriter.Synchronized(inner);
+        var config = WritePumpLine("packed.yaml", "run-packed-test", timestamp: "ts", outputExtra: "max_results_per_message: 16");
         using var verdicts = _broker.Subscribe("plant/line1/+/verdict");
-        string Text()
-        {
-            lock (output)
-            {
-                return inner.ToString();
-            }
-        }
-
-        var run = CliRunner.RunAsync(output, "run", "--config", config, "--duration", "8");
-        await Eventually.WaitFor(() => Text().Contains("Ctrl+C stops.", StringComparison.Ordinal), "the agent's start");
-        await Task.Delay(500);
+        var (run, console) = await StartAgentAsync(config);
 
         // Sample i carries its own timestamp (i ms after a fixed start), so each verdict names the sample it is for.
         var start = DateTimeOffset.Parse("2026-12-02T00:00:00Z", CultureInfo.InvariantCulture);
@@ -143,7 +63,7 @@ public sealed class RunConfigTests : IDisposable
         var times = messages.SelectMany(m => m.EnumerateArray()).Select(v => v.GetProperty("time").GetDateTimeOffset()).ToList();
         Assert.Equal(Enumerable.Range(400, 600).Select(i => start.AddMilliseconds(i)), times);
         Assert.All(messages.SelectMany(m => m.EnumerateArray()), v => Assert.Equal("pump-1", v.GetProperty("station").GetString()));
-        Assert.Contains($"output mqtt: 600 verdicts published to plant/line1/<station>/verdict in {messages.Count} messages (up to 16 per message), 0 refused", Text(), StringComparison.Ordinal);
+        Assert.Contains($"output mqtt: 600 verdicts published to plant/line1/<station>/verdict in {messages.Count} messages (up to 16 per message), 0 refused", console(), StringComparison.Ordinal);
     }
 
     [MosquittoFact]
@@ -207,5 +127,65 @@ public sealed class RunConfigTests : IDisposable
 
         Assert.Equal(2, exit);
         Assert.Contains($"{config}:1:1: sources: at least one source is required", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The pump line the verdict tests run: JSON telemetry (vib[0], vib[1], flow) on plant/line1/pump1/telemetry,
+    /// the pump-anomaly model, verdicts to plant/line1/{station}/verdict.
+    /// </summary>
+    private string WritePumpLine(string file, string clientId, string? timestamp = null, string? outputExtra = null)
+    {
+        var config = Path.Combine(_dir, file);
+        // Interpolated lines are not re-indented by the raw string: they carry the file's own indentation.
+        var timestampLine = timestamp is null ? string.Empty : $"\n          timestamp: {timestamp}";
+        var outputLine = outputExtra is null ? string.Empty : $"\n    {outputExtra}";
+        File.WriteAllText(config, $$"""
+            sources:
+              - name: plant-broker
+                type: mqtt
+                port: {{_broker.Port}}
+                client_id: {{clientId}}
+                subscriptions:
+                  - topic: plant/line1/pump1/telemetry
+                    json:{{timestampLine}}
+                      tags:
+                        p/a1: vib[0]
+                        p/a2: vib[1]
+                        p/flow: flow
+            outputs:
+              mqtt:
+                port: {{_broker.Port}}
+                client_id: {{clientId}}-out
+                topic: plant/line1/{station}/verdict{{outputLine}}
+            stations:
+              - name: pump-1
+                model: {{RepoPaths.Model("pump-anomaly")}}
+                tags:
+                  Accelerometer1RMS: p/a1
+                  Accelerometer2RMS: p/a2
+                  Volume Flow RateRMS: p/flow
+            """);
+        return config;
+    }
+
+    /// <summary>Starts `run --config` for 8 s and waits until it is up; Text reads its console so far.</summary>
+    private static async Task<(Task<int> Run, Func<string> Text)> StartAgentAsync(string config)
+    {
+        var inner = new StringWriter();
+        var output = TextWriter.Synchronized(inner);
+
+        // The synchronized writer locks itself around every write; read under the same lock.
+        string Text()
+        {
+            lock (output)
+            {
+                return inner.ToString();
+            }
+        }
+
+        var run = CliRunner.RunAsync(output, "run", "--config", config, "--duration", "8");
+        await Eventually.WaitFor(() => Text().Contains("Ctrl+C stops.", StringComparison.Ordinal), "the agent's start");
+        await Task.Delay(500);
+        return (run, Text);
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using AiFactory.Edge.Core.Stations;
 
@@ -7,10 +6,6 @@ namespace AiFactory.Edge.Live;
 /// <summary>The JSON a verdict is published as: station, model and version, time, latency, and the verdict itself.</summary>
 public static class ResultJson
 {
-    public static byte[] Of(AnomalyResult r) => Write(w => Write(w, r));
-
-    public static byte[] Of(ClassificationResult r, IReadOnlyList<string> classes) => Write(w => Write(w, r, classes));
-
     /// <summary>Writes one anomaly verdict as a JSON object.</summary>
     public static void Write(Utf8JsonWriter w, AnomalyResult r)
     {
@@ -61,15 +56,4 @@ public static class ResultJson
     }
 
     private static double Finite(double value) => double.IsFinite(value) ? value : 0;
-
-    private static byte[] Write(Action<Utf8JsonWriter> body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            body(writer);
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
 }

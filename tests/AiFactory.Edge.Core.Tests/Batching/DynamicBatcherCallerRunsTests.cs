@@ -1,5 +1,4 @@
 using AiFactory.Edge.Core.Batching;
-using AiFactory.Edge.Core.Models;
 using AiFactory.Edge.Core.Stations;
 
 namespace AiFactory.Edge.Core.Tests.Batching;
@@ -81,18 +80,7 @@ public sealed class DynamicBatcherCallerRunsTests
     {
         await using var batcher = new DynamicBatcher(new SumExecutor(), Options(maxBatch: 8));
         var results = new List<AnomalyResult>();
-        var card = new ModelCard
-        {
-            Name = "sum-model",
-            Version = "1.0.0",
-            Task = ModelCard.TaskAnomaly,
-            Input = new CardInput { Name = "x", Features = ["a", "b", "c"], Window = 1 },
-            Normalisation = new CardNormalisation { Kind = "per_asset", StdFloor = 1e-6 },
-            Calibration = new CardCalibration { Samples = 4, Threshold = new CardThreshold { Method = "quantile", Quantile = 1.0, Factor = 1.0 } },
-            Postprocess = new CardPostprocess { Smoothing = "none" },
-            Output = new CardOutput { Score = "s" },
-        };
-        var station = new AnomalyStation("s1", card, batcher, results.Add, maxInFlight: 3);
+        var station = new AnomalyStation("s1", AiFactory.Edge.Core.Tests.Stations.AnomalyStationTests.Card(), batcher, results.Add, maxInFlight: 3);
 
         for (var i = 0; i < 20; i++)
         {

@@ -8,7 +8,8 @@ namespace AiFactory.Edge.Core.Tests.Stations;
 [Trait("Category", "Unit")]
 public sealed class AnomalyStationTests
 {
-    private static ModelCard Card() => new()
+    /// <summary>A three-feature anomaly card for the sum model, calibrating on 4 samples (shared with the batcher tests).</summary>
+    internal static ModelCard Card() => new()
     {
         Name = "sum-model",
         Version = "1.0.0",
