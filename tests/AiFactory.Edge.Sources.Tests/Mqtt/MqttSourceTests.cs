@@ -89,6 +89,35 @@ public sealed class MqttSourceTests : SourceHarness
     }
 
     [MosquittoFact]
+    public async Task DecoderThatThrows_IsCountedOnItsMessage_AndTheSourceGoesOn()
+    {
+        // Decoding runs inside libmosquitto's callback: an exception escaping there would end the process.
+        _broker.Start();
+        var source = new MqttSource(new MqttSourceOptions
+        {
+            Name = "plant-broker",
+            Port = _broker.Port,
+            ClientId = $"aifactory-test-{Guid.NewGuid():N}",
+            Subscriptions =
+            [
+                new MqttSubscription("plant/line1/pump/broken", 1, new ThrowingDecoder()),
+                new MqttSubscription("plant/line1/pump/level", 1, new NumberPayloadDecoder("pump-1/level")),
+            ],
+        });
+        var running = source.RunAsync(Writer, Stopping);
+        await WaitFor(() => source.Status.State == SourceState.Connected);
+
+        _broker.Publish("plant/line1/pump/broken", "1");
+        _broker.Publish("plant/line1/pump/level", "4.5");
+
+        Assert.Equal(4.5, (await NextSample()).Value);
+        await WaitFor(() => source.Status.DecodeErrors == 1);
+        Assert.Contains("decoding a message failed: a decoder bug", source.Status.LastError, StringComparison.Ordinal);
+        Assert.Equal(SourceState.Connected, source.Status.State);
+        await StopAsync(running);
+    }
+
+    [MosquittoFact]
     public async Task LineFull_SamplesWaitInOrder_AndBeyondTheOverflowQueueAreCountedAsDropped()
     {
         _broker.Start();
@@ -144,5 +173,8 @@ public sealed class MqttSourceTests : SourceHarness
         ],
     });
 
-
+    private sealed class ThrowingDecoder : IPayloadDecoder
+    {
+        public string? Decode(ReadOnlySpan<byte> payload, DateTimeOffset arrival, List<TagSample> output) => throw new InvalidOperationException("a decoder bug");
+    }
 }
