@@ -13,6 +13,9 @@ internal static class CliRunner
     }
 
     /// <summary>Runs with a caller-owned writer, e.g. a synchronized one the test reads while the command runs.</summary>
-    public static Task<int> RunAsync(TextWriter output, params string[] args) =>
-        EdgeCli.Build(output).Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = output });
+    public static Task<int> RunAsync(TextWriter output, params string[] args) => RunAsync(output, CancellationToken.None, args);
+
+    /// <summary>As above; cancelling <paramref name="stop"/> is Ctrl+C.</summary>
+    public static Task<int> RunAsync(TextWriter output, CancellationToken stop, params string[] args) =>
+        EdgeCli.Build(output).Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = output }, stop);
 }

@@ -67,6 +67,41 @@ public sealed class RunConfigTests : IDisposable
     }
 
     [MosquittoFact]
+    public async Task Run_SteadyStream_IsHeldIntoBatches_AndEachHeldBatchLeavesWithinTheHoldWhileRunning()
+    {
+        _broker.Start();
+        var config = WritePumpLine("held.yaml", "run-held-test", timestamp: "ts", outputExtra: "max_results_per_message: 32");
+        using var verdicts = _broker.Subscribe("plant/line1/+/verdict");
+        // The test stops the agent once the verdicts are in; 45 s at the latest.
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(45));
+        var (run, console) = await StartAgentAsync(config, seconds: 120, stop.Token, "--max-hold-us", "300000");
+
+        var start = DateTimeOffset.Parse("2026-12-02T00:00:00Z", CultureInfo.InvariantCulture);
+        var random = new Random(9);
+        IEnumerable<string> Samples(int from, int count) => Enumerable.Range(from, count).Select(i => string.Create(CultureInfo.InvariantCulture,
+            $$"""{"ts": {{start.AddMilliseconds(i).ToUnixTimeMilliseconds()}}, "vib": [{{0.027 + ((random.NextDouble() - 0.5) * 0.001):F5}}, {{0.040 + ((random.NextDouble() - 0.5) * 0.0015):F5}}], "flow": {{32.0 + ((random.NextDouble() - 0.5) * 0.6):F3}}}"""));
+
+        // The 400 calibration samples at once, then 200 one by one, 5 ms apart: a steady stream of one-message bursts,
+        // which the line holds up to 0.3 s (or until a batch's worth, 32 samples, waits) and scores together.
+        _broker.PublishLines("plant/line1/pump1/telemetry", Samples(0, 400));
+        _broker.PublishLines("plant/line1/pump1/telemetry", Samples(400, 200), spacing: TimeSpan.FromMilliseconds(5));
+
+        // Every verdict arrives while the agent runs on: the last held batch leaves
+        // when its time is up, with no more traffic and no stop to flush it.
+        await Eventually.WaitFor(() => verdicts.Payloads.Sum(p => System.Text.Json.JsonDocument.Parse(p).RootElement.GetArrayLength()) == 200, "200 verdicts at the subscriber");
+        Assert.False(run.IsCompleted, "the agent should still be running");
+        await stop.CancelAsync();
+        var messages = verdicts.Payloads.Select(p => System.Text.Json.JsonDocument.Parse(p).RootElement).ToList();
+        var times = messages.SelectMany(m => m.EnumerateArray()).Select(v => v.GetProperty("time").GetDateTimeOffset()).ToList();
+        Assert.Equal(Enumerable.Range(400, 200).Select(i => start.AddMilliseconds(i)), times);
+
+        // Without the hold each of the 200 one-message bursts would be its own round and its own verdict message.
+        Assert.InRange(messages.Count, 1, 50);
+        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("output mqtt: 200 verdicts published", console(), StringComparison.Ordinal);
+    }
+
+    [MosquittoFact]
     public async Task Run_TagDefinitions_ConvertUnits_AndCountBadValuesPerTag()
     {
         _broker.Start();
@@ -169,7 +204,10 @@ public sealed class RunConfigTests : IDisposable
     }
 
     /// <summary>Starts `run --config` for 8 s and waits until it is up; Text reads its console so far.</summary>
-    private static async Task<(Task<int> Run, Func<string> Text)> StartAgentAsync(string config)
+    private static Task<(Task<int> Run, Func<string> Text)> StartAgentAsync(string config) => StartAgentAsync(config, 8, CancellationToken.None);
+
+    /// <summary>Starts `run --config` with <paramref name="extra"/> options for <paramref name="seconds"/> (or until <paramref name="stop"/>).</summary>
+    private static async Task<(Task<int> Run, Func<string> Text)> StartAgentAsync(string config, int seconds, CancellationToken stop, params string[] extra)
     {
         var inner = new StringWriter();
         var output = TextWriter.Synchronized(inner);
@@ -183,7 +221,7 @@ public sealed class RunConfigTests : IDisposable
             }
         }
 
-        var run = CliRunner.RunAsync(output, "run", "--config", config, "--duration", "8");
+        var run = CliRunner.RunAsync(output, stop, ["run", "--config", config, "--duration", seconds.ToString(CultureInfo.InvariantCulture), .. extra]);
         await Eventually.WaitFor(() => Text().Contains("Ctrl+C stops.", StringComparison.Ordinal), "the agent's start");
         await Task.Delay(500);
         return (run, Text);

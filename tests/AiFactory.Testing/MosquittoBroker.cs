@@ -68,8 +68,11 @@ public sealed class MosquittoBroker : IDisposable
         }
     }
 
-    /// <summary>Publishes one message per line through one mosquitto_pub process (-l), in order.</summary>
-    public void PublishLines(string topic, IEnumerable<string> payloads, int qos = 1)
+    /// <summary>
+    /// Publishes one message per line through one mosquitto_pub process (-l), in order; with <paramref name="spacing"/>,
+    /// each line is handed over on its own, that long after the previous one.
+    /// </summary>
+    public void PublishLines(string topic, IEnumerable<string> payloads, int qos = 1, TimeSpan? spacing = null)
     {
         using var pub = Process.Start(new ProcessStartInfo("/usr/bin/mosquitto_pub")
         {
@@ -80,6 +83,11 @@ public sealed class MosquittoBroker : IDisposable
         foreach (var payload in payloads)
         {
             pub.StandardInput.WriteLine(payload);
+            if (spacing is { } pause)
+            {
+                pub.StandardInput.Flush();
+                Thread.Sleep(pause);
+            }
         }
 
         pub.StandardInput.Close();

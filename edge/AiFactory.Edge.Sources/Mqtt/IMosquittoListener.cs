@@ -11,6 +11,13 @@ internal unsafe interface IMosquittoListener
 
     void Received(MosquittoMessage* message);
 
+    /// <summary>
+    /// The messages that were waiting have been read (<see cref="Received"/> came at least once since the last
+    /// call), or the time this method last asked for has come. Answers how soon to be called again even if no
+    /// message comes (null: not needed).
+    /// </summary>
+    TimeSpan? ReadsEnded() => null;
+
     /// <summary>A message this client published has left (QoS 0) or been acknowledged (QoS 1).</summary>
     void Sent(int mid)
     {

@@ -187,6 +187,8 @@ internal sealed partial class MosquittoSession : IDisposable
     {
         var delay = TimeSpan.FromSeconds(Math.Max(1, _options.ReconnectDelaySeconds));
         var fds = stackalloc LibC.PollFd[2];
+        // When the listener wants to be called again even if no message comes (a Stopwatch timestamp; 0: never).
+        long due = 0;
         while (!_stopping)
         {
             int socket;
@@ -231,8 +233,16 @@ internal sealed partial class MosquittoSession : IDisposable
 
             fds[0] = new LibC.PollFd { Fd = socket, Events = (short)(LibC.PollIn | (wantWrite ? LibC.PollOut : 0)) };
             fds[1] = new LibC.PollFd { Fd = (int)_wake.DangerousGetHandle(), Events = LibC.PollIn };
-            // At least once a second, for keep-alive pings and the stop flag.
-            if (LibC.Poll(fds, 2, 1000) < 0 && Marshal.GetLastPInvokeError() != LibC.Interrupted)
+            // At least once a second, for keep-alive pings and the stop flag; sooner when the listener asked.
+            var wait = TimeSpan.FromSeconds(1);
+            if (due != 0)
+            {
+                var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                wait = left < TimeSpan.Zero ? TimeSpan.Zero : left < wait ? left : wait;
+            }
+
+            var timeout = new LibC.TimeSpec { Seconds = wait.Ticks / TimeSpan.TicksPerSecond, Nanoseconds = wait.Ticks % TimeSpan.TicksPerSecond * 100 };
+            if (LibC.PollPrecise(fds, 2, &timeout, IntPtr.Zero) < 0 && Marshal.GetLastPInvokeError() != LibC.Interrupted)
             {
                 WaitForStop(TimeSpan.FromMilliseconds(10));
                 continue;
@@ -244,6 +254,7 @@ internal sealed partial class MosquittoSession : IDisposable
                 LibC.Read((int)_wake.DangerousGetHandle(), (byte*)&drained, sizeof(ulong));
             }
 
+            var readBefore = _messagesRead;
             lock (_calls)
             {
                 var rc = MosquittoNative.Success;
@@ -271,6 +282,14 @@ internal sealed partial class MosquittoSession : IDisposable
                 {
                     MosquittoNative.LoopMisc(Handle);
                 }
+            }
+
+            // Outside the lock: the listener may do real work now (a line routes the burst on this thread), and a
+            // publish from another thread must not wait for it.
+            if (_messagesRead != readBefore || (due != 0 && Stopwatch.GetTimestamp() >= due))
+            {
+                var again = _listener.ReadsEnded();
+                due = again is { } a ? Stopwatch.GetTimestamp() + (long)(a.TotalSeconds * Stopwatch.Frequency) : 0;
             }
         }
     }

@@ -15,9 +15,10 @@ namespace AiFactory.Edge.Sources.Mqtt;
 /// no extra queue or thread per message. While the line's channel is full, samples wait in order in a bounded
 /// overflow queue that a task feeds in as room appears; beyond that, they are counted as dropped. Malformed
 /// payloads, unknown topics and drops are counted and logged (rate-limited) without stopping; the source
-/// resubscribes on every connect.
+/// resubscribes on every connect. When the line asks (<see cref="BurstEnded"/>), the source tells it after each
+/// burst of messages read, so the line can route them on the network thread.
 /// </summary>
-public sealed partial class MqttSource : ISampleSource, IMosquittoListener
+public sealed partial class MqttSource : IBurstSource, IMosquittoListener
 {
     private readonly MqttSourceOptions _options;
     private readonly ILogger _logger;
@@ -56,6 +57,8 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
     /// <summary>Successful connections so far (the first one included).</summary>
     public long Connects => Interlocked.Read(ref _connects);
 
+    public Func<bool, TimeSpan?>? BurstEnded { get; set; }
+
     public async Task RunAsync(ChannelWriter<TagSample> writer, CancellationToken cancellationToken)
     {
         _writer = writer;
@@ -87,6 +90,7 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
                 }
             }
 
+            BurstEnded?.Invoke(false);
             Status.SetState(SourceState.Stopped);
         }
     }
@@ -110,14 +114,22 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
                         }
                     }
 
-                    // The sample stays at the head while it waits, so the network thread queues behind it.
-                    await writer.WriteAsync(next, cancellationToken).ConfigureAwait(false);
+                    // The sample stays at the head while it waits, so the network thread queues behind it. Before
+                    // waiting for room, the line is told what it has, so that whoever routes makes that room.
+                    if (!writer.TryWrite(next))
+                    {
+                        BurstEnded?.Invoke(false);
+                        await writer.WriteAsync(next, cancellationToken).ConfigureAwait(false);
+                    }
+
                     Status.CountSample();
                     lock (_overflowGate)
                     {
                         _overflow.Dequeue();
                     }
                 }
+
+                BurstEnded?.Invoke(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -209,6 +221,8 @@ public sealed partial class MqttSource : ISampleSource, IMosquittoListener
         Status.SetState(SourceState.Connected);
         LogConnected(_logger, Name, _options.Host, _options.Port, _options.Subscriptions.Count, Connects > 1);
     }
+
+    TimeSpan? IMosquittoListener.ReadsEnded() => BurstEnded?.Invoke(true);
 
     void IMosquittoListener.Disconnected(int code)
     {

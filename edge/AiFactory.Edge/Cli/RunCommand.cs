@@ -18,14 +18,18 @@ internal static class RunCommand
         var logJson = new Option<bool>("--log-json") { Description = "Write the log file as JSON lines (for log shippers)" };
         var maxBatch = new Option<int>("--max-batch") { Description = "Largest batch the DynamicBatcher runs at once (1 = no batching)", DefaultValueFactory = _ => 32 };
         var maxDelay = new Option<int>("--max-queue-delay-us") { Description = "How long the oldest frame may wait for a batch to fill, in microseconds. 0 (the default): the routing loop runs each round's frames itself, batched as they arrived together, with no wait and no hand-over to another thread", DefaultValueFactory = _ => 0 };
+        var maxHold = new Option<int>("--max-hold-us") { Description = "With --max-queue-delay-us 0: how long the samples an MQTT source has read may wait for a batch's worth (--max-batch) before they are scored, together, on the source's network thread, in microseconds; their verdicts then leave together too. 0: each burst as soon as it is read", DefaultValueFactory = _ => 1000 };
         var noReload = new Option<bool>("--no-reload") { Description = "Do not apply edits of the --config file while running (by default they apply: changed sources and stations restart, the rest runs on)" };
         var statusPort = new Option<int>("--status-port") { Description = "Serve GET http://127.0.0.1:PORT/status (sources, data quality, model latency) as JSON; 0 = off", DefaultValueFactory = _ => 0 };
         var command = new Command("run", "Run the agent: the line in --config, or the built-in simulated line (a pump station and a plate-inspection station); print live verdicts.")
         {
-            config, models, seed, speed, duration, logFile, logJson, statusPort, noReload, maxBatch, maxDelay,
+            config, models, seed, speed, duration, logFile, logJson, statusPort, noReload, maxBatch, maxDelay, maxHold,
         };
         command.SetAction((parse, cancellationToken) => CliErrors.GuardAsync(console, async () =>
         {
+            var hold = parse.GetValue(maxHold) is >= 0 and <= 1_000_000 and var us
+                ? TimeSpan.FromMicroseconds(us)
+                : throw new ArgumentException($"--max-hold-us must be between 0 and 1000000 (was {parse.GetValue(maxHold)})");
             var line = parse.GetValue(config) is { } file
                 ? EdgeConfigReader.Read(file)
                 : DefaultLine.Build(ModelLocator.Find(parse.GetValue(models)), parse.GetValue(seed), parse.GetValue(speed));
@@ -33,7 +37,7 @@ internal static class RunCommand
             using var logs = new SerilogLoggerFactory(serilog);
             var watch = parse.GetValue(config) is not null && !parse.GetValue(noReload);
             var batching = new AiFactory.Edge.Core.Batching.DynamicBatcherOptions { MaxBatchSize = parse.GetValue(maxBatch), MaxQueueDelayMicroseconds = parse.GetValue(maxDelay), CallerRuns = parse.GetValue(maxDelay) == 0 };
-            return await LiveLine.RunAsync(line, console, logs, parse.GetValue(duration), cancellationToken, parse.GetValue(statusPort), watch, batching).ConfigureAwait(false);
+            return await LiveLine.RunAsync(line, console, logs, parse.GetValue(duration), cancellationToken, parse.GetValue(statusPort), watch, batching, hold).ConfigureAwait(false);
         }));
         return command;
     }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using AiFactory.Edge.Config;
 using AiFactory.Edge.Core.Batching;
@@ -12,9 +14,10 @@ namespace AiFactory.Edge.Live;
 
 /// <summary>
 /// The running part of a line that a configuration reload may change: sources, tag definitions and stations.
-/// Samples are routed by one loop; a reload pauses it between two samples, stops and starts only the sources and
-/// stations whose configuration changed, and lets it go on, so unchanged stations keep their calibration, windows
-/// and frames in flight.
+/// Samples are routed in rounds, one at a time under the line's gate, by the routing thread or, for a source that
+/// reports its bursts, on that source's own thread; a reload takes the gate between two rounds, stops and starts
+/// only the sources and stations whose configuration changed, and lets routing go on, so unchanged stations keep
+/// their calibration, windows and frames in flight.
 /// </summary>
 internal sealed partial class LineRuntime : IAsyncDisposable
 {
@@ -23,7 +26,9 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     private readonly ILoggerFactory _logs;
     private readonly ILogger _log;
     private readonly Func<StationDefinition, ModelPackage, LiveStation> _createStation;
+    private readonly ChannelReader<TagSample> _reader;
     private readonly ChannelWriter<TagSample> _writer;
+    private readonly ChannelWriter<TagSample> _direct;
     private readonly CancellationToken _stop;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly RouterWake _wake = new();
@@ -34,18 +39,30 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     private readonly List<AlignedFrame> _frames = new(2);
     private volatile LiveStation[] _stations = [];
     private volatile DynamicBatcher[] _batchers = [];
+    private volatile ExceptionDispatchInfo? _burstFailure;
+    // When the samples now held back were first found waiting (a Stopwatch timestamp; 0: none are held).
+    private long _heldSince;
 
+    /// <param name="hold">
+    /// With CallerRuns, how long the samples a burst source (MQTT) has read may wait, until a batch's worth
+    /// (<see cref="DynamicBatcherOptions.MaxBatchSize"/> frames of the widest station) is there, before they are routed
+    /// on its thread: samples that come within that time are scored in one batch and their verdicts leave together.
+    /// Only while bursts come at least twice per hold time; zero: each burst at once.
+    /// </param>
     public LineRuntime(
-        EdgeConfig config, OnnxEnvironment environment, DynamicBatcherOptions batching, ILoggerFactory logs,
-        Func<StationDefinition, ModelPackage, LiveStation> createStation, ChannelWriter<TagSample> writer, CancellationToken stop)
+        EdgeConfig config, OnnxEnvironment environment, DynamicBatcherOptions batching, TimeSpan hold, ILoggerFactory logs,
+        Func<StationDefinition, ModelPackage, LiveStation> createStation, Channel<TagSample> channel, CancellationToken stop)
     {
         Config = config;
         _environment = environment;
         _batching = batching;
+        Hold = hold < TimeSpan.Zero ? throw new ArgumentException($"the line's hold must be ≥ 0 (was {hold.TotalMicroseconds} µs)", nameof(hold)) : hold;
         _logs = logs;
         _log = logs.CreateLogger<LineRuntime>();
         _createStation = createStation;
-        _writer = new RouterWake.SignallingWriter(writer, _wake);
+        _reader = channel.Reader;
+        _direct = channel.Writer;
+        _writer = new RouterWake.SignallingWriter(channel.Writer, _wake);
         _stop = stop;
         Tags = new TagTable(config.Tags);
     }
@@ -82,28 +99,28 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     /// <summary>Loads the models and starts every station and source of the configuration.</summary>
     public void Start()
     {
-        _stations = Config.Stations.Select(d => _createStation(d, Package(d.ModelFolder))).ToArray();
+        SetStations(Config.Stations.Select(d => _createStation(d, Package(d.ModelFolder))).ToArray());
         foreach (var d in Config.Sources)
         {
             StartSource(d);
         }
     }
 
-    /// <summary>Called on the routing thread with every frame a station builds, before it is scored (raw upload).</summary>
+    /// <summary>Called under the line's gate with every frame a station builds, before it is scored (raw upload).</summary>
     public Action<string, AlignedFrame>? FrameBuilt { get; set; }
 
     /// <summary>
     /// Routes samples to the stations until the channel completes or the agent stops (then the task is cancelled),
     /// on a dedicated thread: the routing loop is the agent's hot path, and thread-pool hops cost a wake-up each.
     /// </summary>
-    public Task RouteAsync(ChannelReader<TagSample> reader)
+    public Task RouteAsync()
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             try
             {
-                Route(reader);
+                Route();
                 done.SetResult();
             }
             catch (OperationCanceledException ex)
@@ -123,7 +140,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         return done.Task;
     }
 
-    private void Route(ChannelReader<TagSample> reader)
+    private void Route()
     {
         // Results are delivered here, on the routing thread, as soon as they are there: after every sample, and,
         // while no sample comes, when a batcher signals that a batch has run. The steps below rarely wait (a full
@@ -132,41 +149,176 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         // the frames they made on this thread, batched per model, and delivers the results: a batch is what arrived
         // together, and a sample costs no hand-over to another thread. Otherwise each model's runner thread runs
         // the batches (waiting up to the queue delay for them to fill) and signals when one has run.
+        // A source that reports its bursts routes them itself (RouteBurst) and does not wake this thread; it is
+        // woken for the rest: other sources' samples, a burst that found the gate taken, batchers' results, stop.
         using var stopping = _stop.Register(_wake.Signal);
-        bool HasWork() => reader.TryPeek(out _) || Volatile.Read(ref _resultsSignalled) != 0 || _stop.IsCancellationRequested || reader.Completion.IsCompleted;
+        bool HasWork() => _reader.TryPeek(out _) || Volatile.Read(ref _resultsSignalled) != 0 || _burstFailure is not null
+            || _stop.IsCancellationRequested || _reader.Completion.IsCompleted;
         Func<bool> hasWork = HasWork;
         while (true)
         {
             // Checked every round, so a stop is seen under a steady stream too; DrainAsync then routes what is left.
             _stop.ThrowIfCancellationRequested();
-            var routed = 0;
-            while (routed < RoundSamples && reader.TryRead(out var read))
+            _burstFailure?.Throw();
+            _gate.Wait(CancellationToken.None);
+            bool worked;
+            try
             {
-                Wait(RouteOneAsync(read));
-                routed++;
-                if (!_batching.CallerRuns)
-                {
-                    Wait(DeliverCompletedAsync());
-                }
+                worked = RouteRound();
+            }
+            finally
+            {
+                _gate.Release();
             }
 
-            if (_batching.CallerRuns)
-            {
-                RunQueued();
-            }
-
-            if (Wait(DeliverCompletedAsync()) || routed > 0)
+            if (worked)
             {
                 continue;
             }
 
-            if (reader.Completion.IsCompleted)
+            if (_reader.Completion.IsCompleted)
             {
                 return;
             }
 
             _wake.Sleep(hasWork, IdleSpin);
         }
+    }
+
+    /// <summary>
+    /// On a source's thread, after it wrote a burst of samples (<see cref="IBurstSource.BurstEnded"/>): routes
+    /// them, runs their frames and delivers their verdicts right here, unless someone else holds the gate; then
+    /// the routing thread is woken and does it once the gate is free. When the source will call again
+    /// (<paramref name="mayHold"/>), fewer than a batch's worth of samples are held back for up to <see cref="Hold"/>
+    /// from when they were first found waiting, and the answer is how much of that is left. It never throws into the
+    /// source: a failure is handed to the routing thread, which ends the run with it as it would with its own.
+    /// </summary>
+    private TimeSpan? RouteBurst(bool mayHold)
+    {
+        if (mayHold && Hold > TimeSpan.Zero)
+        {
+            var waiting = _reader.Count;
+            if (waiting == 0)
+            {
+                return null;
+            }
+
+            var worthIt = WorthHolding();
+            if (waiting < HoldSamples && worthIt)
+            {
+                var now = Stopwatch.GetTimestamp();
+                var since = Interlocked.CompareExchange(ref _heldSince, now, 0);
+                var left = Hold - Stopwatch.GetElapsedTime(since == 0 ? now : since, now);
+                if (left > TimeSpan.Zero)
+                {
+                    return left;
+                }
+            }
+        }
+
+        Interlocked.Exchange(ref _heldSince, 0);
+        if (!_gate.Wait(0, CancellationToken.None))
+        {
+            _wake.Signal();
+            return null;
+        }
+
+        try
+        {
+            while (RouteRound())
+            {
+            }
+        }
+        catch (Exception ex)
+        {
+            _burstFailure ??= ExceptionDispatchInfo.Capture(ex);
+            _wake.Signal();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// How long a burst source's samples may be held (<see cref="LineRuntime(EdgeConfig, OnnxEnvironment, DynamicBatcherOptions, TimeSpan, ILoggerFactory, Func{StationDefinition, ModelPackage, LiveStation}, Channel{TagSample}, CancellationToken)"/>).
+    /// </summary>
+    public TimeSpan Hold { get; }
+
+    /// <summary>
+    /// Held until a batch's worth of samples waits for the widest station (tag values: a frame takes one of each of
+    /// its tags): more would not make a bigger batch.
+    /// </summary>
+    private int HoldSamples => Math.Max(1, _batching.MaxBatchSize * _widestStation);
+
+    private volatile int _widestStation = 1;
+
+    private void SetStations(LiveStation[] stations)
+    {
+        _stations = stations;
+        _widestStation = stations.Length == 0 ? 1 : stations.Max(s => s.Definition.OrderedTags.Count);
+    }
+
+    // Bursts reported in the current ~100 ms, and the rate of the last one (for the hold).
+    private long _rateSince;
+    private int _burstsSince;
+    private double _burstsPerSecond;
+    private readonly Lock _rateLock = new();
+
+    /// <summary>
+    /// Counts a burst; answers whether holding pays: only when other bursts are likely to come meanwhile, at least
+    /// two per hold time over the last ~100 ms. Below that (a slow line, or its first 100 ms) every burst is routed at
+    /// once: nothing waits for company that is not coming.
+    /// </summary>
+    private bool WorthHolding()
+    {
+        lock (_rateLock)
+        {
+            _burstsSince++;
+            var now = Stopwatch.GetTimestamp();
+            var elapsed = Stopwatch.GetElapsedTime(_rateSince, now);
+            if (elapsed >= RateWindow)
+            {
+                _burstsPerSecond = _rateSince == 0 ? 0 : _burstsSince / elapsed.TotalSeconds;
+                _rateSince = now;
+                _burstsSince = 0;
+            }
+
+            return _burstsPerSecond * Hold.TotalSeconds >= 2;
+        }
+    }
+
+    private static readonly TimeSpan RateWindow = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// One round, under the gate: routes the samples that are there (up to <see cref="RoundSamples"/>), runs the
+    /// frames they made (CallerRuns) and delivers what is ready. Answers whether there was anything to do.
+    /// </summary>
+    private bool RouteRound()
+    {
+        var routed = 0;
+        while (routed < RoundSamples && _reader.TryRead(out var read))
+        {
+            Wait(RouteOneAsync(read));
+            routed++;
+            if (!_batching.CallerRuns)
+            {
+                Wait(DeliverCompletedAsync());
+                RoundEnded?.Invoke();
+            }
+        }
+
+        if (_batching.CallerRuns)
+        {
+            RunQueued();
+        }
+
+        var delivered = Wait(DeliverCompletedAsync());
+        // After every step that may have delivered verdicts (a station at its in-flight limit delivers while adding).
+        RoundEnded?.Invoke();
+        return delivered || routed > 0;
     }
 
     /// <summary>How long the idle routing loop looks for the next sample before it sleeps.</summary>
@@ -195,61 +347,43 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         _wake.Signal();
     }
 
-    /// <summary>Delivers every station's results that are already there; answers whether any was.</summary>
+    /// <summary>Under the gate: delivers every station's results that are already there; answers whether any was.</summary>
     private async ValueTask<bool> DeliverCompletedAsync()
     {
         var any = false;
         Interlocked.Exchange(ref _resultsSignalled, 0);
-        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        try
+        foreach (var station in _stations)
         {
-            foreach (var station in _stations)
+            if (station.InFlight > 0)
             {
-                if (station.InFlight > 0)
-                {
-                    any |= await station.DeliverCompletedAsync().ConfigureAwait(false) > 0;
-                }
+                any |= await station.DeliverCompletedAsync().ConfigureAwait(false) > 0;
             }
-        }
-        finally
-        {
-            RoundEnded?.Invoke();
-            _gate.Release();
         }
 
         return any;
     }
 
+    /// <summary>Under the gate: hands one sample to the stations its tag feeds.</summary>
     private async Task RouteOneAsync(TagSample read)
     {
-        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        try
+        var sample = read;
+        var usable = Tags.Apply(ref sample);
+        foreach (var station in _stations)
         {
-            var sample = read;
-            var usable = Tags.Apply(ref sample);
-            foreach (var station in _stations)
+            if (!station.Aligner.Uses(sample.Tag))
             {
-                if (!station.Aligner.Uses(sample.Tag))
-                {
-                    continue;
-                }
-
-                _frames.Clear();
-                station.Aligner.Add(sample, usable, _frames);
-                foreach (var frame in _frames)
-                {
-                    FrameBuilt?.Invoke(station.Definition.Name, frame);
-
-                    // Not cancellable: a frame already built is scored even while stopping.
-                    await station.AddAsync(frame.Time, frame.Values).ConfigureAwait(false);
-                }
+                continue;
             }
-        }
-        finally
-        {
-            // A station whose frames in flight were at their limit delivered some while adding.
-            RoundEnded?.Invoke();
-            _gate.Release();
+
+            _frames.Clear();
+            station.Aligner.Add(sample, usable, _frames);
+            foreach (var frame in _frames)
+            {
+                FrameBuilt?.Invoke(station.Definition.Name, frame);
+
+                // Not cancellable: a frame already built is scored even while stopping.
+                await station.AddAsync(frame.Time, frame.Values).ConfigureAwait(false);
+            }
         }
 
         Routed?.Invoke();
@@ -259,9 +393,8 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     public Action? Routed { get; init; }
 
     /// <summary>
-    /// Called on the routing thread, under the line's gate, after every step that may have delivered verdicts
-    /// (routing a sample, delivering completed batches, a reload flushing stations, the drain at stop): packed verdict
-    /// messages leave then.
+    /// Called under the line's gate after every step that may have delivered verdicts (a routing round, a reload
+    /// flushing stations, the drain at stop): packed verdict messages leave then.
     /// </summary>
     public Action? RoundEnded { get; init; }
 
@@ -281,7 +414,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
             {
                 if (!newSources.TryGetValue(name, out var now) || now.Fingerprint != old.Fingerprint)
                 {
-                    await StopSourceAsync(name).ConfigureAwait(false);
+                    await StopSourceAsync(name, forReload: true).ConfigureAwait(false);
                     (now is null ? outcome.SourcesRemoved : outcome.SourcesRestarted).Add(name);
                 }
             }
@@ -332,7 +465,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
                 outcome.StationsRemoved.Add(gone.Definition.Name);
             }
 
-            _stations = kept.ToArray();
+            SetStations(kept.ToArray());
             outcome.NeedsRestart = next.RestartFingerprint != Config.RestartFingerprint;
             Config = next with { RestartFingerprint = Config.RestartFingerprint };
             return outcome;
@@ -363,7 +496,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     /// Waits for every source to stop, routes the samples they had already handed over, and waits for every station
     /// to deliver its frames in flight: a sample a source counted is never left unscored at stop.
     /// </summary>
-    public async Task DrainAsync(ChannelReader<TagSample> reader)
+    public async Task DrainAsync()
     {
         List<Task> running;
         lock (_sources)
@@ -372,24 +505,33 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         }
 
         await Task.WhenAll(running).ConfigureAwait(false);
-        while (reader.TryRead(out var sample))
+        _burstFailure?.Throw();
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
         {
-            await RouteOneAsync(sample).ConfigureAwait(false);
-        }
+            while (_reader.TryRead(out var sample))
+            {
+                await RouteOneAsync(sample).ConfigureAwait(false);
+            }
 
-        foreach (var station in _stations)
+            foreach (var station in _stations)
+            {
+                await station.FlushAsync().ConfigureAwait(false);
+            }
+
+            RoundEnded?.Invoke();
+        }
+        finally
         {
-            await station.FlushAsync().ConfigureAwait(false);
+            _gate.Release();
         }
-
-        RoundEnded?.Invoke();
     }
 
     public async ValueTask DisposeAsync()
     {
         foreach (var name in _sources.Keys.ToList())
         {
-            await StopSourceAsync(name).ConfigureAwait(false);
+            await StopSourceAsync(name, forReload: false).ConfigureAwait(false);
         }
 
         foreach (var package in _packages.Values)
@@ -408,7 +550,8 @@ internal sealed partial class LineRuntime : IAsyncDisposable
             if (!_packages.TryGetValue(folder, out var package))
             {
                 _packages[folder] = package = ModelPackage.Load(folder, _environment, _batching);
-                package.Batcher.BatchCompleted = SignalResults;
+                // With CallerRuns a batch runs inside a routing round, which delivers its results itself.
+                package.Batcher.BatchCompleted = _batching.CallerRuns ? null : SignalResults;
                 _batchers = [.. _packages.Values.Select(p => p.Batcher)];
             }
 
@@ -419,14 +562,22 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     private void StartSource(SourceDefinition definition)
     {
         var source = definition.Create(_logs);
+        var writer = _writer;
+        if (_batching.CallerRuns && source is IBurstSource bursts)
+        {
+            // Its bursts are routed on its own thread, where they were read: it writes without waking the router.
+            bursts.BurstEnded = RouteBurst;
+            writer = _direct;
+        }
+
         var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop);
         lock (_sources)
         {
-            _sources[definition.Name] = new RunningSource(source, cts, source.RunAsync(_writer, cts.Token));
+            _sources[definition.Name] = new RunningSource(source, cts, source.RunAsync(writer, cts.Token));
         }
     }
 
-    private async Task StopSourceAsync(string name)
+    private async Task StopSourceAsync(string name, bool forReload)
     {
         RunningSource? running;
         lock (_sources)
@@ -452,7 +603,10 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         }
 
         running.Cts.Dispose();
-        LogSourceStopped(_log, name);
+        if (forReload)
+        {
+            LogSourceStopped(_log, name);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Source {Source} stopped for the configuration reload")]

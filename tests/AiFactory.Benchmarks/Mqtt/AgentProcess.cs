@@ -14,7 +14,7 @@ internal sealed class AgentProcess : IDisposable
 
     private readonly Process _process;
 
-    public AgentProcess(string repository, string folder, int port, int maxBatch, int maxDelayMicroseconds, int resultsPerMessage)
+    public AgentProcess(string repository, string folder, int port, int maxBatch, int holdMicroseconds, int resultsPerMessage)
     {
         var config = Path.Combine(folder, $"edge-batch{maxBatch}-pack{resultsPerMessage}.yaml");
         File.WriteAllText(config, $"""
@@ -56,8 +56,8 @@ internal sealed class AgentProcess : IDisposable
             throw new FileNotFoundException($"the Release agent is not built ({binary}): run `dotnet build -c Release edge/AiFactory.Edge` first");
         }
 
-        Log = Path.Combine(folder, $"agent-batch{maxBatch}-pack{resultsPerMessage}.log");
-        var args = string.Join(' ', "run", "--config", Quote(config), "--max-batch", maxBatch.ToString(CultureInfo.InvariantCulture), "--max-queue-delay-us", maxDelayMicroseconds.ToString(CultureInfo.InvariantCulture));
+        Log = Path.Combine(folder, $"agent-batch{maxBatch}-pack{resultsPerMessage}-hold{holdMicroseconds}.log");
+        var args = string.Join(' ', "run", "--config", Quote(config), "--max-batch", maxBatch.ToString(CultureInfo.InvariantCulture), "--max-queue-delay-us", "0", "--max-hold-us", holdMicroseconds.ToString(CultureInfo.InvariantCulture));
         // exec: the shell becomes the agent, so the pid (and /proc/pid) is the agent's; its console goes to a log file.
         _process = Process.Start(new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", $"exec {Quote(binary)} {args} > {Quote(Log)} 2>&1" } })
             ?? throw new InvalidOperationException("the agent did not start");

@@ -29,12 +29,14 @@ internal static class MqttEndToEndBenchmark
         part["mosquitto_sub_ceiling"] = await CeilingAsync(broker.Port, seconds).ConfigureAwait(false);
         Console.WriteLine(string.Join("  ", ((Dictionary<string, object>)part["mosquitto_sub_ceiling"]).Select(kv => $"{kv.Key}={Convert.ToString(kv.Value, CultureInfo.InvariantCulture)}")));
 
-        // Batching on: up to 32 frames that queued while the previous batch ran go together, with no added wait
-        // (MaxQueueDelay 0): at one sample per message there is nothing to gain by holding a frame back, and the
-        // runner would spin for the wait on a core the broker needs. Batching off: every frame runs alone.
-        // Packed: the verdicts that one batch produced for the station leave as one JSON array message (the output's
-        // max_results_per_message), instead of one message each; no verdict waits for that.
-        foreach (var setup in new AgentSetup[] { new("batching_on", 32, 0, 1), new("batching_off", 1, 0, 1), new("batching_on_packed", 32, 0, 32) })
+        // Batching on: the samples the agent's MQTT thread reads are held up to 1 ms (the run default --max-hold-us),
+        // until 32 are there, then scored in one batch on that thread. Batching off: every frame runs alone, at once.
+        // Packed: the verdicts of one batch leave as one JSON array message (the output's max_results_per_message),
+        // instead of one message each. Packed without hold: each burst the agent reads is scored at once.
+        foreach (var setup in new AgentSetup[]
+                 {
+                     new("batching_on", 32, 1000, 1), new("batching_off", 1, 1000, 1), new("batching_on_packed", 32, 1000, 32), new("batching_on_packed_no_hold", 32, 0, 32),
+                 })
         {
             if (setups is not null && !setups.Split(',').Contains(setup.Name))
             {
@@ -49,7 +51,7 @@ internal static class MqttEndToEndBenchmark
 
     private static async Task<List<Dictionary<string, object>>> RunAgentAsync(string repository, string folder, int port, int brokerPid, AgentSetup setup, double[] steps, double seconds)
     {
-        using var agent = new AgentProcess(repository, folder, port, setup.MaxBatch, setup.MaxDelay, setup.ResultsPerMessage);
+        using var agent = new AgentProcess(repository, folder, port, setup.MaxBatch, setup.HoldMicroseconds, setup.ResultsPerMessage);
         using var publisher = new SamplePublisher(port, $"bench-pub-{setup.Name}");
         using var verdicts = new VerdictCounter(port, $"bench-verdicts-{setup.Name}");
         var rows = new List<Dictionary<string, object>>();
@@ -140,7 +142,7 @@ internal static class MqttEndToEndBenchmark
         return new Dictionary<string, object>
         {
             ["max_batch"] = setup.MaxBatch,
-            ["max_delay_us"] = setup.MaxDelay,
+            ["max_hold_us"] = setup.HoldMicroseconds,
             ["max_results_per_message"] = setup.ResultsPerMessage,
             ["offered_per_s"] = rate > 0 ? rate : "max (unpaced)",
             ["published_per_s"] = Math.Round(sent / window),
@@ -226,7 +228,7 @@ internal static class MqttEndToEndBenchmark
         }
     }
 
-    private sealed record AgentSetup(string Name, int MaxBatch, int MaxDelay, int ResultsPerMessage);
+    private sealed record AgentSetup(string Name, int MaxBatch, int HoldMicroseconds, int ResultsPerMessage);
 
     private static string ReadTail(string path)
     {

@@ -158,6 +158,87 @@ public sealed class MqttSourceTests : SourceHarness
         await StopAsync(running);
     }
 
+    [MosquittoFact]
+    public async Task BurstEnded_WhoeverRoutesIsToldOnTheNetworkThread_AgainWhenItAsks_AndBeforeTheFeedWaitsForRoom()
+    {
+        _broker.Start();
+        var line = System.Threading.Channels.Channel.CreateBounded<TagSample>(2);
+        var routed = new List<double>();
+        var calls = new List<(bool MayHold, string? Thread, long At)>();
+        var holdOnce = true;
+        var holdAlways = false;
+        var source = new MqttSource(new MqttSourceOptions
+        {
+            Name = "plant-broker",
+            Port = _broker.Port,
+            ClientId = $"aifactory-test-{Guid.NewGuid():N}",
+            QueueCapacity = 100,
+            Subscriptions = [new MqttSubscription("plant/line1/pump/level", 1, new NumberPayloadDecoder("pump-1/level"))],
+        });
+
+        // The line, as the source sees it: nobody else reads the channel. The first time it may, it holds what is
+        // there and asks to be called again in 200 ms; after that it routes (here: takes) whatever it is told about,
+        // except while it holds whatever it may hold.
+        source.BurstEnded = mayHold =>
+        {
+            lock (routed)
+            {
+                calls.Add((mayHold, Thread.CurrentThread.Name, System.Diagnostics.Stopwatch.GetTimestamp()));
+                if (mayHold && holdAlways)
+                {
+                    return TimeSpan.FromSeconds(30);
+                }
+
+                if (mayHold && holdOnce && line.Reader.Count > 0)
+                {
+                    holdOnce = false;
+                    return TimeSpan.FromMilliseconds(200);
+                }
+
+                while (line.Reader.TryRead(out var sample))
+                {
+                    routed.Add(sample.Value);
+                }
+
+                return null;
+            }
+        };
+        var running = source.RunAsync(line.Writer, Stopping);
+        await WaitFor(() => source.Status.State == SourceState.Connected);
+
+        // One sample, held: it is taken only when the source calls again at the time asked for, with nothing new read.
+        _broker.Publish("plant/line1/pump/level", "1");
+        await WaitFor(() => { lock (routed) { return routed.Count == 1; } });
+        (bool MayHold, string? Thread, long At)[] first;
+        lock (routed)
+        {
+            first = [.. calls];
+        }
+
+        Assert.All(first, c => Assert.True(c.MayHold));
+        Assert.All(first, c => Assert.Equal("mqtt plant-broker", c.Thread));
+        Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(first[0].At, first[^1].At) >= TimeSpan.FromMilliseconds(190));
+
+        // 60 samples into a line that holds 2 and that only the callback empties, while it holds what the network
+        // thread reports: the overflow feed tells it (may not hold) before it waits for room, so every sample arrives,
+        // in order, and none is dropped.
+        lock (routed)
+        {
+            holdAlways = true;
+        }
+
+        _broker.PublishLines("plant/line1/pump/level", Enumerable.Range(2, 60).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await WaitFor(() => { lock (routed) { return routed.Count == 61; } });
+        lock (routed)
+        {
+            Assert.Equal(Enumerable.Range(1, 61).Select(i => (double)i), routed);
+            Assert.Contains(calls, c => !c.MayHold);
+        }
+
+        Assert.Equal(0, source.Dropped);
+        await StopAsync(running);
+    }
+
     private MqttSource Source() => new(new MqttSourceOptions
     {
         Name = "plant-broker",

@@ -34,6 +34,10 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
 
+    /// <summary>poll with a timeout in nanoseconds (<paramref name="timeout"/> null: no timeout); no signal mask.</summary>
+    [LibraryImport(Library, EntryPoint = "ppoll", SetLastError = true)]
+    public static partial int PollPrecise(PollFd* fds, nuint count, TimeSpec* timeout, IntPtr signalMask);
+
     [LibraryImport(Library, EntryPoint = "tcgetattr", SetLastError = true)]
     public static partial int GetAttributes(int fd, Termios* termios);
 
@@ -53,6 +57,13 @@ internal static unsafe partial class LibC
     public static partial IntPtr StrError(int error);
 
     public static string Describe(int error) => Marshal.PtrToStringUTF8(StrError(error)) ?? $"errno {error}";
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
 
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd
