@@ -13,10 +13,11 @@ internal unsafe interface IMosquittoListener
 
     /// <summary>
     /// The messages that were waiting have been read (<see cref="Received"/> came at least once since the last
-    /// call), or the time this method last asked for has come. Answers how soon to be called again even if no
-    /// message comes (null: not needed).
+    /// call), or the time this method last asked for has come. With <paramref name="mayAskAgain"/> it answers how soon
+    /// to be called again even if no message comes (null: not needed); without (the connection is lost), it is not
+    /// called again until messages come.
     /// </summary>
-    TimeSpan? ReadsEnded() => null;
+    TimeSpan? ReadsEnded(bool mayAskAgain) => null;
 
     /// <summary>A message this client published has left (QoS 0) or been acknowledged (QoS 1).</summary>
     void Sent(int mid)

@@ -201,6 +201,13 @@ internal sealed partial class MosquittoSession : IDisposable
 
             if (socket < 0)
             {
+                if (due != 0)
+                {
+                    // What the listener held for a later call must not wait for the reconnect.
+                    due = 0;
+                    _listener.ReadsEnded(mayAskAgain: false);
+                }
+
                 // Lost (the disconnect callback has told the listener): wait, then try again. The wait starts at
                 // the configured delay after a connection that the broker had accepted, and doubles (up to the
                 // maximum) with every attempt that does not get that far.
@@ -288,7 +295,7 @@ internal sealed partial class MosquittoSession : IDisposable
             // publish from another thread must not wait for it.
             if (_messagesRead != readBefore || (due != 0 && Stopwatch.GetTimestamp() >= due))
             {
-                var again = _listener.ReadsEnded();
+                var again = _listener.ReadsEnded(mayAskAgain: true);
                 due = again is { } a ? Stopwatch.GetTimestamp() + (long)(a.TotalSeconds * Stopwatch.Frequency) : 0;
             }
         }

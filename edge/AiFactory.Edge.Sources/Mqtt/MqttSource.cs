@@ -222,7 +222,7 @@ public sealed partial class MqttSource : IBurstSource, IMosquittoListener
         LogConnected(_logger, Name, _options.Host, _options.Port, _options.Subscriptions.Count, Connects > 1);
     }
 
-    TimeSpan? IMosquittoListener.ReadsEnded() => BurstEnded?.Invoke(true);
+    TimeSpan? IMosquittoListener.ReadsEnded(bool mayAskAgain) => BurstEnded?.Invoke(mayAskAgain);
 
     void IMosquittoListener.Disconnected(int code)
     {
