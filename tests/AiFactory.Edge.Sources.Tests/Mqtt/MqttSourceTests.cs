@@ -239,6 +239,49 @@ public sealed class MqttSourceTests : SourceHarness
         await StopAsync(running);
     }
 
+    [MosquittoFact]
+    public async Task BurstEnded_WhatTheLineHoldsIsReleasedWhenTheConnectionIsLost_NotAfterTheReconnect()
+    {
+        _broker.Start();
+        var line = System.Threading.Channels.Channel.CreateBounded<TagSample>(10);
+        var routed = new List<double>();
+        var source = Source();
+
+        // A line that holds whatever it may hold, for a minute; told that it may not, it takes what is there.
+        source.BurstEnded = mayHold =>
+        {
+            lock (routed)
+            {
+                if (mayHold)
+                {
+                    return TimeSpan.FromMinutes(1);
+                }
+
+                while (line.Reader.TryRead(out var sample))
+                {
+                    routed.Add(sample.Value);
+                }
+
+                return null;
+            }
+        };
+        var running = source.RunAsync(line.Writer, Stopping);
+        await WaitFor(() => source.Status.State == SourceState.Connected);
+        _broker.Publish("plant/line1/pump/level", "7");
+        await WaitFor(() => line.Reader.Count == 1);
+        lock (routed)
+        {
+            Assert.Empty(routed);
+        }
+
+        // The broker goes away and stays away: the held sample is routed now, while the source waits to reconnect.
+        _broker.Stop();
+        await WaitFor(() => { lock (routed) { return routed.Count == 1; } });
+        Assert.Equal(7, routed[0]);
+        Assert.Equal(SourceState.Disconnected, source.Status.State);
+        await StopAsync(running);
+    }
+
     private MqttSource Source() => new(new MqttSourceOptions
     {
         Name = "plant-broker",
