@@ -23,4 +23,16 @@ public sealed class RunCommandTests
         Assert.Equal(2, exit);
         Assert.Contains("error: models folder '/nonexistent/models' does not exist", output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("1000001")]
+    public async Task Run_HoldOutOfRange_IsRefusedBeforeAnythingStarts(string hold)
+    {
+        var (exit, output) = await CliRunner.RunAsync("run", "--max-hold-us", hold, "--duration", "1");
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"error: --max-hold-us must be between 0 and 1000000 (was {hold})", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("AiFactory edge agent", output, StringComparison.Ordinal);
+    }
 }
