@@ -149,8 +149,9 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         // the frames they made on this thread, batched per model, and delivers the results: a batch is what arrived
         // together, and a sample costs no hand-over to another thread. Otherwise each model's runner thread runs
         // the batches (waiting up to the queue delay for them to fill) and signals when one has run.
-        // A source that reports its bursts routes them itself (RouteBurst) and does not wake this thread; it is
-        // woken for the rest: other sources' samples, a burst that found the gate taken, batchers' results, stop.
+        // With CallerRuns, a source that reports its bursts routes them itself (RouteBurst) and does not wake this
+        // thread; it is woken for the rest: other sources' samples, a burst that found the gate taken, batchers'
+        // results, stop.
         using var stopping = _stop.Register(_wake.Signal);
         bool HasWork() => _reader.TryPeek(out _) || Volatile.Read(ref _resultsSignalled) != 0 || _burstFailure is not null
             || _stop.IsCancellationRequested || _reader.Completion.IsCompleted;
@@ -327,7 +328,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     /// <summary>Samples routed before the frames they made are run and their verdicts delivered (CallerRuns).</summary>
     private const int RoundSamples = 256;
 
-    /// <summary>Runs every model's queued frames on the routing thread (CallerRuns).</summary>
+    /// <summary>Runs every model's queued frames on the thread routing the round (CallerRuns).</summary>
     private void RunQueued()
     {
         foreach (var batcher in _batchers)
