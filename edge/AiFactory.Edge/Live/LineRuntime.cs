@@ -165,7 +165,8 @@ internal sealed partial class LineRuntime : IAsyncDisposable
             bool worked;
             try
             {
-                worked = RouteRound();
+                var (routed, delivered) = RouteRound();
+                worked = routed > 0 || delivered;
             }
             finally
             {
@@ -226,7 +227,9 @@ internal sealed partial class LineRuntime : IAsyncDisposable
 
         try
         {
-            while (RouteRound())
+            // A round that routed fewer samples than it may has emptied the channel; what another source writes
+            // meanwhile wakes the routing thread (its writer, or its own burst call finding the gate taken).
+            while (RouteRound().Routed == RoundSamples)
             {
             }
         }
@@ -295,9 +298,10 @@ internal sealed partial class LineRuntime : IAsyncDisposable
 
     /// <summary>
     /// One round, under the gate: routes the samples that are there (up to <see cref="RoundSamples"/>), runs the
-    /// frames they made (CallerRuns) and delivers what is ready. Answers whether there was anything to do.
+    /// frames they made (CallerRuns) and delivers what is ready. Answers how many samples it routed and whether it
+    /// delivered results.
     /// </summary>
-    private bool RouteRound()
+    private (int Routed, bool Delivered) RouteRound()
     {
         var routed = 0;
         while (routed < RoundSamples && _reader.TryRead(out var read))
@@ -319,7 +323,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         var delivered = Wait(DeliverCompletedAsync());
         // After every step that may have delivered verdicts (a station at its in-flight limit delivers while adding).
         RoundEnded?.Invoke();
-        return delivered || routed > 0;
+        return (routed, delivered);
     }
 
     /// <summary>How long the idle routing loop looks for the next sample before it sleeps.</summary>
