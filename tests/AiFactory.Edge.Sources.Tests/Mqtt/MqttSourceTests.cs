@@ -122,14 +122,7 @@ public sealed class MqttSourceTests : SourceHarness
     {
         _broker.Start();
         var line = System.Threading.Channels.Channel.CreateBounded<TagSample>(2);
-        var source = new MqttSource(new MqttSourceOptions
-        {
-            Name = "plant-broker",
-            Port = _broker.Port,
-            ClientId = $"aifactory-test-{Guid.NewGuid():N}",
-            QueueCapacity = 50,
-            Subscriptions = [new MqttSubscription("plant/line1/pump/level", 1, new NumberPayloadDecoder("pump-1/level"))],
-        });
+        var source = LevelSource(queueCapacity: 50);
         var running = source.RunAsync(line.Writer, Stopping);
         await WaitFor(() => source.Status.State == SourceState.Connected);
 
@@ -145,12 +138,12 @@ public sealed class MqttSourceTests : SourceHarness
         }
 
         // 40 samples into a line that holds 2: the rest wait in the overflow queue and follow in order.
-        _broker.PublishLines("plant/line1/pump/level", Enumerable.Range(1, 40).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        _broker.PublishLines("plant/line1/pump/level", Levels(1, 40));
         Assert.Equal(Enumerable.Range(1, 40).Select(i => (double)i), await Read(40));
         Assert.Equal(0, source.Dropped);
 
         // 100 more while nobody reads: 2 in the line and 50 waiting; the other 48 are dropped, counted and reported.
-        _broker.PublishLines("plant/line1/pump/level", Enumerable.Range(41, 100).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        _broker.PublishLines("plant/line1/pump/level", Levels(41, 100));
         await WaitFor(() => source.Dropped == 48);
         Assert.Equal(Enumerable.Range(41, 52).Select(i => (double)i), await Read(52));
         Assert.Contains("overflow queue full (50)", source.Status.LastError, StringComparison.Ordinal);
@@ -167,14 +160,7 @@ public sealed class MqttSourceTests : SourceHarness
         var calls = new List<(bool MayHold, string? Thread, long At)>();
         var holdOnce = true;
         var holdAlways = false;
-        var source = new MqttSource(new MqttSourceOptions
-        {
-            Name = "plant-broker",
-            Port = _broker.Port,
-            ClientId = $"aifactory-test-{Guid.NewGuid():N}",
-            QueueCapacity = 100,
-            Subscriptions = [new MqttSubscription("plant/line1/pump/level", 1, new NumberPayloadDecoder("pump-1/level"))],
-        });
+        var source = LevelSource(queueCapacity: 100);
 
         // The line, as the source sees it: nobody else reads the channel. The first time it may, it holds what is
         // there and asks to be called again in 200 ms; after that it routes (here: takes) whatever it is told about,
@@ -195,10 +181,7 @@ public sealed class MqttSourceTests : SourceHarness
                     return TimeSpan.FromMilliseconds(200);
                 }
 
-                while (line.Reader.TryRead(out var sample))
-                {
-                    routed.Add(sample.Value);
-                }
+                TakeAll(line.Reader, routed);
 
                 return null;
             }
@@ -227,14 +210,11 @@ public sealed class MqttSourceTests : SourceHarness
             holdAlways = true;
         }
 
-        _broker.PublishLines("plant/line1/pump/level", Enumerable.Range(2, 60).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        _broker.PublishLines("plant/line1/pump/level", Levels(2, 60));
         await WaitFor(() => source.Status.Samples == 61);
         lock (routed)
         {
-            while (line.Reader.TryRead(out var sample))
-            {
-                routed.Add(sample.Value);
-            }
+            TakeAll(line.Reader, routed);
 
             Assert.Equal(Enumerable.Range(1, 61).Select(i => (double)i), routed);
             Assert.Contains(calls, c => !c.MayHold);
@@ -262,10 +242,7 @@ public sealed class MqttSourceTests : SourceHarness
                     return TimeSpan.FromMinutes(1);
                 }
 
-                while (line.Reader.TryRead(out var sample))
-                {
-                    routed.Add(sample.Value);
-                }
+                TakeAll(line.Reader, routed);
 
                 return null;
             }
@@ -285,6 +262,28 @@ public sealed class MqttSourceTests : SourceHarness
         Assert.Equal(7, routed[0]);
         Assert.Equal(SourceState.Disconnected, source.Status.State);
         await StopAsync(running);
+    }
+
+    /// <summary>A source of one number tag, pump-1/level, on plant/line1/pump/level, with the given overflow queue.</summary>
+    private MqttSource LevelSource(int queueCapacity) => new(new MqttSourceOptions
+    {
+        Name = "plant-broker",
+        Port = _broker.Port,
+        ClientId = $"aifactory-test-{Guid.NewGuid():N}",
+        QueueCapacity = queueCapacity,
+        Subscriptions = [new MqttSubscription("plant/line1/pump/level", 1, new NumberPayloadDecoder("pump-1/level"))],
+    });
+
+    /// <summary>Level payloads <paramref name="from"/> .. from + count − 1, one message each.</summary>
+    private static IEnumerable<string> Levels(int from, int count) => Enumerable.Range(from, count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>What a stand-in line does when it routes: takes every sample in the channel.</summary>
+    private static void TakeAll(System.Threading.Channels.ChannelReader<TagSample> line, List<double> routed)
+    {
+        while (line.TryRead(out var sample))
+        {
+            routed.Add(sample.Value);
+        }
     }
 
     private MqttSource Source() => new(new MqttSourceOptions
