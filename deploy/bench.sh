@@ -2,6 +2,7 @@
 # Benchmarks (not tests): prints and records figures. Starts the servers a benchmark needs on 127.0.0.1 in a temp
 # folder (the same deploy/services/*.sh the test command uses), runs it, stops them.
 #   bash deploy/bench.sh inference   # ONNX Runtime, DynamicBatcher, Node.js peer  -> docs/benchmarks.json
+#                                    # (installs Node.js and onnxruntime-node for the peer: nothing else needs them)
 #   bash deploy/bench.sh mqtt        # MQTT in -> agent (Release, child process) -> verdicts out, mosquitto on loopback -> docs/benchmarks-mqtt.json
 #   bash deploy/bench.sh ingest      # hub ingest: SQLite, PostgreSQL, 2 replicas + nginx, InfluxDB direct -> docs/benchmarks-ingest.json
 set -euo pipefail
@@ -13,6 +14,19 @@ shift || true
 prepare_services aifactory-bench
 if [ "$what" = ingest ]; then
   start_services postgresql influxdb
+fi
+if [ "$what" = inference ]; then
+  # The Node.js per-message peer: onnxruntime-node in a cache folder outside the repository. npm runs inside that
+  # folder rather than with --prefix, so it keeps the machine's global npmrc (a company CA lives there).
+  ensure_apt nodejs npm
+  ort_node_dir="${XDG_CACHE_HOME:-$HOME/.cache}/aifactory/onnxruntime-node-1.30.0"
+  if [ ! -f "$ort_node_dir/node_modules/onnxruntime-node/package.json" ]; then
+    log "installing onnxruntime-node@1.30.0 for the Node.js peer into $ort_node_dir"
+    mkdir -p "$ort_node_dir"
+    [ -f "$ort_node_dir/package.json" ] || printf '{"private": true}\n' >"$ort_node_dir/package.json"
+    (cd "$ort_node_dir" && npm install --ignore-scripts --no-save --no-audit --no-fund --loglevel=error onnxruntime-node@1.30.0)
+  fi
+  export AIFACTORY_ORT_NODE="$ort_node_dir/node_modules/onnxruntime-node"
 fi
 dotnet build tests/AiFactory.Benchmarks -c Release -nologo -v:q -clp:ErrorsOnly
 if [ "$what" = mqtt ]; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs AiFactory's main job on a fresh Debian 12 machine that has the .NET 10 SDK and Node.js/npm:
+# Runs AiFactory's main job on a fresh Debian 12 machine that has the .NET 10 SDK:
 # the hub (embedded SQLite, http://127.0.0.1:5080) and an edge agent scoring the built-in simulated line (a pump
 # station and a plate-inspection station), printing live verdicts and streaming window summaries and events to
 # the hub through its durable outbox. Ctrl+C stops both. Extra arguments go to `aifactory-edge run`.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of AiFactory on a fresh Debian 12 machine that has the .NET 10 SDK and Node.js/npm.
-# It installs what the tests need (Debian packages, NuGet, npm), starts the test servers on 127.0.0.1
+# Runs every test of AiFactory on a fresh Debian 12 machine that has the .NET 10 SDK.
+# It installs what the tests need (Debian packages, NuGet), starts the test servers on 127.0.0.1
 # in a temporary folder, runs the suite, stops the servers, and exits non-zero when any test fails.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

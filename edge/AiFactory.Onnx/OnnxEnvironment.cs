@@ -1,49 +1,38 @@
-using System.Text;
-using AiFactory.Onnx.Native;
+using Microsoft.ML.OnnxRuntime;
 
 namespace AiFactory.Onnx;
 
-/// <summary>ONNX Runtime's process environment (logging, global state). Create one and share it.</summary>
-public sealed unsafe class OnnxEnvironment : IDisposable
+/// <summary>
+/// ONNX Runtime's process environment (its logging and global thread state), created once with our log id and the
+/// warning level. ONNX Runtime's managed <see cref="OrtEnv"/> is a process singleton that must outlive every session,
+/// so disposing this handle releases nothing: it marks the scope in which the caller loads models.
+/// </summary>
+public sealed class OnnxEnvironment : IDisposable
 {
-    private const int LoggingLevelWarning = 2;
+    private static readonly Lock Creating = new();
 
-    private OnnxEnvironment(OrtHandle handle, OrtHandle cpuMemory)
-    {
-        Handle = handle;
-        CpuMemory = cpuMemory;
-    }
+    private OnnxEnvironment(OrtEnv env) => Env = env;
 
-    /// <summary>The native library actually loaded.</summary>
-    public static string LibraryPath => OnnxRuntimeLibrary.LibraryPath;
+    /// <summary>ONNX Runtime's own version string, e.g. "1.32.0".</summary>
+    public static string RuntimeVersion => OrtEnv.Instance().GetVersionString();
 
-    /// <summary>ONNX Runtime's own version string, e.g. "1.30.0".</summary>
-    public static string RuntimeVersion => OnnxRuntimeLibrary.Version;
-
-    internal OrtHandle Handle { get; }
-
-    internal OrtHandle CpuMemory { get; }
+    internal OrtEnv Env { get; }
 
     public static OnnxEnvironment Create(string logId = "aifactory")
     {
-        var api = OnnxRuntimeLibrary.Api;
-        var id = Encoding.UTF8.GetBytes(logId + "\0");
-        IntPtr env;
-        fixed (byte* idPtr = id)
+        lock (Creating)
         {
-            api.Check(api.CreateEnv(LoggingLevelWarning, idPtr, &env), "creating the ONNX Runtime environment");
-        }
+            if (OrtEnv.IsCreated)
+            {
+                return new OnnxEnvironment(OrtEnv.Instance());
+            }
 
-        var envHandle = new OrtHandle(env, api.ReleaseEnv);
-        IntPtr memoryInfo;
-        // OrtArenaAllocator = 1, OrtMemTypeDefault = 0: describes the caller-owned CPU buffers tensors wrap.
-        api.Check(api.CreateCpuMemoryInfo(1, 0, &memoryInfo), "describing CPU memory for ONNX Runtime");
-        return new OnnxEnvironment(envHandle, new OrtHandle(memoryInfo, api.ReleaseMemoryInfo));
+            var options = new EnvironmentCreationOptions { logId = logId, logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING };
+            return new OnnxEnvironment(OrtEnv.CreateInstanceWithOptions(ref options));
+        }
     }
 
     public void Dispose()
     {
-        CpuMemory.Dispose();
-        Handle.Dispose();
     }
 }

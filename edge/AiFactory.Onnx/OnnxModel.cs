@@ -1,39 +1,37 @@
-using System.Runtime.InteropServices;
-using System.Text;
-using AiFactory.Onnx.Native;
+using Microsoft.ML.OnnxRuntime;
 
 namespace AiFactory.Onnx;
 
-/// <summary>A loaded ONNX graph (an ONNX Runtime session). Thread-safe; run it through <see cref="CreateRunContext"/>.</summary>
-public sealed unsafe class OnnxModel : IDisposable
+/// <summary>
+/// A loaded ONNX graph: ONNX Runtime's <see cref="InferenceSession"/> under the name every error carries.
+/// Thread-safe; run it through <see cref="CreateRunContext"/>.
+/// </summary>
+public sealed class OnnxModel : IDisposable
 {
-    private readonly OrtHandle _session;
+    private readonly InferenceSession _session;
     private bool _disposed;
 
-    private OnnxModel(OnnxEnvironment environment, OrtHandle session, string displayName, IReadOnlyList<TensorInfo> inputs, IReadOnlyList<TensorInfo> outputs)
+    private OnnxModel(InferenceSession session, string displayName)
     {
-        Environment = environment;
         _session = session;
         DisplayName = displayName;
-        Inputs = inputs;
-        Outputs = outputs;
-        InputNames = new NativeUtf8Strings(Names(inputs));
-        OutputNames = new NativeUtf8Strings(Names(outputs));
     }
 
     public string DisplayName { get; }
 
-    public IReadOnlyList<TensorInfo> Inputs { get; }
+    /// <summary>The graph's inputs in order.</summary>
+    public IReadOnlyList<string> InputNames => _session.InputNames;
 
-    public IReadOnlyList<TensorInfo> Outputs { get; }
+    /// <summary>The graph's outputs in order.</summary>
+    public IReadOnlyList<string> OutputNames => _session.OutputNames;
 
-    internal OnnxEnvironment Environment { get; }
+    /// <summary>Each input's element type and shape (-1 for a dynamic dimension), as the session reads them from the graph.</summary>
+    public IReadOnlyDictionary<string, NodeMetadata> InputMetadata => _session.InputMetadata;
 
-    internal NativeUtf8Strings InputNames { get; }
+    /// <summary>Each output's element type and shape (-1 for a dynamic dimension), as the session reads them from the graph.</summary>
+    public IReadOnlyDictionary<string, NodeMetadata> OutputMetadata => _session.OutputMetadata;
 
-    internal NativeUtf8Strings OutputNames { get; }
-
-    internal OrtHandle Session
+    internal InferenceSession Session
     {
         get
         {
@@ -84,8 +82,6 @@ public sealed unsafe class OnnxModel : IDisposable
 
         _disposed = true;
         _session.Dispose();
-        InputNames.Dispose();
-        OutputNames.Dispose();
     }
 
     private static OnnxModel Create(OnnxEnvironment environment, byte[] bytes, OnnxSessionOptions options, string displayName, string doing)
@@ -98,119 +94,14 @@ public sealed unsafe class OnnxModel : IDisposable
             throw new OnnxRuntimeException(OrtErrorCode.InvalidProtobuf, doing, "the model is empty (0 bytes)");
         }
 
-        var api = OnnxRuntimeLibrary.Api;
-        using var sessionOptions = CreateSessionOptions(api, options, doing);
-        IntPtr session;
-        fixed (byte* data = bytes)
-        {
-            api.Check(api.CreateSessionFromArray(environment.Handle.DangerousGetHandle(), data, (nuint)bytes.Length, sessionOptions.DangerousGetHandle(), &session), doing);
-        }
-
-        var sessionHandle = new OrtHandle(session, api.ReleaseSession);
         try
         {
-            var inputs = Describe(api, session, isInput: true, doing);
-            var outputs = Describe(api, session, isInput: false, doing);
-            return new OnnxModel(environment, sessionHandle, displayName, inputs, outputs);
+            using var sessionOptions = options.ToRuntime();
+            return new OnnxModel(new InferenceSession(bytes, sessionOptions), displayName);
         }
-        catch
+        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException ex)
         {
-            sessionHandle.Dispose();
-            throw;
+            throw OnnxRuntimeException.From(ex, doing);
         }
-    }
-
-    private static OrtHandle CreateSessionOptions(OrtApi api, OnnxSessionOptions options, string doing)
-    {
-        IntPtr raw;
-        api.Check(api.CreateSessionOptions(&raw), doing);
-        var handle = new OrtHandle(raw, api.ReleaseSessionOptions);
-        try
-        {
-            api.Check(api.SetIntraOpNumThreads(raw, options.IntraOpThreads), doing + " (intra-op threads)");
-            api.Check(api.SetInterOpNumThreads(raw, options.InterOpThreads), doing + " (inter-op threads)");
-            api.Check(api.SetSessionGraphOptimizationLevel(raw, (int)options.OptimizationLevel), doing + " (graph optimisation level)");
-            var spin = options.AllowSpinning ? "1" : "0";
-            AddConfig(api, raw, "session.intra_op.allow_spinning", spin, doing);
-            AddConfig(api, raw, "session.inter_op.allow_spinning", spin, doing);
-            return handle;
-        }
-        catch
-        {
-            handle.Dispose();
-            throw;
-        }
-    }
-
-    private static void AddConfig(OrtApi api, IntPtr options, string key, string value, string doing)
-    {
-        var k = Encoding.UTF8.GetBytes(key + "\0");
-        var v = Encoding.UTF8.GetBytes(value + "\0");
-        fixed (byte* kp = k)
-        fixed (byte* vp = v)
-        {
-            api.Check(api.AddSessionConfigEntry(options, kp, vp), $"{doing} (setting {key})");
-        }
-    }
-
-    private static List<TensorInfo> Describe(OrtApi api, IntPtr session, bool isInput, string doing)
-    {
-        nuint count;
-        api.Check(isInput ? api.SessionGetInputCount(session, &count) : api.SessionGetOutputCount(session, &count), doing);
-        IntPtr allocator;
-        api.Check(api.GetAllocatorWithDefaultOptions(&allocator), doing);
-        var result = new List<TensorInfo>((int)count);
-        for (nuint i = 0; i < count; i++)
-        {
-            byte* namePtr;
-            api.Check(isInput ? api.SessionGetInputName(session, i, allocator, &namePtr) : api.SessionGetOutputName(session, i, allocator, &namePtr), doing);
-            var name = Marshal.PtrToStringUTF8((IntPtr)namePtr) ?? string.Empty;
-            api.Check(api.AllocatorFree(allocator, namePtr), doing);
-
-            IntPtr typeInfo;
-            api.Check(isInput ? api.SessionGetInputTypeInfo(session, i, &typeInfo) : api.SessionGetOutputTypeInfo(session, i, &typeInfo), doing);
-            using var typeInfoHandle = new OrtHandle(typeInfo, api.ReleaseTypeInfo);
-            result.Add(DescribeTensor(api, typeInfo, name, doing));
-        }
-
-        return result;
-    }
-
-    private static TensorInfo DescribeTensor(OrtApi api, IntPtr typeInfo, string name, string doing)
-    {
-        int onnxType;
-        api.Check(api.GetOnnxTypeFromTypeInfo(typeInfo, &onnxType), doing);
-        const int OnnxTypeTensor = 1;
-        if (onnxType != OnnxTypeTensor)
-        {
-            // Sequences and maps (e.g. a ZipMap output) have no tensor shape; they cannot be bound by this binding.
-            return new TensorInfo(name, TensorElementType.Undefined, []);
-        }
-
-        IntPtr tensorInfo;
-        // The cast returns a view owned by typeInfo: it is not released separately.
-        api.Check(api.CastTypeInfoToTensorInfo(typeInfo, &tensorInfo), doing);
-        int elementType;
-        api.Check(api.GetTensorElementType(tensorInfo, &elementType), doing);
-        nuint rank;
-        api.Check(api.GetDimensionsCount(tensorInfo, &rank), doing);
-        var dims = new long[(int)rank];
-        fixed (long* d = dims)
-        {
-            api.Check(api.GetDimensions(tensorInfo, d, rank), doing);
-        }
-
-        return new TensorInfo(name, (TensorElementType)elementType, dims);
-    }
-
-    private static string[] Names(IReadOnlyList<TensorInfo> tensors)
-    {
-        var names = new string[tensors.Count];
-        for (var i = 0; i < names.Length; i++)
-        {
-            names[i] = tensors[i].Name;
-        }
-
-        return names;
     }
 }

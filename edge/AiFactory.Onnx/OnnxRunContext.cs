@@ -1,56 +1,78 @@
-using System.Text;
-using AiFactory.Onnx.Native;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace AiFactory.Onnx;
 
 /// <summary>
-/// Pre-allocated state for running one model: pinned input buffers and the output slots of the last Run.
-/// Not thread-safe: one context per runner thread. <see cref="Run"/> allocates no managed memory.
+/// Pre-allocated state for running one model: pinned input and output buffers wrapped as <see cref="OrtValue"/>s, one
+/// <see cref="OrtIoBinding"/> per batch size (made on its first use), and one reused <see cref="RunOptions"/>.
+/// <see cref="Run"/> is <see cref="InferenceSession.RunWithBinding"/> on that binding: ONNX Runtime reads the inputs
+/// from and writes float and int64 outputs into our buffers, and no managed memory is allocated.
+/// Not thread-safe: one context per runner thread.
 /// </summary>
-public sealed unsafe class OnnxRunContext : IDisposable
+public sealed class OnnxRunContext : IDisposable
 {
-    // Inputs of higher rank are refused at construction; 8 covers every tabular and image model.
-    private const int MaxRank = 8;
-
     private readonly OnnxModel _model;
-    private readonly OrtApi _api;
+    private readonly string[] _inputNames;
+    private readonly NodeMetadata[] _inputInfo;
     private readonly float[]?[] _inputs;
-    private readonly long[] _rowWidths;
-    private readonly long[][] _shapes;
-    private readonly OrtValueArray _outputs;
+    private readonly int[] _inputWidths;
+    private readonly string[] _outputNames;
+    private readonly NodeMetadata[] _outputInfo;
+    private readonly float[]?[] _floatOutputs;
+    private readonly long[]?[] _int64Outputs;
+    private readonly int[] _outputWidths;
+    private readonly OrtIoBinding?[] _bindings;
+    private readonly List<OrtValue> _values = [];
+    private readonly RunOptions _runOptions = new();
     private readonly string[] _runDoing;
-    private readonly string[] _outputDoing;
+    private IDisposableReadOnlyCollection<OrtValue>? _deviceOutputs;
     private int _lastBatch;
     private bool _disposed;
 
     internal OnnxRunContext(OnnxModel model, int maxBatch)
     {
         _model = model;
-        _api = OnnxRuntimeLibrary.Api;
         MaxBatch = maxBatch;
-        var count = model.Inputs.Count;
-        _inputs = new float[]?[count];
-        _rowWidths = new long[count];
-        _shapes = new long[count][];
-        for (var i = 0; i < count; i++)
+        _inputNames = [.. model.InputNames];
+        _inputInfo = new NodeMetadata[_inputNames.Length];
+        _inputs = new float[]?[_inputNames.Length];
+        _inputWidths = new int[_inputNames.Length];
+        for (var i = 0; i < _inputNames.Length; i++)
         {
-            var input = model.Inputs[i];
-            _rowWidths[i] = input.ElementsPerRow;
-            _shapes[i] = (long[])input.Shape.Clone();
+            var info = _inputInfo[i] = model.InputMetadata[_inputNames[i]];
+            _inputWidths[i] = checked((int)info.ElementsPerRow());
             // The first dimension must be the dynamic batch one (-1): a fixed one would fail in ORT at every other batch size.
-            if (input.ElementType == TensorElementType.Float && _rowWidths[i] > 0 && input.Shape.Length is > 0 and <= MaxRank && input.Shape[0] < 0)
+            if (info.ElementDataType == TensorElementType.Float && _inputWidths[i] > 0 && info.HasDynamicBatch())
             {
-                _inputs[i] = GC.AllocateArray<float>(checked((int)(_rowWidths[i] * maxBatch)), pinned: true);
+                _inputs[i] = GC.AllocateArray<float>(checked(_inputWidths[i] * maxBatch), pinned: true);
             }
         }
 
-        _outputs = new OrtValueArray(_api, model.Outputs.Count);
-        _outputDoing = new string[model.Outputs.Count];
-        for (var o = 0; o < _outputDoing.Length; o++)
+        _outputNames = [.. model.OutputNames];
+        _outputInfo = new NodeMetadata[_outputNames.Length];
+        _floatOutputs = new float[]?[_outputNames.Length];
+        _int64Outputs = new long[]?[_outputNames.Length];
+        _outputWidths = new int[_outputNames.Length];
+        for (var o = 0; o < _outputNames.Length; o++)
         {
-            _outputDoing[o] = $"reading output '{model.Outputs[o].Name}' of model '{model.DisplayName}'";
+            var info = _outputInfo[o] = model.OutputMetadata[_outputNames[o]];
+            _outputWidths[o] = checked((int)info.ElementsPerRow());
+            if (_outputWidths[o] > 0 && info.HasDynamicBatch())
+            {
+                // Anything else (strings, sequences, dynamic row shapes) ONNX Runtime allocates natively at each Run.
+                if (info.ElementDataType == TensorElementType.Float)
+                {
+                    _floatOutputs[o] = GC.AllocateArray<float>(checked(_outputWidths[o] * maxBatch), pinned: true);
+                }
+                else if (info.ElementDataType == TensorElementType.Int64)
+                {
+                    _int64Outputs[o] = GC.AllocateArray<long>(checked(_outputWidths[o] * maxBatch), pinned: true);
+                }
+            }
         }
 
+        _bindings = new OrtIoBinding?[maxBatch + 1];
         _runDoing = new string[maxBatch + 1];
         for (var b = 1; b <= maxBatch; b++)
         {
@@ -65,95 +87,53 @@ public sealed unsafe class OnnxRunContext : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckBatch(batch);
-        var buffer = InputBuffer(inputIndex);
-        return buffer.AsSpan(0, checked((int)(_rowWidths[inputIndex] * batch)));
+        return InputBuffer(inputIndex).AsSpan(0, _inputWidths[inputIndex] * batch);
     }
 
     /// <summary>One ONNX Runtime Run over the first <paramref name="batch"/> rows of every input.</summary>
     public void Run(int batch)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        var session = _model.Session;
         CheckBatch(batch);
-        var inputCount = _inputs.Length;
-        var values = stackalloc IntPtr[Math.Max(1, inputCount)];
-        var dims = stackalloc long[MaxRank];
-        var created = 0;
-        _outputs.ReleaseValues();
+        _deviceOutputs?.Dispose();
+        _deviceOutputs = null;
         _lastBatch = 0;
         try
         {
-            for (var i = 0; i < inputCount; i++)
-            {
-                var buffer = InputBuffer(i);
-                var shape = _shapes[i];
-                dims[0] = batch;
-                for (var d = 1; d < shape.Length; d++)
-                {
-                    dims[d] = shape[d];
-                }
-
-                var length = (nuint)(_rowWidths[i] * batch * sizeof(float));
-                fixed (float* data = buffer)
-                {
-                    // The buffer is pinned for its lifetime (GC.AllocateArray pinned: true), so the tensor may outlive this fixed block.
-                    _api.Check(_api.CreateTensorWithDataAsOrtValue(_model.Environment.CpuMemory.DangerousGetHandle(), data, length, dims, (nuint)shape.Length, (int)TensorElementType.Float, &values[i]), _runDoing[batch]);
-                }
-
-                created++;
-            }
-
-            _api.Check(
-                _api.Run(_model.Session.DangerousGetHandle(), IntPtr.Zero, _model.InputNames.Pointers, values, (nuint)inputCount, _model.OutputNames.Pointers, (nuint)_outputs.Count, _outputs.Values),
-                _runDoing[batch]);
-            _lastBatch = batch;
+            session.RunWithBinding(_runOptions, _bindings[batch] ?? Bind(session, batch));
         }
-        finally
+        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException ex)
         {
-            for (var i = 0; i < created; i++)
-            {
-                _api.ReleaseValue(values[i]);
-            }
+            throw OnnxRuntimeException.From(ex, _runDoing[batch]);
         }
+
+        _lastBatch = batch;
     }
 
     /// <summary>Output <paramref name="outputIndex"/> of the last Run (float32), valid until the next Run.</summary>
     public ReadOnlySpan<float> FloatOutput(int outputIndex)
     {
-        var (data, count) = OutputData(outputIndex, TensorElementType.Float);
-        return new ReadOnlySpan<float>((void*)data, count);
+        CheckOutput(outputIndex, TensorElementType.Float);
+        return _floatOutputs[outputIndex] is { } buffer
+            ? buffer.AsSpan(0, _outputWidths[outputIndex] * _lastBatch)
+            : DeviceOutput(outputIndex).GetTensorDataAsSpan<float>();
     }
 
     /// <summary>Output <paramref name="outputIndex"/> of the last Run (int64), valid until the next Run.</summary>
     public ReadOnlySpan<long> Int64Output(int outputIndex)
     {
-        var (data, count) = OutputData(outputIndex, TensorElementType.Int64);
-        return new ReadOnlySpan<long>((void*)data, count);
+        CheckOutput(outputIndex, TensorElementType.Int64);
+        return _int64Outputs[outputIndex] is { } buffer
+            ? buffer.AsSpan(0, _outputWidths[outputIndex] * _lastBatch)
+            : DeviceOutput(outputIndex).GetTensorDataAsSpan<long>();
     }
 
     /// <summary>A string output of the last Run. Allocates: meant for rare use (e.g. label names).</summary>
     public string[] StringOutput(int outputIndex)
     {
-        var value = OutputValue(outputIndex, TensorElementType.String, out var count);
-        var doing = _outputDoing[outputIndex];
-        nuint total;
-        _api.Check(_api.GetStringTensorDataLength(value, &total), doing);
-        var bytes = new byte[(int)total];
-        var offsets = new nuint[Math.Max(1, count)];
-        fixed (byte* b = bytes)
-        fixed (nuint* o = offsets)
-        {
-            _api.Check(_api.GetStringTensorContent(value, b, total, o, (nuint)count), doing);
-        }
-
-        var result = new string[count];
-        for (var i = 0; i < count; i++)
-        {
-            var start = (int)offsets[i];
-            var end = i + 1 < count ? (int)offsets[i + 1] : bytes.Length;
-            result[i] = Encoding.UTF8.GetString(bytes, start, end - start);
-        }
-
-        return result;
+        CheckOutput(outputIndex, TensorElementType.String);
+        return DeviceOutput(outputIndex).GetStringTensorAsArray();
     }
 
     public void Dispose()
@@ -164,7 +144,76 @@ public sealed unsafe class OnnxRunContext : IDisposable
         }
 
         _disposed = true;
-        _outputs.Dispose();
+        _deviceOutputs?.Dispose();
+        foreach (var binding in _bindings)
+        {
+            binding?.Dispose();
+        }
+
+        foreach (var value in _values)
+        {
+            value.Dispose();
+        }
+
+        _runOptions.Dispose();
+    }
+
+    /// <summary>The binding for <paramref name="batch"/> rows: every input and float/int64 output as an OrtValue over the first rows of its pinned buffer.</summary>
+    private OrtIoBinding Bind(InferenceSession session, int batch)
+    {
+        var binding = session.CreateIoBinding();
+        try
+        {
+            for (var i = 0; i < _inputNames.Length; i++)
+            {
+                binding.BindInput(_inputNames[i], Wrap(InputBuffer(i), _inputInfo[i], batch));
+            }
+
+            for (var o = 0; o < _outputNames.Length; o++)
+            {
+                if (_floatOutputs[o] is { } floats)
+                {
+                    binding.BindOutput(_outputNames[o], Wrap(floats, _outputInfo[o], batch));
+                }
+                else if (_int64Outputs[o] is { } longs)
+                {
+                    binding.BindOutput(_outputNames[o], Wrap(longs, _outputInfo[o], batch));
+                }
+                else
+                {
+                    binding.BindOutputToDevice(_outputNames[o], OrtMemoryInfo.DefaultInstance);
+                }
+            }
+        }
+        catch
+        {
+            binding.Dispose();
+            throw;
+        }
+
+        return _bindings[batch] = binding;
+    }
+
+    private OrtValue Wrap<T>(T[] buffer, NodeMetadata info, int batch)
+        where T : unmanaged
+    {
+        var shape = new long[info.Dimensions.Length];
+        shape[0] = batch;
+        for (var d = 1; d < shape.Length; d++)
+        {
+            shape[d] = info.Dimensions[d];
+        }
+
+        // The buffer is pinned for its lifetime (GC.AllocateArray pinned: true), so the value may keep pointing at it.
+        var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, checked((int)(info.ElementsPerRow() * batch))), shape);
+        _values.Add(value);
+        return value;
+    }
+
+    private OrtValue DeviceOutput(int outputIndex)
+    {
+        _deviceOutputs ??= _bindings[_lastBatch]!.GetOutputValues();
+        return _deviceOutputs[outputIndex];
     }
 
     private float[] InputBuffer(int inputIndex)
@@ -176,8 +225,8 @@ public sealed unsafe class OnnxRunContext : IDisposable
 
         return _inputs[inputIndex] ?? throw new OnnxRuntimeException(
             OrtErrorCode.InvalidArgument,
-            $"preparing input '{_model.Inputs[inputIndex].Name}' of model '{_model.DisplayName}'",
-            $"this binding feeds float32 inputs shaped [batch (dynamic), static dims...]; the graph declares {_model.Inputs[inputIndex].ElementType} [{string.Join(',', _model.Inputs[inputIndex].Shape)}]");
+            $"preparing input '{_inputNames[inputIndex]}' of model '{_model.DisplayName}'",
+            $"this binding feeds float32 inputs shaped [batch (dynamic), static dims...]; the graph declares {_inputInfo[inputIndex].Describe()}");
     }
 
     private void CheckBatch(int batch)
@@ -188,48 +237,23 @@ public sealed unsafe class OnnxRunContext : IDisposable
         }
     }
 
-    private (IntPtr Data, int Count) OutputData(int outputIndex, TensorElementType expected)
-    {
-        var value = OutputValue(outputIndex, expected, out var count);
-        void* data;
-        _api.Check(_api.GetTensorMutableData(value, &data), _outputDoing[outputIndex]);
-        return ((IntPtr)data, count);
-    }
-
-    private IntPtr OutputValue(int outputIndex, TensorElementType expected, out int count)
+    private void CheckOutput(int outputIndex, TensorElementType expected)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if ((uint)outputIndex >= (uint)_outputs.Count)
+        if ((uint)outputIndex >= (uint)_outputNames.Length)
         {
-            throw new ArgumentOutOfRangeException(nameof(outputIndex), outputIndex, $"model '{_model.DisplayName}' has {_outputs.Count} output(s)");
+            throw new ArgumentOutOfRangeException(nameof(outputIndex), outputIndex, $"model '{_model.DisplayName}' has {_outputNames.Length} output(s)");
         }
 
-        var info = _model.Outputs[outputIndex];
-        if (info.ElementType != expected)
+        var info = _outputInfo[outputIndex];
+        if (info.ElementDataType != expected)
         {
-            throw new InvalidOperationException($"model '{_model.DisplayName}': output '{info.Name}' is {info.ElementType}, not {expected}");
+            throw new InvalidOperationException($"model '{_model.DisplayName}': output '{_outputNames[outputIndex]}' is {info.ElementDataType}, not {expected}");
         }
 
-        var value = _outputs.Values[outputIndex];
-        if (_lastBatch == 0 || value == IntPtr.Zero)
+        if (_lastBatch == 0)
         {
             throw new InvalidOperationException($"model '{_model.DisplayName}': no output yet; call Run first");
         }
-
-        var doing = _outputDoing[outputIndex];
-        IntPtr shapeInfo;
-        _api.Check(_api.GetTensorTypeAndShape(value, &shapeInfo), doing);
-        nuint elements;
-        try
-        {
-            _api.Check(_api.GetTensorShapeElementCount(shapeInfo, &elements), doing);
-        }
-        finally
-        {
-            _api.ReleaseTensorTypeAndShapeInfo(shapeInfo);
-        }
-
-        count = checked((int)elements);
-        return value;
     }
 }

@@ -14,7 +14,7 @@ internal sealed class BenchModel : IDisposable
         _intraOpThreads = intraOpThreads;
         Card = ModelCardReader.Read(folder);
         Model = OnnxModel.Load(environment, Card.OnnxPath, new OnnxSessionOptions { IntraOpThreads = intraOpThreads }, Card.Name);
-        ModelCardReader.CheckAgainst(Card, Model.Inputs, Model.Outputs);
+        ModelCardReader.CheckAgainst(Card, Model);
         OutputNames = Card.IsAnomaly ? [Card.Output.Score!] : Card.Output.Label is { Length: > 0 } l ? [l, Card.Output.Probabilities!] : [Card.Output.Probabilities!];
         var random = new Random(1);
         Frames = new float[1024][];

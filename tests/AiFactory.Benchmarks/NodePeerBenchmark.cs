@@ -8,10 +8,10 @@ internal static class NodePeerBenchmark
 {
     public static async Task<Dictionary<string, object>> RunAsync(BenchModel model, double seconds)
     {
-        var ortNode = Path.Combine(Environment.GetEnvironmentVariable("HOME") ?? "/root", ".cache", "aifactory", "onnxruntime-node-1.30.0", "node_modules", "onnxruntime-node");
-        if (!Directory.Exists(ortNode))
+        var ortNode = Environment.GetEnvironmentVariable("AIFACTORY_ORT_NODE");
+        if (string.IsNullOrEmpty(ortNode) || !Directory.Exists(ortNode))
         {
-            return new Dictionary<string, object> { ["model"] = model.Card.Name, ["error"] = $"onnxruntime-node not found at '{ortNode}' (the build installs it; build the solution first)" };
+            return new Dictionary<string, object> { ["model"] = model.Card.Name, ["error"] = $"onnxruntime-node not found at AIFACTORY_ORT_NODE='{ortNode}' (bash deploy/bench.sh inference installs it and sets it)" };
         }
 
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -11,7 +11,7 @@ internal static class OnnxRuntimeBenchmark
     {
         var rows = new List<Dictionary<string, object>>();
         using var context = model.Model.CreateRunContext(BatchSizes[^1]);
-        var inputIndex = model.Model.Inputs.ToList().FindIndex(i => i.Name == model.Card.Input.Name);
+        var inputIndex = model.Model.InputNames.ToList().IndexOf(model.Card.Input.Name);
         foreach (var batch in BatchSizes)
         {
             var feeder = new RawFeeder(context, model, inputIndex, batch);

@@ -14,7 +14,7 @@ internal static class RatioBenchmark
     {
         var rows = new List<Dictionary<string, object>>();
         using var context = model.Model.CreateRunContext(128);
-        var inputIndex = model.Model.Inputs.ToList().FindIndex(i => i.Name == model.Card.Input.Name);
+        var inputIndex = model.Model.InputNames.ToList().IndexOf(model.Card.Input.Name);
         for (var round = 0; round < rounds; round++)
         {
             var raw1 = Raw(context, model, inputIndex, 1, seconds);

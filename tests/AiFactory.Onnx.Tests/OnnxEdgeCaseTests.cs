@@ -1,3 +1,5 @@
+using Microsoft.ML.OnnxRuntime;
+
 namespace AiFactory.Onnx.Tests;
 
 /// <summary>Batch sizes on one context, models that cannot be batched, failing runs, threads, option combinations.</summary>
@@ -51,7 +53,7 @@ public sealed class OnnxEdgeCaseTests(OnnxFixture fixture)
 
         var ex = Assert.Throws<OnnxRuntimeException>(() => context.FloatInput(0, 4));
 
-        Assert.Equal(Native.OrtErrorCode.InvalidArgument, ex.Code);
+        Assert.Equal(OrtErrorCode.InvalidArgument, ex.Code);
         Assert.Contains("input 'x' of model 'fixed-model'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("[batch (dynamic), static dims...]; the graph declares Float [1,4]", ex.Message, StringComparison.Ordinal);
     }
@@ -62,7 +64,7 @@ public sealed class OnnxEdgeCaseTests(OnnxFixture fixture)
         var ex = Assert.Throws<OnnxRuntimeException>(
             () => OnnxModel.Load(fixture.Environment, OnnxFixture.Path("corrupt.onnx"), Options, "steel-defects"));
 
-        Assert.Equal(Native.OrtErrorCode.InvalidProtobuf, ex.Code);
+        Assert.Equal(OrtErrorCode.InvalidProtobuf, ex.Code);
         Assert.Contains("'steel-defects'", ex.Message, StringComparison.Ordinal);
         Assert.False(string.IsNullOrWhiteSpace(ex.RuntimeMessage));
         Assert.Contains(ex.RuntimeMessage, ex.Message, StringComparison.Ordinal);
@@ -114,10 +116,10 @@ public sealed class OnnxEdgeCaseTests(OnnxFixture fixture)
     }
 
     [Theory]
-    [InlineData(GraphOptimizationLevel.Disabled, true)]
-    [InlineData(GraphOptimizationLevel.Basic, false)]
-    [InlineData(GraphOptimizationLevel.Extended, false)]
-    [InlineData(GraphOptimizationLevel.All, true)]
+    [InlineData(GraphOptimizationLevel.ORT_DISABLE_ALL, true)]
+    [InlineData(GraphOptimizationLevel.ORT_ENABLE_BASIC, false)]
+    [InlineData(GraphOptimizationLevel.ORT_ENABLE_EXTENDED, false)]
+    [InlineData(GraphOptimizationLevel.ORT_ENABLE_ALL, true)]
     public void EveryOptionCombination_LoadsAndRunsExactly(GraphOptimizationLevel level, bool spinning)
     {
         var options = new OnnxSessionOptions { OptimizationLevel = level, AllowSpinning = spinning, IntraOpThreads = 2, InterOpThreads = 1 };

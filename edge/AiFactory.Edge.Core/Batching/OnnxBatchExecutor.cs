@@ -1,4 +1,5 @@
 using AiFactory.Onnx;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace AiFactory.Edge.Core.Batching;
 
@@ -20,29 +21,29 @@ public sealed class OnnxBatchExecutor : IBatchExecutor, IDisposable
         ArgumentNullException.ThrowIfNull(resultOutputNames);
         ModelName = model.DisplayName;
         MaxBatchSize = maxBatchSize;
-        _inputIndex = IndexOf(model.Inputs, inputName, "input", ModelName);
-        var input = model.Inputs[_inputIndex];
-        if (input.ElementType != TensorElementType.Float || input.ElementsPerRow <= 0)
+        _inputIndex = IndexOf(model.InputNames, inputName, "input", ModelName);
+        var input = model.InputMetadata[inputName];
+        if (!input.IsTensor || input.ElementDataType != TensorElementType.Float || input.ElementsPerRow() <= 0)
         {
-            throw new ArgumentException($"model '{ModelName}': input '{inputName}' must be float32 shaped [batch, static dims...]; the graph declares {input}");
+            throw new ArgumentException($"model '{ModelName}': input '{inputName}' must be float32 shaped [batch, static dims...]; the graph declares {input.Describe()}");
         }
 
-        FrameLength = (int)input.ElementsPerRow;
+        FrameLength = (int)input.ElementsPerRow();
         _outputIndices = new int[resultOutputNames.Count];
         _outputWidths = new int[resultOutputNames.Count];
         _outputIsInt64 = new bool[resultOutputNames.Count];
         for (var i = 0; i < resultOutputNames.Count; i++)
         {
-            var index = IndexOf(model.Outputs, resultOutputNames[i], "output", ModelName);
-            var output = model.Outputs[index];
-            if (output.ElementType is not (TensorElementType.Float or TensorElementType.Int64) || output.ElementsPerRow <= 0)
+            var index = IndexOf(model.OutputNames, resultOutputNames[i], "output", ModelName);
+            var output = model.OutputMetadata[resultOutputNames[i]];
+            if (!output.IsTensor || output.ElementDataType is not (TensorElementType.Float or TensorElementType.Int64) || output.ElementsPerRow() <= 0)
             {
-                throw new ArgumentException($"model '{ModelName}': output '{output.Name}' must be float32 or int64 shaped [batch, static dims...]; the graph declares {output}");
+                throw new ArgumentException($"model '{ModelName}': output '{resultOutputNames[i]}' must be float32 or int64 shaped [batch, static dims...]; the graph declares {output.Describe()}");
             }
 
             _outputIndices[i] = index;
-            _outputWidths[i] = (int)output.ElementsPerRow;
-            _outputIsInt64[i] = output.ElementType == TensorElementType.Int64;
+            _outputWidths[i] = (int)output.ElementsPerRow();
+            _outputIsInt64[i] = output.ElementDataType == TensorElementType.Int64;
             ResultLength += _outputWidths[i];
         }
 
@@ -100,20 +101,14 @@ public sealed class OnnxBatchExecutor : IBatchExecutor, IDisposable
 
     public void Dispose() => _context.Dispose();
 
-    private static int IndexOf(IReadOnlyList<TensorInfo> tensors, string name, string kind, string modelName)
+    private static int IndexOf(IReadOnlyList<string> names, string name, string kind, string modelName)
     {
-        for (var i = 0; i < tensors.Count; i++)
+        for (var i = 0; i < names.Count; i++)
         {
-            if (tensors[i].Name == name)
+            if (names[i] == name)
             {
                 return i;
             }
-        }
-
-        var names = new string[tensors.Count];
-        for (var i = 0; i < names.Length; i++)
-        {
-            names[i] = tensors[i].Name;
         }
 
         throw new ArgumentException($"model '{modelName}': the graph has no {kind} '{name}' (it has: {string.Join(", ", names)})");

@@ -30,6 +30,8 @@ public sealed class ModelCard
 
     public CardEvaluation? Evaluation { get; set; }
 
+    public CardRuntime Runtime { get; set; } = new();
+
     /// <summary>The folder the card was read from (not part of the YAML).</summary>
     public string Folder { get; set; } = string.Empty;
 

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using AiFactory.Onnx;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -54,35 +56,39 @@ public static partial class ModelCardReader
         return card;
     }
 
-    /// <summary>Checks that the card and the graph agree; throws <see cref="ModelCardException"/> naming the model and each disagreement.</summary>
-    public static void CheckAgainst(ModelCard card, IReadOnlyList<TensorInfo> inputs, IReadOnlyList<TensorInfo> outputs)
+    /// <summary>
+    /// Checks that the card and the graph agree, reading the names, element types and shapes from the session's
+    /// metadata; throws <see cref="ModelCardException"/> naming the model and each disagreement.
+    /// </summary>
+    public static void CheckAgainst(ModelCard card, OnnxModel model)
     {
+        ArgumentNullException.ThrowIfNull(card);
+        ArgumentNullException.ThrowIfNull(model);
         var problems = new List<string>();
         var prefix = $"model '{card.Name}' ({card.CardPath} vs {card.Onnx})";
-        var input = Find(inputs, card.Input.Name);
-        if (input is null)
+        if (!model.InputMetadata.TryGetValue(card.Input.Name, out var input))
         {
-            problems.Add($"{prefix}: input.name '{card.Input.Name}' is not a graph input (the graph has: {Names(inputs)})");
+            problems.Add($"{prefix}: input.name '{card.Input.Name}' is not a graph input (the graph has: {string.Join(", ", model.InputNames)})");
         }
-        else if (input.ElementType != TensorElementType.Float)
+        else if (!input.IsTensor || input.ElementDataType != TensorElementType.Float)
         {
-            problems.Add($"{prefix}: input '{input.Name}' is {input.ElementType} in the graph, the card says float32");
+            problems.Add($"{prefix}: input '{card.Input.Name}' is {ElementType(input)} in the graph, the card says float32");
         }
-        else if (input.ElementsPerRow != card.FrameLength)
+        else if (input.ElementsPerRow() != card.FrameLength)
         {
-            problems.Add($"{prefix}: input '{input.Name}' takes {input.ElementsPerRow} values per row in the graph, the card's window × features is {card.Input.Window} × {card.Input.Features.Count} = {card.FrameLength}");
+            problems.Add($"{prefix}: input '{card.Input.Name}' takes {input.ElementsPerRow()} values per row in the graph, the card's window × features is {card.Input.Window} × {card.Input.Features.Count} = {card.FrameLength}");
         }
 
         if (card.IsAnomaly)
         {
-            ExpectOutput(problems, prefix, outputs, "output.score", card.Output.Score, TensorElementType.Float, 1);
+            ExpectOutput(problems, prefix, model, "output.score", card.Output.Score, TensorElementType.Float, 1);
         }
         else if (card.IsClassification)
         {
-            ExpectOutput(problems, prefix, outputs, "output.probabilities", card.Output.Probabilities, TensorElementType.Float, card.Output.Classes.Count);
+            ExpectOutput(problems, prefix, model, "output.probabilities", card.Output.Probabilities, TensorElementType.Float, card.Output.Classes.Count);
             if (card.Output.Label is { Length: > 0 })
             {
-                ExpectOutput(problems, prefix, outputs, "output.label", card.Output.Label, TensorElementType.Int64, 1);
+                ExpectOutput(problems, prefix, model, "output.label", card.Output.Label, TensorElementType.Int64, 1);
             }
         }
 
@@ -92,22 +98,24 @@ public static partial class ModelCardReader
         }
     }
 
-    private static void ExpectOutput(List<string> problems, string prefix, IReadOnlyList<TensorInfo> outputs, string key, string? name, TensorElementType type, int width)
+    private static void ExpectOutput(List<string> problems, string prefix, OnnxModel model, string key, string? name, TensorElementType type, int width)
     {
-        var output = Find(outputs, name ?? string.Empty);
-        if (output is null)
+        if (!model.OutputMetadata.TryGetValue(name ?? string.Empty, out var output))
         {
-            problems.Add($"{prefix}: {key} '{name}' is not a graph output (the graph has: {Names(outputs)})");
+            problems.Add($"{prefix}: {key} '{name}' is not a graph output (the graph has: {string.Join(", ", model.OutputNames)})");
         }
-        else if (output.ElementType != type)
+        else if (!output.IsTensor || output.ElementDataType != type)
         {
-            problems.Add($"{prefix}: output '{output.Name}' is {output.ElementType} in the graph, {key} must be {type}");
+            problems.Add($"{prefix}: output '{name}' is {ElementType(output)} in the graph, {key} must be {type}");
         }
-        else if (output.ElementsPerRow != width)
+        else if (output.ElementsPerRow() != width)
         {
-            problems.Add($"{prefix}: output '{output.Name}' has {output.ElementsPerRow} values per row in the graph, the card expects {width}");
+            problems.Add($"{prefix}: output '{name}' has {output.ElementsPerRow()} values per row in the graph, the card expects {width}");
         }
     }
+
+    /// <summary>A tensor's element type, or what the value is instead (a ZipMap output is a sequence of maps).</summary>
+    private static string ElementType(NodeMetadata metadata) => metadata.IsTensor ? metadata.ElementDataType.ToString() : metadata.OnnxValueType.ToString();
 
     private static List<string> Check(ModelCard card, string path)
     {
@@ -161,6 +169,11 @@ public static partial class ModelCardReader
         if (card.Input.Window < 1)
         {
             Problem("input.window", $"must be ≥ 1 (was {card.Input.Window})");
+        }
+
+        if (card.Runtime.IntraOpThreads is < 0 or > CardRuntime.MaxIntraOpThreads)
+        {
+            Problem("runtime.intra_op_threads", $"must be 0 (ONNX Runtime's default: one per physical core) to {CardRuntime.MaxIntraOpThreads} (was {card.Runtime.IntraOpThreads})");
         }
 
         CheckNormalisation(card, Problem);
@@ -256,21 +269,6 @@ public static partial class ModelCardReader
             problem("postprocess.alpha", $"must be within (0, 1] for ema (was {post.Alpha})");
         }
     }
-
-    private static TensorInfo? Find(IReadOnlyList<TensorInfo> tensors, string name)
-    {
-        foreach (var t in tensors)
-        {
-            if (t.Name == name)
-            {
-                return t;
-            }
-        }
-
-        return null;
-    }
-
-    private static string Names(IReadOnlyList<TensorInfo> tensors) => string.Join(", ", tensors.Select(t => t.Name));
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
     private static partial Regex NamePattern();

@@ -21,20 +21,19 @@ public sealed class ModelPackage : IAsyncDisposable
 
     public DynamicBatcher Batcher { get; }
 
-    public IReadOnlyList<TensorInfo> GraphInputs => _model.Inputs;
-
-    public IReadOnlyList<TensorInfo> GraphOutputs => _model.Outputs;
-
-    /// <summary>Reads the card, loads the graph, checks they agree, and starts the batcher.</summary>
+    /// <summary>
+    /// Reads the card, loads the graph (with the card's <c>runtime:</c> settings unless <paramref name="session"/>
+    /// overrides them), checks they agree, and starts the batcher.
+    /// </summary>
     /// <exception cref="ModelCardException">The card is invalid or disagrees with the graph.</exception>
     /// <exception cref="OnnxRuntimeException">The graph is missing or cannot be loaded.</exception>
     public static ModelPackage Load(string folder, OnnxEnvironment environment, DynamicBatcherOptions batching, OnnxSessionOptions? session = null)
     {
         var card = ModelCardReader.Read(folder);
-        var model = OnnxModel.Load(environment, card.OnnxPath, session ?? new OnnxSessionOptions(), card.Name);
+        var model = OnnxModel.Load(environment, card.OnnxPath, session ?? card.Runtime.ToSessionOptions(), card.Name);
         try
         {
-            ModelCardReader.CheckAgainst(card, model.Inputs, model.Outputs);
+            ModelCardReader.CheckAgainst(card, model);
             var outputs = card.IsAnomaly
                 ? new[] { card.Output.Score! }
                 : card.Output.Label is { Length: > 0 } label ? new[] { label, card.Output.Probabilities! } : new[] { card.Output.Probabilities! };

@@ -80,28 +80,59 @@ public sealed class ModelCardReaderTests : IDisposable
     [Fact]
     public void CheckAgainst_CardDisagreeingWithGraph_NamesModelAndDisagreement()
     {
-        foreach (var file in Directory.GetFiles(RepoPaths.Model("pump-anomaly")))
-        {
-            File.Copy(file, Path.Combine(_folder, Path.GetFileName(file)));
-        }
-
-        var cardPath = Path.Combine(_folder, "card.yaml");
-        File.WriteAllText(cardPath, File.ReadAllText(cardPath).Replace("window: 5", "window: 4", StringComparison.Ordinal));
-        using var environment = OnnxEnvironment.Create();
-
-        var ex = Assert.Throws<ModelCardException>(() => ModelPackage.Load(_folder, environment, new DynamicBatcherOptions()));
+        var ex = LoadWithCardEdit("pump-anomaly", "window: 5", "window: 4");
 
         Assert.Contains("model 'pump-anomaly'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("input 'input' takes 15 values per row in the graph, the card's window × features is 4 × 3 = 12", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
+    public void CheckAgainst_OutputOfWrongElementType_NamesOutputAndBothTypes()
+    {
+        var ex = LoadWithCardEdit("steel-defects", "  label: label", "  label: probabilities");
+
+        Assert.Equal([$"model 'steel-defects' ({Path.Combine(_folder, "card.yaml")} vs steel-defects.onnx): output 'probabilities' is Float in the graph, output.label must be Int64"], ex.Problems);
+    }
+
+    [Fact]
+    public void Read_WithoutRuntimeSection_RunsOnOneThreadWithoutSpinning()
+    {
+        var options = ModelCardReader.Read(RepoPaths.Model("pump-anomaly")).Runtime.ToSessionOptions();
+
+        Assert.Equal(1, options.IntraOpThreads);
+        Assert.False(options.AllowSpinning);
+    }
+
+    [Fact]
+    public void Read_RuntimeSection_SetsThreadsAndSpinning()
+    {
+        CopyModel("pump-anomaly");
+        File.AppendAllText(Path.Combine(_folder, "card.yaml"), "runtime:\n  intra_op_threads: 2\n  allow_spinning: true\n");
+
+        var options = ModelCardReader.Read(_folder).Runtime.ToSessionOptions();
+
+        Assert.Equal(2, options.IntraOpThreads);
+        Assert.True(options.AllowSpinning);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(65)]
+    public void Read_RuntimeThreadsOutOfRange_NamesTheKeyAndTheValue(int threads)
+    {
+        CopyModel("pump-anomaly");
+        var cardPath = Path.Combine(_folder, "card.yaml");
+        File.AppendAllText(cardPath, $"runtime:\n  intra_op_threads: {threads}\n");
+
+        var ex = Assert.Throws<ModelCardException>(() => ModelCardReader.Read(_folder));
+
+        Assert.Equal([$"{cardPath}: runtime.intra_op_threads: must be 0 (ONNX Runtime's default: one per physical core) to 64 (was {threads})"], ex.Problems);
+    }
+
+    [Fact]
     public void Load_CorruptOnnx_NamesModelAndCarriesRuntimeMessage()
     {
-        foreach (var file in Directory.GetFiles(RepoPaths.Model("steel-defects")))
-        {
-            File.Copy(file, Path.Combine(_folder, Path.GetFileName(file)));
-        }
+        CopyModel("steel-defects");
 
         File.WriteAllBytes(Path.Combine(_folder, "steel-defects.onnx"), [1, 2, 3, 4, 5, 6, 7, 8]);
         using var environment = OnnxEnvironment.Create();
@@ -110,5 +141,23 @@ public sealed class ModelCardReaderTests : IDisposable
 
         Assert.StartsWith("loading model 'steel-defects'", ex.Message, StringComparison.Ordinal);
         Assert.False(string.IsNullOrWhiteSpace(ex.RuntimeMessage));
+    }
+
+    /// <summary>Copies a shipped model, replaces text in its card, and loads it: the card no longer agrees with the graph.</summary>
+    private ModelCardException LoadWithCardEdit(string name, string oldText, string newText)
+    {
+        CopyModel(name);
+        var cardPath = Path.Combine(_folder, "card.yaml");
+        File.WriteAllText(cardPath, File.ReadAllText(cardPath).Replace(oldText, newText, StringComparison.Ordinal));
+        using var environment = OnnxEnvironment.Create();
+        return Assert.Throws<ModelCardException>(() => ModelPackage.Load(_folder, environment, new DynamicBatcherOptions()));
+    }
+
+    private void CopyModel(string name)
+    {
+        foreach (var file in Directory.GetFiles(RepoPaths.Model(name)))
+        {
+            File.Copy(file, Path.Combine(_folder, Path.GetFileName(file)));
+        }
     }
 }

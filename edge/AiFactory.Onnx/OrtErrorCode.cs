@@ -1,6 +1,6 @@
-namespace AiFactory.Onnx.Native;
+namespace AiFactory.Onnx;
 
-/// <summary>ONNX Runtime's <c>OrtErrorCode</c>.</summary>
+/// <summary>ONNX Runtime's <c>OrtErrorCode</c> (its managed API keeps its own copy internal; the code is read from its message).</summary>
 public enum OrtErrorCode
 {
     Ok = 0,
