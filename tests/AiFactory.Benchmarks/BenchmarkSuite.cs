@@ -7,7 +7,7 @@ namespace AiFactory.Benchmarks;
 
 /// <summary>
 /// Runs every inference benchmark for each model side by side in one process and prints a table per part;
-/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|single|node|ratio|ingest|mqtt-steps] [--model pump-anomaly|steel-defects] [--edges N] [--batch N] [--setup sqlite|postgres|shared|nginx|influx (ingest); batching_on,batching_off,batching_on_packed,batching_on_packed_no_hold (mqtt-steps)] [--rates 1000,20000 (mqtt-steps)]
+/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|single|node|ratio|ingest|mqtt-steps|startup] [--agent-repo DIR --rounds N (startup: the checkout whose Release agent is timed)] [--model pump-anomaly|steel-defects] [--edges N] [--batch N] [--setup sqlite|postgres|shared|nginx|influx (ingest); batching_on,batching_off,batching_on_packed,batching_on_packed_no_hold (mqtt-steps)] [--rates 1000,20000 (mqtt-steps)]
 /// </summary>
 internal static class BenchmarkSuite
 {
@@ -32,6 +32,13 @@ internal static class BenchmarkSuite
             ["seconds_per_measurement"] = seconds,
             ["intra_op_threads"] = intraOp,
         };
+        if (only == "startup")
+        {
+            var repository = Option(args, "--agent-repo") ?? Path.GetDirectoryName(Path.GetFullPath(models))!;
+            report["startup"] = await StartupBenchmark.RunAsync(repository, models, int.Parse(Option(args, "--rounds") ?? "5", CultureInfo.InvariantCulture));
+            return await WriteAsync(report, output);
+        }
+
         if (only == "mqtt-steps")
         {
             report["mqtt_end_to_end"] = await Mqtt.MqttEndToEndBenchmark.RunAsync(Path.GetDirectoryName(Path.GetFullPath(models))!, seconds, Option(args, "--setup"), Option(args, "--rates"));
