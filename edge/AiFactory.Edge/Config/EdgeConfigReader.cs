@@ -11,7 +11,7 @@ public static class EdgeConfigReader
     [
         "name", "type",
         "host", "port", "client_id", "username", "password", "tls", "keepalive_s", "clean_session", "subscriptions",
-        "device", "baud", "parity", "data_bits", "stop_bits", "terminator", "max_line_length", "pattern", "tag_prefix",
+        "device", "baud", "parity", "data_bits", "stop_bits", "handshake", "read_timeout_ms", "terminator", "max_line_length", "pattern", "tag_prefix",
         "response_timeout_ms", "inter_request_delay_ms", "retries", "groups",
         "kind", "station", "seed", "speed",
     ];
