@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): prints and records figures. Starts the servers a benchmark needs on 127.0.0.1 in a temp
 # folder (the same deploy/services/*.sh the test command uses), runs it, stops them.
-#   bash deploy/bench.sh inference   # ONNX Runtime, DynamicBatcher, Node.js peer  -> docs/benchmarks.json
+#   bash deploy/bench.sh inference   # ONNX Runtime, DynamicBatcher, Node.js peer  -> docs/benchmarks/inference.json
 #                                    # (installs Node.js and onnxruntime-node for the peer: nothing else needs them)
-#   bash deploy/bench.sh mqtt        # MQTT in -> agent (Release, child process) -> verdicts out, mosquitto on loopback -> docs/benchmarks-mqtt.json
-#   bash deploy/bench.sh ingest      # hub ingest: SQLite, PostgreSQL, 2 replicas + nginx, InfluxDB direct -> docs/benchmarks-ingest.json
+#   bash deploy/bench.sh mqtt        # MQTT in -> agent (Release, child process) -> verdicts out, mosquitto on loopback -> docs/benchmarks/mqtt.json
+#   bash deploy/bench.sh ingest      # hub ingest: SQLite, PostgreSQL, 2 replicas + nginx, InfluxDB direct -> docs/benchmarks/ingest.json
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -34,8 +34,8 @@ if [ "$what" = mqtt ]; then
 fi
 bench=tests/AiFactory.Benchmarks/bin/Release/net10.0/AiFactory.Benchmarks.dll
 case "$what" in
-  ingest) dotnet "$bench" --only ingest --seconds 10 --out docs/benchmarks-ingest.json "$@" ;;
-  inference) dotnet "$bench" --seconds 3 --out docs/benchmarks.json "$@" ;;
-  mqtt) dotnet "$bench" --only mqtt-steps --seconds 3 --out docs/benchmarks-mqtt.json "$@" ;;
+  ingest) dotnet "$bench" --only ingest --seconds 10 --out docs/benchmarks/ingest.json "$@" ;;
+  inference) dotnet "$bench" --seconds 3 --out docs/benchmarks/inference.json "$@" ;;
+  mqtt) dotnet "$bench" --only mqtt-steps --seconds 3 --out docs/benchmarks/mqtt.json "$@" ;;
   *) dotnet "$bench" --only "$what" "$@" ;;
 esac

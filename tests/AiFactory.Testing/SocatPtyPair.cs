@@ -48,6 +48,29 @@ public sealed class SocatPtyPair : IDisposable
         stream.Flush();
     }
 
+    /// <summary>
+    /// The device side's line settings as <c>stty -a</c> prints them (e.g. "speed", "19200", "cstopb", "-crtscts").
+    /// On a pty the kernel keeps cs8 and -parenb whatever is asked: parity and data bits show only on a real port.
+    /// </summary>
+    public ISet<string> LineSettings()
+    {
+        using var stty = Process.Start(new ProcessStartInfo("stty")
+        {
+            ArgumentList = { "-F", DevicePath, "-a" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = stty.StandardOutput.ReadToEnd();
+        var error = stty.StandardError.ReadToEnd();
+        stty.WaitForExit();
+        if (stty.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"stty -F {DevicePath} -a: {error}");
+        }
+
+        return output.Split([' ', ';', '\n'], StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+    }
+
     public void Stop()
     {
         ChildProcess.Stop(ref _process);

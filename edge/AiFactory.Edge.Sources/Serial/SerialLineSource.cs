@@ -1,20 +1,18 @@
-using System.Runtime.InteropServices;
+using System.IO.Ports;
 using System.Text;
 using System.Threading.Channels;
 using AiFactory.Edge.Core.Samples;
-using AiFactory.Edge.Sources.Serial.Native;
 using AiFactory.Edge.Sources.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Win32.SafeHandles;
 
 namespace AiFactory.Edge.Sources.Serial;
 
 /// <summary>
-/// Reads an ASCII instrument on a tty configured through termios (raw mode, baud, data bits, parity, stop
-/// bits), frames its bytes into lines, and parses each line into tags. A partial line waits for the rest;
-/// garbage and overlong lines are counted and skipped; when the device disappears the port is reopened
-/// once it is back. Runs on its own thread: every call here blocks for at most the read timeout.
+/// Reads an ASCII instrument through System.IO.Ports (baud, data bits, parity, stop bits, handshake), frames
+/// its bytes into lines, and parses each line into tags. A partial line waits for the rest; garbage and
+/// overlong lines are counted and skipped; when the device disappears the port is reopened once it is back.
+/// Runs on its own thread: every call here blocks for at most the read timeout.
 /// </summary>
 public sealed partial class SerialLineSource(SerialPortOptions options, ILogger? logger = null) : ISampleSource
 {
@@ -35,14 +33,21 @@ public sealed partial class SerialLineSource(SerialPortOptions options, ILogger?
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                using var port = Open();
+                var port = Open();
                 if (port is null)
                 {
                     cancellationToken.WaitHandle.WaitOne(options.ReopenDelay);
                     continue;
                 }
 
-                ReadLines(port, writer, cancellationToken);
+                try
+                {
+                    ReadLines(port.BaseStream, writer, cancellationToken);
+                }
+                finally
+                {
+                    Close(port);
+                }
             }
         }
         finally
@@ -51,37 +56,29 @@ public sealed partial class SerialLineSource(SerialPortOptions options, ILogger?
         }
     }
 
-    private unsafe SafeFileHandle? Open()
+    private SerialPort? Open()
     {
         Status.SetState(SourceState.Connecting);
-        var fd = LibC.Open(options.Device, LibC.ReadWrite | LibC.NoControllingTerminal | LibC.NonBlocking);
-        if (fd < 0)
+        if (!OperatingSystem.IsWindows() && !File.Exists(options.Device))
         {
-            Status.SetState(SourceState.Disconnected, $"serial '{Name}': cannot open '{options.Device}': {LibC.Describe(Marshal.GetLastPInvokeError())}");
+            // System.IO.Ports reports a missing device on Linux as "access denied" with an untranslated error code.
+            Status.SetState(SourceState.Disconnected, $"serial '{Name}': cannot open '{options.Device}': No such file or directory");
             return null;
         }
 
-        var handle = new SafeFileHandle(fd, ownsHandle: true);
-        Termios termios;
-        if (LibC.GetAttributes(fd, &termios) != 0)
+        var port = new SerialPort(options.Device, options.Baud, options.Parity, options.DataBits, options.StopBits)
         {
-            Status.SetState(SourceState.Disconnected, $"serial '{Name}': '{options.Device}' is not a terminal: {LibC.Describe(Marshal.GetLastPInvokeError())}");
-            handle.Dispose();
-            return null;
+            Handshake = options.Handshake,
+            ReadTimeout = (int)options.ReadTimeout.TotalMilliseconds,
+        };
+        try
+        {
+            port.Open();
         }
-
-        LibC.MakeRaw(&termios);
-        var speed = Termios.Speed(options.Baud);
-        LibC.SetInputSpeed(&termios, speed);
-        LibC.SetOutputSpeed(&termios, speed);
-        termios.ControlFlags &= ~(Termios.CharacterSize | Termios.TwoStopBits | Termios.ParityEnable | Termios.ParityOdd);
-        termios.ControlFlags |= (options.DataBits == 7 ? Termios.Cs7 : Termios.Cs8) | Termios.EnableReceiver | Termios.IgnoreModemLines;
-        termios.ControlFlags |= options.StopBits == 2 ? Termios.TwoStopBits : 0;
-        termios.ControlFlags |= options.Parity switch { 'E' => Termios.ParityEnable, 'O' => Termios.ParityEnable | Termios.ParityOdd, _ => 0u };
-        if (LibC.SetAttributes(fd, 0, &termios) != 0)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
-            Status.SetState(SourceState.Disconnected, $"serial '{Name}': configuring '{options.Device}': {LibC.Describe(Marshal.GetLastPInvokeError())}");
-            handle.Dispose();
+            port.Dispose();
+            Status.SetState(SourceState.Disconnected, $"serial '{Name}': cannot open '{options.Device}': {SerialPortErrors.Describe(ex)}");
             return null;
         }
 
@@ -92,54 +89,41 @@ public sealed partial class SerialLineSource(SerialPortOptions options, ILogger?
 
         Status.SetState(SourceState.Connected);
         LogOpened(_logger, Name, options.Device, options.Baud);
-        return handle;
+        return port;
     }
 
-    private unsafe void ReadLines(SafeFileHandle port, ChannelWriter<TagSample> writer, CancellationToken cancellationToken)
+    private void ReadLines(Stream port, ChannelWriter<TagSample> writer, CancellationToken cancellationToken)
     {
-        var fd = (int)port.DangerousGetHandle();
         var buffer = new byte[4096];
         var line = new StringBuilder();
         var discarding = false;
         var terminator = options.Terminator;
         var samples = new List<TagSample>();
-        var timeout = (int)options.ReadTimeout.TotalMilliseconds;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var poll = new LibC.PollFd { Fd = fd, Events = LibC.PollIn };
-            var ready = LibC.Poll(&poll, 1, timeout);
-            if (ready < 0 && Marshal.GetLastPInvokeError() == LibC.Interrupted)
+            int read;
+            try
+            {
+                read = port.Read(buffer, 0, buffer.Length);
+            }
+            catch (TimeoutException)
             {
                 continue;
             }
-
-            if (ready == 0)
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or UnauthorizedAccessException)
             {
-                continue;
-            }
-
-            nint read;
-            fixed (byte* b = buffer)
-            {
-                read = ready > 0 && (poll.ReturnedEvents & LibC.PollIn) != 0 ? LibC.Read(fd, b, (nuint)buffer.Length) : -1;
-            }
-
-            if (read <= 0)
-            {
-                var errno = read < 0 ? Marshal.GetLastPInvokeError() : 0;
-                if (read < 0 && errno == LibC.WouldBlock)
-                {
-                    continue;
-                }
-
-                // Hang-up, EOF or an I/O error: the device went away. Reopen it when it returns.
-                var why = (poll.ReturnedEvents & LibC.PollHangUp) != 0 ? "hung up" : read == 0 ? "end of file" : LibC.Describe(errno);
-                Status.SetState(SourceState.Disconnected, $"serial '{Name}': '{options.Device}' {why}");
-                LogLost(_logger, Name, options.Device, why);
+                // The device went away (unplugged, hung up, I/O error): reopen it when it returns.
+                Lost($"lost: {SerialPortErrors.Describe(ex)}");
                 return;
             }
 
-            foreach (var ch in Encoding.ASCII.GetString(buffer, 0, (int)read))
+            if (read == 0)
+            {
+                Lost("lost: end of file");
+                return;
+            }
+
+            foreach (var ch in Encoding.ASCII.GetString(buffer, 0, read))
             {
                 line.Append(ch);
                 if (!EndsWith(line, terminator))
@@ -169,6 +153,24 @@ public sealed partial class SerialLineSource(SerialPortOptions options, ILogger?
 
                 Dispatch(text, samples, writer, cancellationToken);
             }
+        }
+    }
+
+    private void Lost(string why)
+    {
+        Status.SetState(SourceState.Disconnected, $"serial '{Name}': '{options.Device}' {why}");
+        LogLost(_logger, Name, options.Device, why);
+    }
+
+    private static void Close(SerialPort port)
+    {
+        try
+        {
+            port.Dispose();
+        }
+        catch (IOException)
+        {
+            // A port whose device is gone may fail to restore its settings on close; the handle is released regardless.
         }
     }
 

@@ -1,28 +1,45 @@
+using System.IO.Ports;
+
 namespace AiFactory.Edge.Sources.Serial;
 
 /// <summary>An RS-232/RS-485 ASCII instrument: the port's settings, the line framing, and how a line maps to tags.</summary>
 public sealed class SerialPortOptions
 {
+    public const int DefaultBaud = 9600;
+
+    public const int DefaultDataBits = 8;
+
+    public const int DefaultMaxLineLength = 1024;
+
+    public const int DefaultReadTimeoutMilliseconds = 200;
+
+    /// <summary>The rates every serial driver and System.IO.Ports on Linux and Windows set exactly.</summary>
+    public static readonly IReadOnlyList<int> StandardBauds = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400];
+
     public string Name { get; init; } = "serial";
 
+    /// <summary>A device path on Linux (/dev/ttyUSB0, /dev/serial/by-id/…), a port name on Windows (COM3).</summary>
     public string Device { get; init; } = "/dev/ttyUSB0";
 
-    public int Baud { get; init; } = 9600;
+    public int Baud { get; init; } = DefaultBaud;
 
-    public int DataBits { get; init; } = 8;
+    /// <summary>5 to 8.</summary>
+    public int DataBits { get; init; } = DefaultDataBits;
 
-    /// <summary>'N', 'E' or 'O'.</summary>
-    public char Parity { get; init; } = 'N';
+    public Parity Parity { get; init; } = Parity.None;
 
-    public int StopBits { get; init; } = 1;
+    public StopBits StopBits { get; init; } = StopBits.One;
+
+    public Handshake Handshake { get; init; } = Handshake.None;
 
     /// <summary>The end of a line; "\r\n" and "\n" both work with "\n" (a trailing '\r' is trimmed).</summary>
     public string Terminator { get; init; } = "\n";
 
     /// <summary>Longer lines are garbage: counted and discarded up to the next terminator.</summary>
-    public int MaxLineLength { get; init; } = 1024;
+    public int MaxLineLength { get; init; } = DefaultMaxLineLength;
 
-    public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>How long one read waits for bytes; it bounds how long stopping the source takes.</summary>
+    public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromMilliseconds(DefaultReadTimeoutMilliseconds);
 
     public TimeSpan ReopenDelay { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -1,4 +1,5 @@
 using AiFactory.Edge.Core.Models;
+using AiFactory.Edge.Sources.Modbus.Native;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -11,12 +12,15 @@ public static class EdgeConfigReader
     [
         "name", "type",
         "host", "port", "client_id", "username", "password", "tls", "keepalive_s", "clean_session", "subscriptions",
-        "device", "baud", "parity", "data_bits", "stop_bits", "terminator", "max_line_length", "pattern", "tag_prefix",
+        "device", "baud", "parity", "data_bits", "stop_bits", "handshake", "read_timeout_ms", "terminator", "max_line_length", "pattern", "tag_prefix",
         "response_timeout_ms", "inter_request_delay_ms", "retries", "groups",
         "kind", "station", "seed", "speed",
     ];
 
-    public static EdgeConfig Read(string file)
+    public static EdgeConfig Read(string file) => Read(file, LibModbusLocator.Names);
+
+    /// <summary>As above, looking for libmodbus under <paramref name="modbusLibrary"/>'s names (a test points it at a missing one).</summary>
+    internal static EdgeConfig Read(string file, IReadOnlyList<string> modbusLibrary)
     {
         var problems = new ConfigProblems(file);
         if (!File.Exists(file))
@@ -43,12 +47,13 @@ public static class EdgeConfigReader
 
         var root = new ConfigNode(rootMap, string.Empty, problems, "sources", "tags", "stations", "outputs", "edge", "uplink");
         root.CheckKeys();
-        var sources = ReadSources(root, problems);
+        var modbusMissing = new Lazy<string?>(() => LibModbusLocator.Missing(modbusLibrary));
+        var sources = ReadSources(root, problems, modbusMissing);
         var declared = new HashSet<string>(sources.SelectMany(s => s.Tags), StringComparer.Ordinal);
         var tags = TagsConfig.Read(root, sources);
         var stations = ReadStations(root, problems, Path.GetDirectoryName(Path.GetFullPath(file))!, declared);
         var output = ReadMqttOutput(root);
-        var plc = ReadModbusOutput(root, stations);
+        var plc = ReadModbusOutput(root, stations, modbusMissing);
         var uplink = UplinkConfigReader.Read(root, Path.GetDirectoryName(Path.GetFullPath(file))!, stations);
         if (problems.Any)
         {
@@ -63,7 +68,7 @@ public static class EdgeConfigReader
         };
     }
 
-    private static List<SourceDefinition> ReadSources(ConfigNode root, ConfigProblems problems)
+    private static List<SourceDefinition> ReadSources(ConfigNode root, ConfigProblems problems, Lazy<string?> modbusMissing)
     {
         var result = new List<SourceDefinition>();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -86,7 +91,7 @@ public static class EdgeConfigReader
             {
                 "mqtt" => MqttSourceConfig.Read(item, name ?? "?"),
                 "serial" => SerialSourceConfig.Read(item, name ?? "?"),
-                "modbus" => ModbusSourceConfig.Read(item, name ?? "?"),
+                "modbus" => ModbusSourceConfig.Read(item, name ?? "?", modbusMissing),
                 "simulator" => SimulatorSourceConfig.Read(item, name ?? "?"),
                 null => null,
                 _ => Unknown(item, type),
@@ -126,12 +131,14 @@ public static class EdgeConfigReader
         return topic is null ? null : new MqttOutputDefinition(broker, topic, mqtt.Int("qos", 1, 0, 1), mqtt.Int("max_results_per_message", 1, 1, 1000));
     }
 
-    private static ModbusOutputDefinition? ReadModbusOutput(ConfigNode root, List<StationDefinition> stations)
+    private static ModbusOutputDefinition? ReadModbusOutput(ConfigNode root, List<StationDefinition> stations, Lazy<string?> modbusMissing)
     {
         if (root.Map("outputs")?.Map("modbus", "host", "port", "device", "baud", "parity", "slave", "registers", "coils") is not { } plc)
         {
             return null;
         }
+
+        ModbusSourceConfig.CheckLibrary(plc, modbusMissing);
 
         var host = plc.String("host");
         var device = plc.String("device");

@@ -1,4 +1,5 @@
 using AiFactory.Edge.Sources.Modbus;
+using AiFactory.Edge.Sources.Modbus.Native;
 using Microsoft.Extensions.Logging;
 
 namespace AiFactory.Edge.Config;
@@ -22,8 +23,9 @@ internal static class ModbusSourceConfig
         ["float32"] = ModbusValueType.Float32,
     };
 
-    public static SourceDefinition? Read(ConfigNode item, string name)
+    public static SourceDefinition? Read(ConfigNode item, string name, Lazy<string?> modbusMissing)
     {
+        CheckLibrary(item, modbusMissing);
         var host = item.String("host");
         var device = item.String("device");
         if ((host is null) == (device is null))
@@ -63,6 +65,15 @@ internal static class ModbusSourceConfig
             Groups = groups,
         };
         return new SourceDefinition(name, "modbus", tags, logs => new ModbusPoller(options, logs.CreateLogger<ModbusPoller>()));
+    }
+
+    /// <summary>Names a missing libmodbus at the bus that needs it, so the agent does not start only to fail connecting.</summary>
+    public static void CheckLibrary(ConfigNode bus, Lazy<string?> modbusMissing)
+    {
+        if (modbusMissing.Value is { } missing)
+        {
+            bus.Problems.Add(bus.Node, bus.Path, missing, LibModbusLocator.InstallHint);
+        }
     }
 
     private static ModbusPoint? Point(ConfigNode p)

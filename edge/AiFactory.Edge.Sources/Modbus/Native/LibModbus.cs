@@ -5,7 +5,8 @@ namespace AiFactory.Edge.Sources.Modbus.Native;
 /// <summary>The parts of libmodbus (Debian libmodbus5) this project calls, declared from modbus/modbus.h. errno is captured on every call.</summary>
 internal static unsafe partial class LibModbus
 {
-    private const string Library = "libmodbus.so.5";
+    /// <summary>The name the declarations use; <see cref="LibModbusLocator"/> maps it to the platform's file.</summary>
+    public const string Library = "libmodbus.so.5";
 
     /// <summary>MODBUS_ENOBASE: errno values above it are Modbus exception codes and protocol errors.</summary>
     public const int ErrorBase = 112345678;
@@ -14,6 +15,8 @@ internal static unsafe partial class LibModbus
     public const int BadCrc = ErrorBase + 0x0B + 1;
 
     public const int TimedOut = 110;
+
+    static LibModbus() => NativeLibrary.SetDllImportResolver(typeof(LibModbus).Assembly, LibModbusLocator.Resolve);
 
     [LibraryImport(Library, EntryPoint = "modbus_new_tcp", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial IntPtr NewTcp(string ip, int port);
