@@ -58,8 +58,11 @@ internal sealed class BatchBuffer(int maxBatch, int frameLength, int resultLengt
         }
     }
 
-    /// <summary>Hands each submit its rows' results (or the failure); completes a submit when its last row has run; empties the batch.</summary>
-    public void Complete(TimeSpan runTime, Exception? failure, string model)
+    /// <summary>
+    /// Hands each submit its rows' results (or the failure); completes a submit when its last row has run; empties the
+    /// batch. A result holding NaN or an infinity fails its submit alone, naming the frame and the value, and is counted.
+    /// </summary>
+    public void Complete(TimeSpan runTime, Exception? failure, string model, BatcherMetrics metrics)
     {
         var row = 0;
         for (var i = 0; i < _entries; i++)
@@ -67,9 +70,18 @@ internal sealed class BatchBuffer(int maxBatch, int frameLength, int resultLengt
             var request = _requests[i]!;
             var rows = _rows[i];
             _requests[i] = null;
-            if (failure is null)
+            var results = _results.AsSpan(row * resultLength, rows * resultLength);
+            var nonFinite = failure is null ? FrameValidator.FirstNonFinite(results) : -1;
+            if (nonFinite >= 0)
             {
-                _results.AsSpan(row * resultLength, rows * resultLength).CopyTo(request.Result.Span[(_firstRow[i] * resultLength)..]);
+                metrics.NonFiniteResult();
+                request.Failure ??= new InvalidOperationException(string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"model '{model}': frame {_firstRow[i] + (nonFinite / resultLength)} of {request.Rows}: result value {nonFinite % resultLength} is {results[nonFinite]} (the model returned a non-finite value; the frame has no result)"));
+            }
+            else if (failure is null)
+            {
+                results.CopyTo(request.Result.Span[(_firstRow[i] * resultLength)..]);
             }
             else
             {

@@ -30,6 +30,7 @@ public sealed class BatcherMetrics
     private long _framesCancelled;
     private long _callbackFailures;
     private long _nonFiniteReplaced;
+    private long _nonFiniteResults;
     private int _queueDepth;
 
     public BatcherMetrics(string model, int maxBatchSize)
@@ -57,6 +58,9 @@ public sealed class BatcherMetrics
     public long CallbackFailures => Interlocked.Read(ref _callbackFailures);
 
     public long NonFiniteReplaced => Interlocked.Read(ref _nonFiniteReplaced);
+
+    /// <summary>Frames whose result from the model held NaN or an infinity: each failed alone, naming the value.</summary>
+    public long NonFiniteResults => Interlocked.Read(ref _nonFiniteResults);
 
     public int QueueDepth => Volatile.Read(ref _queueDepth);
 
@@ -94,6 +98,8 @@ public sealed class BatcherMetrics
     }
 
     internal void Replaced() => Interlocked.Increment(ref _nonFiniteReplaced);
+
+    internal void NonFiniteResult() => Interlocked.Increment(ref _nonFiniteResults);
 
     internal void Cancelled() => Interlocked.Increment(ref _framesCancelled);
 

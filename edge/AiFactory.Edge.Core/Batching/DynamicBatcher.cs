@@ -451,7 +451,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
 
         var runTime = _time.GetElapsedTime(start, _time.GetTimestamp());
         Metrics.BatchRan(rows, (long)runTime.TotalMicroseconds, failure is not null);
-        _batch.Complete(runTime, failure, _executor.ModelName);
+        _batch.Complete(runTime, failure, _executor.ModelName, Metrics);
         try
         {
             BatchCompleted?.Invoke();

@@ -10,6 +10,27 @@ public sealed class OnnxBatchExecutorTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     [Fact]
+    public async Task Batcher_GraphReturningNonFiniteValues_FailsThatFrameAloneNamingTheValue()
+    {
+        // affine.onnx: 2 × 3e38 overflows float32 to +∞, and z = ∞ + (−∞) + 1 is NaN: finite inputs, non-finite results.
+        using var environment = OnnxEnvironment.Create("batcher-tests");
+        using var model = OnnxModel.Load(environment, Fixture("affine.onnx"), new OnnxSessionOptions(), "affine");
+        using var executor = new OnnxBatchExecutor(model, "x", ["y", "z"], maxBatchSize: 2);
+        await using var batcher = new DynamicBatcher(executor, new DynamicBatcherOptions { MaxBatchSize = 2, MaxQueueDelayMicroseconds = 10_000_000 }, new FakeTimeProvider());
+        var good = new float[4];
+
+        var goodTask = batcher.SubmitAsync(new float[] { 1, 2, 3 }, good).AsTask();
+        var badTask = batcher.SubmitAsync(new float[] { 3e38f, -3e38f, 0 }, new float[4]).AsTask();
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => badTask.WaitAsync(Patience));
+        await goodTask.WaitAsync(Patience);
+        Assert.Equal("model 'affine': frame 0 of 1: result value 0 is Infinity (the model returned a non-finite value; the frame has no result)", ex.Message);
+        Assert.Equal(new float[] { 3, 5, 7, 15 }, good);
+        Assert.Equal(1, batcher.Metrics.NonFiniteResults);
+        Assert.Equal(1, batcher.Metrics.BatchesRun);
+    }
+
+    [Fact]
     public async Task Batcher_OverAffineGraph_GivesEachCallerItsOwnRows()
     {
         // affine.onnx: y = 2x + 1 over [N,3], z = sum(y) over [N,1]; the result is y's row then z's.
