@@ -14,7 +14,7 @@ namespace AiFactory.Benchmarks;
 /// <summary>
 /// Station-window summaries per second accepted by the hub: one replica on SQLite, one on PostgreSQL, two behind
 /// nginx on PostgreSQL; p50/p99 per-batch ingest latency; CPU seconds per 10,000 summaries of each process; and,
-/// side by side, the same summaries written straight to InfluxDB by the plain HTTP writer. Needs the servers that
+/// side by side, the same summaries written straight to InfluxDB by the hub's InfluxWriter (InfluxDB.Client points, v1 /write). Needs the servers that
 /// `bash deploy/bench.sh` starts (AIFACTORY_TEST_POSTGRES, AIFACTORY_TEST_INFLUXDB, nginx).
 /// Each edge reports its own 10 lines of 10 stations, as edges in a plant do; one more PostgreSQL run has every
 /// edge report the same 100 stations, the worst case for row locks (all transactions update the same bucket rows).
@@ -174,7 +174,7 @@ internal static class IngestBenchmark
     private static async Task<Dictionary<string, object>> InfluxRunAsync(string url, int writers, int batchSize, double seconds)
     {
         var options = new InfluxOptions { Url = url, Database = "aif_bench_" + Guid.NewGuid().ToString("N")[..8], BatchSize = 5000 };
-        var points = Enumerable.Range(0, writers).Select(e => Summaries($"e{e}", batchSize * 200).Select(s => InfluxForwarder.SummaryPoint($"e{e}", s)).ToList()).ToArray();
+        var points = Enumerable.Range(0, writers).Select(e => Summaries($"e{e}", batchSize * 200).Select(s => InfluxForwarder.SummaryPoint($"e{e}", s, InfluxDB.Client.Api.Domain.WritePrecision.Ms)).ToList()).ToArray();
         var cpu0 = ProcessCpu.Snapshot(OwnServer("influxdb/", "influxd"));
         var latencies = new Percentiles(10_000);
         long written = 0;
@@ -197,7 +197,7 @@ internal static class IngestBenchmark
         var elapsed = stopwatch.Elapsed.TotalSeconds;
         return new Dictionary<string, object>
         {
-            ["setup"] = "InfluxDB 1.x direct, plain HTTP writer (5000 points/write)",
+            ["setup"] = "InfluxDB 1.x direct, InfluxWriter (InfluxDB.Client points), v1 /write, 5000 points/write",
             ["summaries_per_s"] = Math.Round(written / elapsed),
             ["batch_p50_ms"] = Math.Round(latencies.At(0.50) / 1000, 1),
             ["batch_p99_ms"] = Math.Round(latencies.At(0.99) / 1000, 1),

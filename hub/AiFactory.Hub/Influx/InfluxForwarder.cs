@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using AiFactory.Contracts;
 using AiFactory.Hub.Ingest;
+using InfluxDB.Client.Api.Domain;
+using InfluxDB.Client.Writes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -18,7 +20,7 @@ public sealed partial class InfluxForwarder(InfluxWriter writer, InfluxOptions o
 
     // FullMode Wait, used only through TryWrite, which then answers false when full instead of waiting. (With the
     // Drop* modes TryWrite answers true even for the point it drops, so nothing could be counted.)
-    private readonly Channel<InfluxPoint> _queue = Channel.CreateBounded<InfluxPoint>(
+    private readonly Channel<PointData> _queue = Channel.CreateBounded<PointData>(
         new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     private long _dropped;
     private long _written;
@@ -44,12 +46,12 @@ public sealed partial class InfluxForwarder(InfluxWriter writer, InfluxOptions o
                 continue;
             }
 
-            Enqueue(r.Summary is { } s ? SummaryPoint(edgeId, s) : EventPoint(edgeId, r.Event!));
+            Enqueue(r.Summary is { } s ? SummaryPoint(edgeId, s, options.WritePrecision) : EventPoint(edgeId, r.Event!, options.WritePrecision));
         }
     }
 
     /// <summary>Queues one point without waiting; false (counted, logged at most once a minute) when the queue is full.</summary>
-    public bool Enqueue(InfluxPoint point)
+    public bool Enqueue(PointData point)
     {
         if (_queue.Writer.TryWrite(point))
         {
@@ -67,39 +69,39 @@ public sealed partial class InfluxForwarder(InfluxWriter writer, InfluxOptions o
         return false;
     }
 
-    public static InfluxPoint SummaryPoint(string edgeId, StationWindowSummary s)
+    public static PointData SummaryPoint(string edgeId, StationWindowSummary s, WritePrecision precision)
     {
         var latency = MergeableHistogram.FromData(s.LatencyMs);
-        var fields = new List<KeyValuePair<string, object>>
-        {
-            new("frames", s.FramesScored), new("pass", s.PassCount), new("fail", s.FailCount), new("anomalies", s.AnomalyCount),
-            new("window_s", (s.WindowEndUtc - s.WindowStartUtc).TotalSeconds),
-        };
+        var point = Tagged("station_window", edgeId, s.CompanyId, s.PlantId, s.LineId, s.StationId, s.ModelName, s.ModelVersion)
+            .Field("frames", s.FramesScored)
+            .Field("pass", s.PassCount)
+            .Field("fail", s.FailCount)
+            .Field("anomalies", s.AnomalyCount)
+            .Field("window_s", (s.WindowEndUtc - s.WindowStartUtc).TotalSeconds);
         if (s.Scores.Count > 0)
         {
-            fields.Add(new("score_mean", s.Scores.Sum / s.Scores.Count));
+            point.Field("score_mean", s.Scores.Sum / s.Scores.Count);
         }
 
         if (latency.Count > 0)
         {
-            fields.Add(new("latency_p50_ms", latency.Percentile(0.5)));
-            fields.Add(new("latency_p99_ms", latency.Percentile(0.99)));
+            point.Field("latency_p50_ms", latency.Percentile(0.5)).Field("latency_p99_ms", latency.Percentile(0.99));
         }
 
-        return new InfluxPoint("station_window", Tags(edgeId, s.CompanyId, s.PlantId, s.LineId, s.StationId, s.ModelName, s.ModelVersion), fields, s.WindowStartUtc);
+        return point.Timestamp(s.WindowStartUtc, precision).ToPointData();
     }
 
-    public static InfluxPoint EventPoint(string edgeId, StationEvent e)
-    {
-        var tags = Tags(edgeId, e.CompanyId, e.PlantId, e.LineId, e.StationId, e.ModelName, e.ModelVersion).ToList();
-        tags.Add(new("kind", e.Kind));
-        tags.Add(new("class", e.Class ?? string.Empty));
-        return new InfluxPoint("station_event", tags, [new("score", e.Score)], e.TimeUtc);
-    }
+    public static PointData EventPoint(string edgeId, StationEvent e, WritePrecision precision) =>
+        Tagged("station_event", edgeId, e.CompanyId, e.PlantId, e.LineId, e.StationId, e.ModelName, e.ModelVersion)
+            .Tag("kind", InfluxText.Clean(e.Kind))
+            .Tag("class", InfluxText.Clean(e.Class ?? string.Empty))
+            .Field("score", e.Score)
+            .Timestamp(e.TimeUtc, precision)
+            .ToPointData();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<InfluxPoint>(options.BatchSize);
+        var batch = new List<PointData>(options.BatchSize);
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
@@ -142,10 +144,15 @@ public sealed partial class InfluxForwarder(InfluxWriter writer, InfluxOptions o
         }
     }
 
-    private static KeyValuePair<string, string>[] Tags(string edge, string company, string plant, string line, string station, string model, string version) =>
-    [
-        new("company", company), new("plant", plant), new("line", line), new("station", station), new("model", model), new("model_version", version), new("edge", edge),
-    ];
+    private static PointData.Builder Tagged(string measurement, string edge, string company, string plant, string line, string station, string model, string version) =>
+        PointData.Builder.Measurement(measurement)
+            .Tag("company", InfluxText.Clean(company))
+            .Tag("plant", InfluxText.Clean(plant))
+            .Tag("line", InfluxText.Clean(line))
+            .Tag("station", InfluxText.Clean(station))
+            .Tag("model", InfluxText.Clean(model))
+            .Tag("model_version", InfluxText.Clean(version))
+            .Tag("edge", InfluxText.Clean(edge));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "InfluxDB queue full ({Capacity} points): {Dropped} point(s) dropped so far; the SQL store still has them")]
     private partial void LogDropped(long dropped, int capacity);

@@ -1,24 +1,57 @@
-using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using InfluxDB.Client;
+using InfluxDB.Client.Core.Exceptions;
+using InfluxDB.Client.Writes;
 using Microsoft.Extensions.Logging;
 
 namespace AiFactory.Hub.Influx;
 
 /// <summary>
-/// A plain HTTP line-protocol writer for InfluxDB v1 (<c>/write?db=&amp;rp=&amp;precision=</c>) and v2
-/// (<c>/api/v2/write?org=&amp;bucket=&amp;precision=</c>, <c>Authorization: Token</c>): batches of
-/// <see cref="InfluxOptions.BatchSize"/> points, gzip, retries with exponential backoff and full jitter on network
-/// errors, timeouts, 5xx and 429, waiting as long as a Retry-After header asks (up to <see cref="MaxRetryAfter"/>).
+/// Writes <see cref="PointData"/> in batches of <see cref="InfluxOptions.BatchSize"/>, each point's line protocol as
+/// InfluxDB.Client writes it. Version 2 goes through the library's write API (InfluxDB 1.8+, 2.x, 3.x; token or
+/// user/password; gzip). Version 1 posts the same lines to <c>/write?db=&amp;rp=&amp;precision=</c> (gzip, basic
+/// authentication), which InfluxDB before 1.8 (Debian's 1.6) needs, creating the database if it does not exist.
+/// Both retry with exponential backoff and full jitter on network errors, timeouts, 5xx and 429, waiting as long as a
+/// Retry-After header asks (up to <see cref="MaxRetryAfter"/>); any other refusal is final.
 /// </summary>
-public sealed partial class InfluxWriter(HttpClient http, InfluxOptions options, ILogger<InfluxWriter> logger, TimeProvider? time = null)
+public sealed partial class InfluxWriter : IDisposable
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly HttpClient _http;
+    private readonly InfluxOptions _options;
+    private readonly ILogger<InfluxWriter> _logger;
+    private readonly TimeProvider _time;
+    private readonly InfluxDBClient? _client;
+    private readonly List<string> _lines = [];
     private bool _databaseChecked;
     private long _requests;
     private long _skipped;
+
+    public InfluxWriter(HttpClient http, InfluxOptions options, ILogger<InfluxWriter> logger, TimeProvider? time = null)
+    {
+        _http = http;
+        _options = options;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        if (options.Version == 2)
+        {
+            var client = new InfluxDBClientOptions(options.Url) { Org = options.Org, Bucket = options.Bucket, HttpClient = http };
+            if (!string.IsNullOrEmpty(options.Token))
+            {
+                client.Token = options.Token;
+            }
+            else
+            {
+                client.Username = options.Username;
+                client.Password = options.Password;
+            }
+
+            _client = new InfluxDBClient(client);
+            _client.EnableGzip();
+        }
+    }
 
     /// <summary>Base delay of the first retry; doubles per attempt (with full jitter), capped at 30 s.</summary>
     public TimeSpan RetryBase { get; init; } = TimeSpan.FromMilliseconds(200);
@@ -26,96 +59,155 @@ public sealed partial class InfluxWriter(HttpClient http, InfluxOptions options,
     /// <summary>The longest wait a server's Retry-After can impose on one retry.</summary>
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>HTTP requests sent (retries included).</summary>
+    /// <summary>HTTP write requests sent (retries included).</summary>
     public long Requests => Interlocked.Read(ref _requests);
 
-    /// <summary>Points left out because they had no measurement or no field the protocol can carry.</summary>
+    /// <summary>Points left out because no field of theirs was left to write (non-finite numbers only).</summary>
     public long Skipped => Interlocked.Read(ref _skipped);
 
-    public async Task WriteAsync(IReadOnlyList<InfluxPoint> points, CancellationToken ct)
+    /// <summary>Writes the points; one caller at a time (the forwarder's loop).</summary>
+    public async Task WriteAsync(IReadOnlyList<PointData> points, CancellationToken ct)
     {
-        var body = new StringBuilder();
-        for (var i = 0; i < points.Count; i += options.BatchSize)
+        for (var i = 0; i < points.Count; i += _options.BatchSize)
         {
-            body.Clear();
-            var end = Math.Min(points.Count, i + options.BatchSize);
+            _lines.Clear();
+            var end = Math.Min(points.Count, i + _options.BatchSize);
             for (var j = i; j < end; j++)
             {
-                if (!LineProtocol.Append(body, points[j], options.Precision))
+                if (points[j].Precision != _options.WritePrecision)
+                {
+                    throw new ArgumentException($"point {j + 1} of {points.Count} has its time in {points[j].Precision}; Hub:Influx:Precision is {_options.Precision}", nameof(points));
+                }
+
+                var line = points[j].ToLineProtocol();
+                if (line.Length == 0)
                 {
                     Interlocked.Increment(ref _skipped);
+                    continue;
                 }
+
+                _lines.Add(line);
             }
 
-            if (body.Length > 0)
+            if (_lines.Count > 0)
             {
-                await WriteBodyAsync(Gzip(body), ct).ConfigureAwait(false);
+                await WriteLinesAsync(ct).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task WriteBodyAsync(byte[] gzipped, CancellationToken ct)
+    public void Dispose() => _client?.Dispose();
+
+    private async Task WriteLinesAsync(CancellationToken ct)
     {
+        var gzipped = _client is null ? Gzip(_lines) : [];
         for (var attempt = 1; ; attempt++)
         {
-            TimeSpan? retryAfter = null;
-            string failure;
-            try
+            var (failure, retryAfter) = _client is null
+                ? await PostV1Async(gzipped, ct).ConfigureAwait(false)
+                : await WriteV2Async(_client, ct).ConfigureAwait(false);
+            if (failure is null)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, WriteUri()) { Content = new ByteArrayContent(gzipped) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
-                request.Content.Headers.ContentEncoding.Add("gzip");
-                if (!string.IsNullOrEmpty(options.Token))
-                {
-                    request.Headers.Authorization = options.Version == 2
-                        ? new AuthenticationHeaderValue("Token", options.Token)
-                        : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(options.Token)));
-                }
-
-                Interlocked.Increment(ref _requests);
-                using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-
-                var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-                failure = $"{(int)response.StatusCode} {text.Trim()}";
-                if (response.StatusCode == HttpStatusCode.NotFound && options.Version == 1 && options.CreateDatabase && !_databaseChecked
-                    && text.Contains("database not found", StringComparison.OrdinalIgnoreCase))
-                {
-                    _databaseChecked = true;
-                    await CreateDatabaseAsync(ct).ConfigureAwait(false);
-                    continue;
-                }
-
-                if ((int)response.StatusCode < 500 && response.StatusCode != HttpStatusCode.TooManyRequests)
-                {
-                    throw new InfluxWriteException($"InfluxDB at {options.Url} refused the write: {failure}", (int)response.StatusCode);
-                }
-
-                retryAfter = RetryAfter(response.Headers.RetryAfter);
-            }
-            catch (HttpRequestException ex)
-            {
-                failure = ex.Message;
-            }
-            catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
-            {
-                failure = $"timed out ({ex.Message})";
+                return;
             }
 
-            if (attempt >= options.MaxAttempts)
+            if (attempt >= _options.MaxAttempts)
             {
-                throw new InfluxWriteException($"InfluxDB at {options.Url} failed {attempt} times; last: {failure}");
+                throw new InfluxWriteException($"InfluxDB at {_options.Url} failed {attempt} times; last: {failure}");
             }
 
             var cap = Math.Min(30_000, RetryBase.TotalMilliseconds * Math.Pow(2, attempt - 1));
-            var delay = retryAfter ?? TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * cap);
+            var delay = RetryAfter(retryAfter) ?? TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * cap);
             LogRetry(attempt, failure, delay.TotalMilliseconds);
             await Task.Delay(delay, _time, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>One try through InfluxDB.Client: null when written, else why it failed and any Retry-After; throws when refused for good.</summary>
+    private async Task<(string? Failure, RetryConditionHeaderValue? RetryAfter)> WriteV2Async(InfluxDBClient client, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _requests);
+        try
+        {
+            await client.GetWriteApiAsync().WriteRecordsAsync(_lines, _options.WritePrecision, _options.Bucket, _options.Org, ct).ConfigureAwait(false);
+            return (null, null);
+        }
+        catch (HttpException ex) when (ex.Status == 0)
+        {
+            ct.ThrowIfCancellationRequested();
+            return (ex.InnerException?.Message ?? ex.Message, null);
+        }
+        catch (HttpException ex) when (ex.Status < 500 && ex.Status != (int)HttpStatusCode.TooManyRequests)
+        {
+            throw new InfluxWriteException($"InfluxDB at {_options.Url} refused the write: {ex.Status} {ex.Message}".TrimEnd(), ex.Status);
+        }
+        catch (HttpException ex)
+        {
+            // The client may split a header at its commas (an HTTP date has one): join what it kept.
+            var header = string.Join(", ", ex.Headers?.Where(h => string.Equals(h.Name, "Retry-After", StringComparison.OrdinalIgnoreCase)).Select(h => h.Value?.ToString()) ?? []);
+            return ($"{ex.Status} {ex.Message}".TrimEnd(), RetryConditionHeaderValue.TryParse(header, out var value) ? value : null);
+        }
+        catch (FormatException ex)
+        {
+            // InfluxDB.Client 5.1.0 reads Retry-After as seconds only: an HTTP date (which the header may carry) throws
+            // while it builds its exception, and the status is lost with it. Retry on our own backoff.
+            return ($"InfluxDB.Client could not read the server's answer: {ex.Message}", null);
+        }
+        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            return ($"timed out ({ex.Message})", null);
+        }
+    }
+
+    /// <summary>One try at InfluxDB 1.x's <c>/write</c>, as <see cref="WriteV2Async"/>.</summary>
+    private async Task<(string? Failure, RetryConditionHeaderValue? RetryAfter)> PostV1Async(byte[] gzipped, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _requests);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, WriteUri()) { Content = new ByteArrayContent(gzipped) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
+            request.Content.Headers.ContentEncoding.Add("gzip");
+            if (BasicCredentials() is { } credentials)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+            }
+
+            using var response = await _http.SendAsync(request, ct).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                return (null, null);
+            }
+
+            var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            var failure = $"{(int)response.StatusCode} {text.Trim()}".TrimEnd();
+            if (response.StatusCode == HttpStatusCode.NotFound && _options.CreateDatabase && !_databaseChecked
+                && text.Contains("database not found", StringComparison.OrdinalIgnoreCase))
+            {
+                _databaseChecked = true;
+                await CreateDatabaseAsync(ct).ConfigureAwait(false);
+                return await PostV1Async(gzipped, ct).ConfigureAwait(false);
+            }
+
+            if ((int)response.StatusCode < 500 && response.StatusCode != HttpStatusCode.TooManyRequests)
+            {
+                throw new InfluxWriteException($"InfluxDB at {_options.Url} refused the write: {failure}", (int)response.StatusCode);
+            }
+
+            return (failure, response.Headers.RetryAfter);
+        }
+        catch (HttpRequestException ex)
+        {
+            return (ex.Message, null);
+        }
+        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            return ($"timed out ({ex.Message})", null);
+        }
+    }
+
+    private string? BasicCredentials() =>
+        !string.IsNullOrEmpty(_options.Username) ? $"{_options.Username}:{_options.Password}" : string.IsNullOrEmpty(_options.Token) ? null : _options.Token;
 
     private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
     {
@@ -130,40 +222,41 @@ public sealed partial class InfluxWriter(HttpClient http, InfluxOptions options,
 
     private async Task CreateDatabaseAsync(CancellationToken ct)
     {
-        var q = $"CREATE DATABASE \"{options.Database!.Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
+        var q = $"CREATE DATABASE \"{_options.Database!.Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
         using var content = new FormUrlEncodedContent([new KeyValuePair<string, string>("q", q)]);
-        using var response = await http.PostAsync(new Uri(new Uri(options.Url!), "/query"), content, ct).ConfigureAwait(false);
-        LogCreated(options.Database!, (int)response.StatusCode);
+        using var response = await _http.PostAsync(new Uri(new Uri(_options.Url!), "/query"), content, ct).ConfigureAwait(false);
+        LogCreated(_options.Database!, (int)response.StatusCode);
     }
 
     private Uri WriteUri()
     {
-        var b = new StringBuilder(options.Url!.TrimEnd('/'));
-        if (options.Version == 2)
+        var b = new StringBuilder(_options.Url!.TrimEnd('/')).Append("/write?db=").Append(Uri.EscapeDataString(_options.Database!));
+        if (!string.IsNullOrEmpty(_options.RetentionPolicy))
         {
-            b.Append("/api/v2/write?org=").Append(Uri.EscapeDataString(options.Org!)).Append("&bucket=").Append(Uri.EscapeDataString(options.Bucket!));
-        }
-        else
-        {
-            b.Append("/write?db=").Append(Uri.EscapeDataString(options.Database!));
-            if (!string.IsNullOrEmpty(options.RetentionPolicy))
-            {
-                b.Append("&rp=").Append(Uri.EscapeDataString(options.RetentionPolicy));
-            }
+            b.Append("&rp=").Append(Uri.EscapeDataString(_options.RetentionPolicy));
         }
 
-        return new Uri(b.Append("&precision=").Append(LineProtocol.QueryValue(options.Precision, options.Version)).ToString());
+        // InfluxDB 1.x spells nanoseconds and microseconds n and u.
+        var precision = _options.Precision switch
+        {
+            InfluxPrecision.Nanoseconds => "n",
+            InfluxPrecision.Microseconds => "u",
+            InfluxPrecision.Seconds => "s",
+            _ => "ms",
+        };
+        return new Uri(b.Append("&precision=").Append(precision).ToString());
     }
 
-    private static byte[] Gzip(StringBuilder body)
+    private static byte[] Gzip(List<string> lines)
     {
         using var buffer = new MemoryStream();
         using (var z = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
         using (var text = new StreamWriter(z, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16))
         {
-            foreach (var chunk in body.GetChunks())
+            foreach (var line in lines)
             {
-                text.Write(chunk.Span);
+                text.Write(line);
+                text.Write('\n');
             }
         }
 

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using AiFactory.Hub.Influx;
 using AiFactory.Testing;
+using InfluxDB.Client.Api.Domain;
+using InfluxDB.Client.Writes;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AiFactory.Hub.Tests.Influx;
@@ -15,11 +17,16 @@ public sealed class Influx1WriterTests
     public async Task SpecialCharactersAndNanoseconds_ReadBackExactly()
     {
         var (writer, db) = Writer(InfluxPrecision.Nanoseconds);
-        var point = new InfluxPoint(
-            "line metrics,x",
-            [new("station id", "s 1,=x"), new("plant", "p\\1"), new("edge", "ends with\\")],
-            [new("frames count", 42L), new("mean", 0.125), new("ok", true), new("note", "say \"hi\" \\ bye, a=b")],
-            T);
+        var point = PointData.Builder.Measurement(InfluxText.Clean("line metrics,x"))
+            .Tag("station id", InfluxText.Clean("s 1,=x"))
+            .Tag("plant", InfluxText.Clean("p\\1"))
+            .Tag("edge", InfluxText.Clean("ends with\\"))
+            .Field("frames count", 42L)
+            .Field("mean", 0.125)
+            .Field("ok", true)
+            .Field("note", "say \"hi\" \\ bye, a=b")
+            .Timestamp(T, WritePrecision.Ns)
+            .ToPointData();
 
         await writer.WriteAsync([point], CancellationToken.None);
 
@@ -39,7 +46,7 @@ public sealed class Influx1WriterTests
     {
         var (writer, db) = Writer(InfluxPrecision.Milliseconds);
         var points = Enumerable.Range(0, 12_000)
-            .Select(i => new InfluxPoint("station_window", [new("station", $"s{i % 7}")], [new("frames", (long)i)], T.AddMilliseconds(i)))
+            .Select(i => PointData.Measurement("station_window").Tag("station", $"s{i % 7}").Field("frames", (long)i).Timestamp(T.AddMilliseconds(i), WritePrecision.Ms))
             .ToList();
 
         await writer.WriteAsync(points, CancellationToken.None);
@@ -55,9 +62,9 @@ public sealed class Influx1WriterTests
     public async Task FieldOfAnotherTypeThanBefore_IsRefusedWithTheServersReason_NotRetried()
     {
         var (writer, db) = Writer(InfluxPrecision.Seconds);
-        await writer.WriteAsync([new InfluxPoint("m", [], [new("v", 1L)], T)], CancellationToken.None);
+        await writer.WriteAsync([PointData.Measurement("m").Field("v", 1L).Timestamp(T, WritePrecision.S)], CancellationToken.None);
 
-        var ex = await Assert.ThrowsAsync<InfluxWriteException>(() => writer.WriteAsync([new InfluxPoint("m", [], [new("v", "text")], T.AddSeconds(1))], CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<InfluxWriteException>(() => writer.WriteAsync([PointData.Measurement("m").Field("v", "text").Timestamp(T.AddSeconds(1), WritePrecision.S)], CancellationToken.None));
 
         Assert.Equal(400, ex.Status);
         Assert.Contains($"InfluxDB at {InfluxFactAttribute.Url} refused the write: 400 ", ex.Message, StringComparison.Ordinal);

@@ -1,6 +1,8 @@
 using AiFactory.Contracts;
 using AiFactory.Hub.Influx;
 using AiFactory.Testing;
+using InfluxDB.Client.Api.Domain;
+using InfluxDB.Client.Writes;
 using Microsoft.Extensions.Logging.Abstractions;
 using static AiFactory.Hub.Tests.Support.Batches;
 
@@ -60,8 +62,8 @@ public sealed class InfluxForwarderTests
         using var forwarder = new InfluxForwarder(new InfluxWriter(new HttpClient(), options, NullLogger<InfluxWriter>.Instance), options, log, TimeProvider.System);
         await forwarder.StartAsync(CancellationToken.None);
 
-        // A field of a type the protocol cannot carry fails only its own batch.
-        var bad = new InfluxPoint("m", [], [new("v", DateTime.UnixEpoch)], DateTimeOffset.UnixEpoch);
+        // A point the writer cannot write (its time in another precision) fails only its own batch.
+        var bad = PointData.Measurement("m").Field("v", 1L).Timestamp(1L, WritePrecision.S);
         Assert.True(forwarder.Enqueue(bad));
         await Eventually.WaitFor(() => forwarder.Failed == 1, "the first bad point given up");
         Assert.True(forwarder.Enqueue(bad));
@@ -70,7 +72,7 @@ public sealed class InfluxForwarderTests
 
         Assert.Equal(2, log.Lines.Count);
         Assert.All(log.Lines, l => Assert.Equal(
-            "Gave up writing 1 point(s) to InfluxDB: field value of type DateTime is not double, integer, bool or string (Parameter 'value'); the SQL store still has them", l.Message));
+            "Gave up writing 1 point(s) to InfluxDB: point 1 of 1 has its time in S; Hub:Influx:Precision is Milliseconds (Parameter 'points'); the SQL store still has them", l.Message));
     }
 
     [Fact]
@@ -79,10 +81,10 @@ public sealed class InfluxForwarderTests
         var summary = Summary("e1", "acme", "p1", "l1", "s1", T0, 100, 97, 3, anomalies: 2, latencyMs: 1.2);
         var ev = Event("acme", "p1", "l1", "s1", T0.AddSeconds(3), cls: "scratch");
 
-        var lines = LineProtocol.Format([InfluxForwarder.SummaryPoint("e1", summary), InfluxForwarder.EventPoint("e1", ev)]).Split('\n');
+        string[] lines = [InfluxForwarder.SummaryPoint("e1", summary, WritePrecision.Ms).ToLineProtocol(), InfluxForwarder.EventPoint("e1", ev, WritePrecision.Ms).ToLineProtocol()];
 
         Assert.StartsWith(
-            "station_window,company=acme,edge=e1,line=l1,model=pump-anomaly,model_version=1.0.0,plant=p1,station=s1 frames=100i,pass=97i,fail=3i,anomalies=2i,window_s=10,score_mean=",
+            "station_window,company=acme,edge=e1,line=l1,model=pump-anomaly,model_version=1.0.0,plant=p1,station=s1 anomalies=2i,fail=3i,frames=100i,latency_p50_ms=",
             lines[0],
             StringComparison.Ordinal);
         Assert.EndsWith($" {T0.ToUnixTimeMilliseconds()}", lines[0], StringComparison.Ordinal);

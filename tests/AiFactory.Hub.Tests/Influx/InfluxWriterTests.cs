@@ -1,6 +1,8 @@
 using System.IO.Compression;
 using AiFactory.Hub.Influx;
 using AiFactory.Testing;
+using InfluxDB.Client.Api.Domain;
+using InfluxDB.Client.Writes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -67,6 +69,13 @@ public sealed class InfluxWriterTests : IAsyncLifetime
                 _requests.Add($"{h.Request.Path}{h.Request.QueryString} {h.Request.Headers.Authorization} {h.Request.Headers.ContentType} {body}");
             }
 
+            if (Interlocked.Decrement(ref _failNext) >= 0)
+            {
+                h.Response.StatusCode = _failStatus;
+                h.Response.Headers.RetryAfter = _retryAfter ?? string.Empty;
+                return;
+            }
+
             h.Response.StatusCode = 204;
         });
         await _fake.StartAsync();
@@ -97,7 +106,7 @@ public sealed class InfluxWriterTests : IAsyncLifetime
         await writer.WriteAsync(Points(10), CancellationToken.None);
 
         Assert.Equal(3, writer.Requests);
-        Assert.Equal(LineProtocol.Format(Points(10)).Split('\n', StringSplitOptions.RemoveEmptyEntries), _accepted);
+        Assert.Equal(Points(10).Select(p => p.ToLineProtocol()), _accepted);
     }
 
     [Fact]
@@ -118,23 +127,46 @@ public sealed class InfluxWriterTests : IAsyncLifetime
         await write;
         Assert.Equal(2, writer.Requests);
         Assert.Equal(3, _accepted.Count);
-        Assert.Equal("InfluxDB write attempt 1 failed (429 ); retrying in 7000 ms", Assert.Single(log.Lines).Message);
+        Assert.Equal("InfluxDB write attempt 1 failed (429); retrying in 7000 ms", Assert.Single(log.Lines).Message);
     }
 
     [Fact]
-    public async Task ServiceUnavailableWithRetryAfterDate_WaitsUntilThatDate()
+    public async Task V1_ServiceUnavailableWithRetryAfterDate_WaitsUntilThatDate()
     {
         var time = new FakeTimeProvider();
         (_failNext, _retryAfter) = (1, time.GetUtcNow().AddSeconds(30).ToString("r", System.Globalization.CultureInfo.InvariantCulture));
         var log = new ListLogger<InfluxWriter>();
-        var writer = new InfluxWriter(new HttpClient(), Options(), log, time) { RetryBase = TimeSpan.FromMilliseconds(1) };
+        var options = new InfluxOptions { Url = _url.ToString(), Version = 1, Database = "d" };
+        var writer = new InfluxWriter(new HttpClient(), options, log, time) { RetryBase = TimeSpan.FromMilliseconds(1) };
 
         var write = writer.WriteAsync(Points(1), CancellationToken.None);
         await Eventually.WaitFor(() => time.ArmedTimers == 1, "the retry's delay armed");
         time.Advance(TimeSpan.FromSeconds(30));
         await write;
 
-        Assert.Equal("InfluxDB write attempt 1 failed (503 ); retrying in 30000 ms", Assert.Single(log.Lines).Message);
+        Assert.Equal("InfluxDB write attempt 1 failed (503); retrying in 30000 ms", Assert.Single(log.Lines).Message);
+        Assert.Equal(2, writer.Requests);
+    }
+
+    /// <summary>InfluxDB.Client 5.1.0 cannot read a Retry-After date: the writer retries on its own backoff instead of failing.</summary>
+    [Fact]
+    public async Task V2_ServiceUnavailableWithRetryAfterDate_IsRetriedOnTheWritersBackoff()
+    {
+        var time = new FakeTimeProvider();
+        var date = time.GetUtcNow().AddSeconds(30).ToString("r", System.Globalization.CultureInfo.InvariantCulture);
+        (_failNext, _retryAfter) = (1, date);
+        var log = new ListLogger<InfluxWriter>();
+        var writer = new InfluxWriter(new HttpClient(), Options(), log, time) { RetryBase = TimeSpan.FromSeconds(1) };
+
+        var write = writer.WriteAsync(Points(1), CancellationToken.None);
+        await Eventually.WaitFor(() => time.ArmedTimers == 1, "the retry's delay armed");
+        time.Advance(TimeSpan.FromSeconds(1));
+        await write;
+
+        Assert.StartsWith(
+            $"InfluxDB write attempt 1 failed (InfluxDB.Client could not read the server's answer: The input string '{date}' was not in a correct format.); retrying in ",
+            Assert.Single(log.Lines).Message,
+            StringComparison.Ordinal);
         Assert.Single(_accepted);
     }
 
@@ -151,7 +183,7 @@ public sealed class InfluxWriterTests : IAsyncLifetime
         time.Advance(TimeSpan.FromSeconds(90));
         await write;
 
-        Assert.Equal("InfluxDB write attempt 1 failed (503 ); retrying in 90000 ms", Assert.Single(log.Lines).Message);
+        Assert.Equal("InfluxDB write attempt 1 failed (503); retrying in 90000 ms", Assert.Single(log.Lines).Message);
     }
 
     [Fact]
@@ -182,9 +214,31 @@ public sealed class InfluxWriterTests : IAsyncLifetime
         };
         var writer = new InfluxWriter(new HttpClient(), options, NullLogger<InfluxWriter>.Instance);
 
-        await writer.WriteAsync([new InfluxPoint("m", [new("station", "s1")], [new("v", 2.5)], DateTimeOffset.FromUnixTimeSeconds(1_700_000_000).AddTicks(3))], CancellationToken.None);
+        await writer.WriteAsync([PointData.Measurement("m").Tag("station", "s1").Field("v", 2.5).Timestamp(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000).AddTicks(3), WritePrecision.Ns)], CancellationToken.None);
 
         Assert.Equal("/write?db=plant%20db&rp=one_week&precision=n Basic dXNlcjpwdw== text/plain; charset=utf-8 m,station=s1 v=2.5 1700000000000000300\n", Assert.Single(_requests));
+    }
+
+    [Fact]
+    public async Task V1_UsernameAndPassword_AreSentAsBasicAuth()
+    {
+        var options = new InfluxOptions { Url = _url.ToString(), Version = 1, Database = "d", Username = "hub", Password = "pw:1" };
+        using var writer = new InfluxWriter(new HttpClient(), options, NullLogger<InfluxWriter>.Instance);
+
+        await writer.WriteAsync(Points(1), CancellationToken.None);
+
+        Assert.Equal("/write?db=d&precision=ms Basic aHViOnB3OjE= text/plain; charset=utf-8 m,station=s1 v=0i 1700000000000\n", Assert.Single(_requests));
+    }
+
+    [Fact]
+    public async Task PointInAnotherPrecision_IsRefusedNamingBoth_AndNothingIsSent()
+    {
+        var writer = Writer();
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => writer.WriteAsync([.. Points(1), PointData.Measurement("m").Field("v", 1L).Timestamp(1L, WritePrecision.S)], CancellationToken.None));
+
+        Assert.Equal("point 2 of 2 has its time in S; Hub:Influx:Precision is Milliseconds (Parameter 'points')", ex.Message);
+        Assert.Equal(0, writer.Requests);
     }
 
     [Fact]
@@ -192,7 +246,7 @@ public sealed class InfluxWriterTests : IAsyncLifetime
     {
         var writer = Writer();
 
-        await writer.WriteAsync([new InfluxPoint("m", [], [new("v", double.NaN)], DateTimeOffset.UnixEpoch)], CancellationToken.None);
+        await writer.WriteAsync([PointData.Measurement("m").Field("v", double.NaN).Timestamp(0L, WritePrecision.Ms)], CancellationToken.None);
 
         Assert.Equal(1, writer.Skipped);
         Assert.Equal(0, writer.Requests);
@@ -229,9 +283,19 @@ public sealed class InfluxWriterTests : IAsyncLifetime
         var problems = new InfluxOptions { Url = "ftp://x", Version = 2, BatchSize = 0, QueueCapacity = -1, Precision = (InfluxPrecision)9 }.Problems().ToList();
 
         Assert.Contains(problems, p => p.Contains("Hub:Influx:Url 'ftp://x' is not an http(s) URL", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("Org, Bucket and Token are required", StringComparison.Ordinal));
+        Assert.Contains("Hub:Influx:Org and Bucket are required for Version 2 (InfluxDB 1.8: Org '-', Bucket 'database/retention-policy').", problems);
         Assert.Contains(problems, p => p.Contains("Hub:Influx:BatchSize 0", StringComparison.Ordinal));
         Assert.Contains("Hub:Influx:Precision 9 is not Nanoseconds, Microseconds, Milliseconds or Seconds.", problems);
+    }
+
+    [Fact]
+    public void Options_V2WithoutTokenOrUserAndPassword_AreNamed()
+    {
+        var options = new InfluxOptions { Url = "http://127.0.0.1:8086", Version = 2, Org = "o", Bucket = "b", Username = "hub" };
+
+        Assert.Equal(
+            ["Hub:Influx:Token, or Username and Password, are required for Version 2.", "Hub:Influx:Password is required with Hub:Influx:Username."],
+            options.Problems());
     }
 
     private InfluxOptions Options(int maxAttempts = 8) =>
@@ -240,6 +304,6 @@ public sealed class InfluxWriterTests : IAsyncLifetime
     private InfluxWriter Writer(int maxAttempts = 8) =>
         new(new HttpClient(), Options(maxAttempts), NullLogger<InfluxWriter>.Instance) { RetryBase = TimeSpan.FromMilliseconds(1) };
 
-    private static List<InfluxPoint> Points(int n) =>
-        Enumerable.Range(0, n).Select(i => new InfluxPoint("m", [new("station", "s1")], [new("v", (long)i)], DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000 + i))).ToList();
+    private static List<PointData> Points(int n) =>
+        Enumerable.Range(0, n).Select(i => PointData.Measurement("m").Tag("station", "s1").Field("v", (long)i).Timestamp(1_700_000_000_000 + i, WritePrecision.Ms)).ToList();
 }
