@@ -31,7 +31,7 @@ public sealed class SparkplugMqttTests : SourceHarness
         });
         var running = source.RunAsync(Writer, Stopping);
         await WaitFor(() => source.Status.State == SourceState.Connected);
-        using var device = new MqttResultPublisher(new MqttSourceOptions { Name = "device", Port = _broker.Port, ClientId = $"spb-device-{Guid.NewGuid():N}" }, "{station}", qos: 1);
+        await using var device = new MqttVerdictPublisher(new MqttSourceOptions { Name = "device", Port = _broker.Port, ClientId = $"spb-device-{Guid.NewGuid():N}" }, "{station}", qos: 1);
         await device.StartAsync(CancellationToken.None);
 
         device.Publish("spBv1.0/plant1/DBIRTH/gw1/pump1", Payload(1_767_225_600_000, Metric("Flow", 5, 31.0, 10)));
