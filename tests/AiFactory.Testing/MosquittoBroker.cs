@@ -15,8 +15,12 @@ public sealed class MosquittoBroker : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("aifactory-mosquitto-").FullName;
     private Process? _process;
 
-    public MosquittoBroker()
+    private readonly bool _persistent;
+
+    /// <param name="persistent">Sessions, subscriptions and queued messages survive a restart (saved after every change).</param>
+    public MosquittoBroker(bool persistent = false)
     {
+        _persistent = persistent;
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         Port = ((IPEndPoint)probe.LocalEndpoint).Port;
@@ -132,7 +136,8 @@ public sealed class MosquittoBroker : IDisposable
     private void WriteConfig(string extra)
     {
         var user = Environment.UserName == "root" ? "user root\n" : string.Empty;
-        File.WriteAllText(ConfigPath, $"listener {Port} 127.0.0.1\nallow_anonymous true\npersistence false\n{user}{extra}");
+        var persistence = _persistent ? $"persistence true\npersistence_location {_folder}/\nautosave_on_changes true\nautosave_interval 1\n" : "persistence false\n";
+        File.WriteAllText(ConfigPath, $"listener {Port} 127.0.0.1\nallow_anonymous true\n{persistence}{user}{extra}");
     }
 
     public void Dispose()

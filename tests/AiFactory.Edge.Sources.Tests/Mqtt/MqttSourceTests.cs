@@ -7,16 +7,8 @@ namespace AiFactory.Edge.Sources.Tests.Mqtt;
 
 /// <summary>The MQTT source against a real mosquitto broker on 127.0.0.1.</summary>
 [Trait("Category", "Integration")]
-public sealed class MqttSourceTests : SourceHarness
+public sealed class MqttSourceTests : MosquittoHarness
 {
-    private readonly MosquittoBroker _broker = new();
-
-    public override void Dispose()
-    {
-        base.Dispose();
-        _broker.Dispose();
-    }
-
     [MosquittoFact]
     public async Task Broker_AbsentAtStart_SourceConnectsWhenItComesAndDecodes()
     {
@@ -25,9 +17,9 @@ public sealed class MqttSourceTests : SourceHarness
         await Task.Delay(300);
         Assert.NotEqual(SourceState.Connected, source.Status.State);
 
-        _broker.Start();
+        Broker.Start();
         await WaitFor(() => source.Status.State == SourceState.Connected);
-        _broker.Publish("plant/line1/pump/telemetry", """{"ts": 1767225600000, "sensors": {"flow": 31.5, "vib": [0.027, 0.040]}}""");
+        Broker.Publish("plant/line1/pump/telemetry", """{"ts": 1767225600000, "sensors": {"flow": 31.5, "vib": [0.027, 0.040]}}""");
 
         var flow = await NextSample();
         var vib = await NextSample();
@@ -39,15 +31,15 @@ public sealed class MqttSourceTests : SourceHarness
     [MosquittoFact]
     public async Task BadPayloads_AreCountedAndNeverStopTheFlow()
     {
-        _broker.Start();
+        Broker.Start();
         var source = Source();
         var running = source.RunAsync(Writer, Stopping);
         await WaitFor(() => source.Status.State == SourceState.Connected);
 
-        _broker.Publish("plant/line1/pump/telemetry", "{not json");
-        _broker.Publish("plant/line1/pump/telemetry", """{"ts": 1, "sensors": {"flow": "high", "vib": [0, 0]}}""");
-        _broker.Publish("plant/line1/pump/level", "abc");
-        _broker.Publish("plant/line1/pump/level", "3.25");
+        Broker.Publish("plant/line1/pump/telemetry", "{not json");
+        Broker.Publish("plant/line1/pump/telemetry", """{"ts": 1, "sensors": {"flow": "high", "vib": [0, 0]}}""");
+        Broker.Publish("plant/line1/pump/level", "abc");
+        Broker.Publish("plant/line1/pump/level", "3.25");
 
         // The bad field and the bad number arrive as Bad samples of their tags (counted per tag), the rest as values.
         var samples = new List<TagSample>();
@@ -68,19 +60,19 @@ public sealed class MqttSourceTests : SourceHarness
     [MosquittoFact]
     public async Task Broker_RestartMidRun_SourceReconnectsResubscribesAndFlowsAgain()
     {
-        _broker.Start();
+        Broker.Start();
         var source = Source();
         var running = source.RunAsync(Writer, Stopping);
         await WaitFor(() => source.Status.State == SourceState.Connected);
-        _broker.Publish("plant/line1/pump/level", "1");
+        Broker.Publish("plant/line1/pump/level", "1");
         Assert.Equal(1, (await NextSample()).Value);
 
-        _broker.Stop();
+        Broker.Stop();
         await WaitFor(() => source.Status.State == SourceState.Disconnected);
         Assert.Contains("lost", source.Status.LastError, StringComparison.Ordinal);
-        _broker.Start();
+        Broker.Start();
         await WaitFor(() => source.Status.State == SourceState.Connected);
-        _broker.Publish("plant/line1/pump/level", "2");
+        Broker.Publish("plant/line1/pump/level", "2");
 
         Assert.Equal(2, (await NextSample()).Value);
         Assert.Equal(2, source.Connects);
@@ -92,11 +84,11 @@ public sealed class MqttSourceTests : SourceHarness
     public async Task DecoderThatThrows_IsCountedOnItsMessage_AndTheSourceGoesOn()
     {
         // Decoding runs on the source's loop: an exception escaping there would end the source.
-        _broker.Start();
+        Broker.Start();
         var source = new MqttSource(new MqttSourceOptions
         {
             Name = "plant-broker",
-            Port = _broker.Port,
+            Port = Broker.Port,
             ClientId = $"aifactory-test-{Guid.NewGuid():N}",
             Subscriptions =
             [
@@ -107,8 +99,8 @@ public sealed class MqttSourceTests : SourceHarness
         var running = source.RunAsync(Writer, Stopping);
         await WaitFor(() => source.Status.State == SourceState.Connected);
 
-        _broker.Publish("plant/line1/pump/broken", "1");
-        _broker.Publish("plant/line1/pump/level", "4.5");
+        Broker.Publish("plant/line1/pump/broken", "1");
+        Broker.Publish("plant/line1/pump/level", "4.5");
 
         Assert.Equal(4.5, (await NextSample()).Value);
         await WaitFor(() => source.Status.DecodeErrors == 1);
@@ -120,7 +112,7 @@ public sealed class MqttSourceTests : SourceHarness
     [MosquittoFact]
     public async Task LineFull_Qos1WaitsInOrderWithNoneDropped_Qos0BeyondTheInboxIsCountedAsDropped()
     {
-        _broker.Start();
+        Broker.Start();
         var line = System.Threading.Channels.Channel.CreateBounded<TagSample>(2);
         var source = LevelSource(queueCapacity: 50, qos: 1);
         var running = source.RunAsync(line.Writer, Stopping);
@@ -128,13 +120,13 @@ public sealed class MqttSourceTests : SourceHarness
 
         // 40 QoS 1 samples into a line that holds 2: each is acknowledged only once in the line, so the broker waits
         // and every one follows, in order.
-        _broker.PublishLines("plant/line1/pump/level", Levels(1, 40), qos: 1);
+        Broker.PublishLines("plant/line1/pump/level", Levels(1, 40), qos: 1);
         Assert.Equal(Enumerable.Range(1, 40).Select(i => (double)i), await Read(line.Reader, 40));
         Assert.Equal(0, source.Dropped);
 
         // 100 QoS 0 messages while nobody reads: 2 fit in the line, 1 waits in the source's hands, up to 50 in its
         // inbox (fewer if the inbox filled before the source took the first three); the rest are dropped and counted.
-        _broker.PublishLines("plant/line1/pump/level", Levels(41, 100), qos: 0);
+        Broker.PublishLines("plant/line1/pump/level", Levels(41, 100), qos: 0);
         await WaitFor(() => source.Messages == 140);
         var kept = (int)(100 - source.Dropped);
         Assert.InRange(kept, 50, 53);
@@ -148,7 +140,7 @@ public sealed class MqttSourceTests : SourceHarness
     [MosquittoFact]
     public async Task Qos1_MessageWhoseSamplesNeverReachedTheLine_IsRedeliveredToTheNextSession_AndAcknowledgedOnesAreNot()
     {
-        _broker.Start();
+        Broker.Start();
         var clientId = $"aifactory-test-{Guid.NewGuid():N}";
         var full = System.Threading.Channels.Channel.CreateBounded<TagSample>(1);
         using var firstStop = new CancellationTokenSource();
@@ -157,7 +149,7 @@ public sealed class MqttSourceTests : SourceHarness
         await WaitFor(() => first.Status.State == SourceState.Connected);
 
         // 1 fills the line and is acknowledged; 2 waits for room that never comes, unacknowledged, until the stop.
-        _broker.PublishLines("plant/line1/pump/level", Levels(1, 2), qos: 1);
+        Broker.PublishLines("plant/line1/pump/level", Levels(1, 2), qos: 1);
         await WaitFor(() => first.Messages == 2);
         await firstStop.CancelAsync();
         await running.WaitAsync(Eventually.Patience);
@@ -169,7 +161,7 @@ public sealed class MqttSourceTests : SourceHarness
         var second = LevelSource(queueCapacity: 50, qos: 1, clientId);
         var again = second.RunAsync(Writer, Stopping);
         Assert.Equal(2, (await NextSample()).Value);
-        _broker.Publish("plant/line1/pump/level", "3");
+        Broker.Publish("plant/line1/pump/level", "3");
         Assert.Equal(3, (await NextSample()).Value);
         Assert.Equal(0, second.Unacknowledged);
         await StopAsync(again);
@@ -178,7 +170,7 @@ public sealed class MqttSourceTests : SourceHarness
     [MosquittoFact]
     public async Task PersistentSession_MessagesPublishedWhileAway_ArriveInOrderOnReconnect_WithMqtt311And5()
     {
-        _broker.Start();
+        Broker.Start();
         foreach (var protocol in new[] { MQTTnet.Formatter.MqttProtocolVersion.V311, MQTTnet.Formatter.MqttProtocolVersion.V500 })
         {
             var clientId = $"aifactory-test-{Guid.NewGuid():N}";
@@ -190,7 +182,7 @@ public sealed class MqttSourceTests : SourceHarness
             await running.WaitAsync(Eventually.Patience);
 
             // Away (disconnected, session kept): the broker queues these for the client id.
-            _broker.PublishLines("plant/line1/pump/level", Levels(1, 5), qos: 1);
+            Broker.PublishLines("plant/line1/pump/level", Levels(1, 5), qos: 1);
 
             using var secondStop = new CancellationTokenSource();
             var second = LevelSource(queueCapacity: 50, qos: 1, clientId, protocol);
@@ -210,13 +202,13 @@ public sealed class MqttSourceTests : SourceHarness
     [MosquittoFact]
     public async Task Tls_WithTheCaAndAClientCertificate_ConnectsAndDecodes_AndABrokerSignedByAnotherCaIsRefused()
     {
-        var pki = _broker.UseTls();
-        _broker.Start();
+        var pki = Broker.UseTls();
+        Broker.Start();
         var source = new MqttSource(TlsOptions(pki.CaFile, pki));
         var running = source.RunAsync(Writer, Stopping);
         await Eventually.WaitFor(() => source.Status.State == SourceState.Connected, "connected");
         Assert.True(source.Status.State == SourceState.Connected, source.Status.LastError);
-        _broker.Publish("plant/line1/pump/level", "6.5");
+        Broker.Publish("plant/line1/pump/level", "6.5");
         Assert.Equal(6.5, (await NextSample()).Value);
         await StopAsync(running);
 
@@ -224,7 +216,7 @@ public sealed class MqttSourceTests : SourceHarness
         var distrusting = new MqttSource(TlsOptions(pki.OtherCaFile, pki));
         var refused = distrusting.RunAsync(Writer, otherStop.Token);
         await WaitFor(() => distrusting.Status.LastError is not null);
-        Assert.StartsWith($"connecting to 127.0.0.1:{_broker.Port}: ", distrusting.Status.LastError, StringComparison.Ordinal);
+        Assert.StartsWith($"connecting to 127.0.0.1:{Broker.Port}: ", distrusting.Status.LastError, StringComparison.Ordinal);
         Assert.Contains("certificate", distrusting.Status.LastError, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(0, distrusting.Connects);
         await otherStop.CancelAsync();
@@ -234,12 +226,12 @@ public sealed class MqttSourceTests : SourceHarness
     [MosquittoFact]
     public async Task Tls_WithoutTheClientCertificateTheBrokerRequires_NeverConnects_AndSaysWhy()
     {
-        var pki = _broker.UseTls();
-        _broker.Start();
+        var pki = Broker.UseTls();
+        Broker.Start();
         var source = new MqttSource(TlsOptions(pki.CaFile, null));
         var running = source.RunAsync(Writer, Stopping);
         await WaitFor(() => source.Status.LastError is not null);
-        Assert.StartsWith($"connecting to 127.0.0.1:{_broker.Port}: ", source.Status.LastError, StringComparison.Ordinal);
+        Assert.StartsWith($"connecting to 127.0.0.1:{Broker.Port}: ", source.Status.LastError, StringComparison.Ordinal);
         Assert.Equal(0, source.Connects);
         Assert.NotEqual(SourceState.Connected, source.Status.State);
         await StopAsync(running);
@@ -248,7 +240,7 @@ public sealed class MqttSourceTests : SourceHarness
     private MqttSourceOptions TlsOptions(string caFile, TestCertificates? client) => new()
     {
         Name = "plant-broker",
-        Port = _broker.Port,
+        Port = Broker.Port,
         ClientId = $"aifactory-test-{Guid.NewGuid():N}",
         CaFile = caFile,
         CertFile = client?.ClientCertFile,
@@ -271,7 +263,7 @@ public sealed class MqttSourceTests : SourceHarness
     private MqttSource LevelSource(int queueCapacity, int qos, string? clientId = null, MQTTnet.Formatter.MqttProtocolVersion protocol = MQTTnet.Formatter.MqttProtocolVersion.V311) => new(new MqttSourceOptions
     {
         Name = "plant-broker",
-        Port = _broker.Port,
+        Port = Broker.Port,
         ClientId = clientId ?? $"aifactory-test-{Guid.NewGuid():N}",
         Protocol = protocol,
         QueueCapacity = queueCapacity,
@@ -284,7 +276,7 @@ public sealed class MqttSourceTests : SourceHarness
     private MqttSource Source() => new(new MqttSourceOptions
     {
         Name = "plant-broker",
-        Port = _broker.Port,
+        Port = Broker.Port,
         ClientId = $"aifactory-test-{Guid.NewGuid():N}",
         ReconnectDelaySeconds = 1,
         ReconnectDelayMaxSeconds = 1,
