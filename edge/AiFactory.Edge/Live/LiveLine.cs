@@ -61,9 +61,9 @@ public static partial class LiveLine
             },
             r =>
             {
-                printer.OnPart(r);
-                uplink?.OnPart(r);
-                outputs.Current.OnPart(r, s.Card.Output.Classes);
+                printer.OnClassification(r);
+                uplink?.OnClassification(r);
+                outputs.Current.OnClassification(r, s.Card.Output.Classes);
             });
         line = new LineRuntime(config, environment, batching, logs, CreateStation, channel, stop.Token) { Routed = printer.Tick, RoundEnded = () => outputs.Current.EndOfRound() };
         await using var lineScope = line;

@@ -46,7 +46,7 @@ internal sealed class VerdictOutputs
         }
     }
 
-    public void OnPart(ClassificationResult r, IReadOnlyList<string> classes)
+    public void OnClassification(ClassificationResult r, IReadOnlyList<string> classes)
     {
         _messages?.Add(r, classes);
         if (r.Error is null)
