@@ -52,4 +52,39 @@ public sealed class RouterWakeTests
         Assert.True(consumer.Join(TimeSpan.FromSeconds(10)));
         Assert.Equal(Items, Volatile.Read(ref consumed));
     }
+
+    [Fact]
+    public void Hold_SamplesBelowTheBatchDoNotWake_EnoughDo_AndTheTimeoutEndsTheHold()
+    {
+        using var wake = new RouterWake();
+        var waiting = 0;
+        bool Enough() => Volatile.Read(ref waiting) >= 3;
+
+        // Nobody signals enough: the hold ends at its timeout.
+        var held = System.Diagnostics.Stopwatch.StartNew();
+        wake.Sleep(Enough, TimeSpan.Zero, Enough, TimeSpan.FromMilliseconds(100));
+        Assert.InRange(held.Elapsed, TimeSpan.FromMilliseconds(95), TimeSpan.FromSeconds(5));
+
+        // Two samples do not wake the holder; the third does, long before its 30-s timeout.
+        using var woke = new ManualResetEventSlim();
+        var holder = new Thread(() =>
+        {
+            wake.Sleep(Enough, TimeSpan.Zero, Enough, TimeSpan.FromSeconds(30));
+            woke.Set();
+        })
+        {
+            IsBackground = true,
+        };
+        holder.Start();
+        for (var i = 1; i <= 2; i++)
+        {
+            Volatile.Write(ref waiting, i);
+            wake.SignalSample();
+        }
+
+        Assert.False(woke.Wait(TimeSpan.FromMilliseconds(200)));
+        Volatile.Write(ref waiting, 3);
+        wake.SignalSample();
+        Assert.True(woke.Wait(TimeSpan.FromSeconds(10)));
+    }
 }

@@ -7,6 +7,7 @@ namespace AiFactory.Testing;
 /// <summary>
 /// A real mosquitto broker on a free 127.0.0.1 port, in a temp folder, that a test can stop and start again
 /// on the same port. Messages are published with mosquitto_pub. Needs Debian's mosquitto and mosquitto-clients.
+/// With <see cref="UseTls"/> it listens with TLS only and requires a client certificate signed by its test CA.
 /// </summary>
 public sealed class MosquittoBroker : IDisposable
 {
@@ -14,21 +15,34 @@ public sealed class MosquittoBroker : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("aifactory-mosquitto-").FullName;
     private Process? _process;
 
-    public MosquittoBroker()
+    private readonly bool _persistent;
+
+    /// <param name="persistent">Sessions, subscriptions and queued messages survive a restart (saved after every change).</param>
+    public MosquittoBroker(bool persistent = false)
     {
+        _persistent = persistent;
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         Port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
-        var config = Path.Combine(_folder, "mosquitto.conf");
-        var user = Environment.UserName == "root" ? "user root\n" : string.Empty;
-        File.WriteAllText(config, $"listener {Port} 127.0.0.1\nallow_anonymous true\npersistence false\n{user}");
-        ConfigPath = config;
+        ConfigPath = Path.Combine(_folder, "mosquitto.conf");
+        WriteConfig(string.Empty);
     }
 
     public int Port { get; }
 
     public string ConfigPath { get; }
+
+    /// <summary>The test PKI after <see cref="UseTls"/>; null while the broker is plain TCP.</summary>
+    public TestCertificates? Tls { get; private set; }
+
+    /// <summary>From the next <see cref="Start"/> on: TLS only, with a client certificate required (made with openssl in the temp folder).</summary>
+    public TestCertificates UseTls()
+    {
+        Tls = TestCertificates.Create(_folder);
+        WriteConfig($"cafile {Tls.CaFile}\ncertfile {Tls.ServerCertFile}\nkeyfile {Tls.ServerKeyFile}\nrequire_certificate true\n");
+        return Tls;
+    }
 
     public static string? Missing =>
         File.Exists("/usr/sbin/mosquitto") && File.Exists("/usr/bin/mosquitto_pub") ? null : "mosquitto and mosquitto-clients are not installed (the test command installs them: bash deploy/test.sh)";
@@ -56,11 +70,7 @@ public sealed class MosquittoBroker : IDisposable
 
     public void Publish(string topic, string payload, int qos = 1)
     {
-        using var pub = Process.Start(new ProcessStartInfo("/usr/bin/mosquitto_pub")
-        {
-            ArgumentList = { "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-q", qos.ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", topic, "-m", payload },
-            RedirectStandardError = true,
-        })!;
+        using var pub = Process.Start(Client("/usr/bin/mosquitto_pub", qos, "-t", topic, "-m", payload))!;
         pub.WaitForExit();
         if (pub.ExitCode != 0)
         {
@@ -74,12 +84,9 @@ public sealed class MosquittoBroker : IDisposable
     /// </summary>
     public void PublishLines(string topic, IEnumerable<string> payloads, int qos = 1, TimeSpan? spacing = null)
     {
-        using var pub = Process.Start(new ProcessStartInfo("/usr/bin/mosquitto_pub")
-        {
-            ArgumentList = { "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-q", qos.ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", topic, "-l" },
-            RedirectStandardInput = true,
-            RedirectStandardError = true,
-        })!;
+        var start = Client("/usr/bin/mosquitto_pub", qos, "-t", topic, "-l");
+        start.RedirectStandardInput = true;
+        using var pub = Process.Start(start)!;
         foreach (var payload in payloads)
         {
             pub.StandardInput.WriteLine(payload);
@@ -100,6 +107,38 @@ public sealed class MosquittoBroker : IDisposable
 
     /// <summary>Starts mosquitto_sub on a topic filter; the returned collector holds every payload received until disposed.</summary>
     public MqttCollector Subscribe(string topic) => new(Port, topic);
+
+    /// <summary>A mosquitto client's start: this broker's address, the QoS, TLS with the test client certificate when on, then <paramref name="rest"/>.</summary>
+    private ProcessStartInfo Client(string program, int qos, params string[] rest)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardError = true };
+        foreach (var a in (string[])["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-q", qos.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        if (Tls is { } tls)
+        {
+            foreach (var a in (string[])["--cafile", tls.CaFile, "--cert", tls.ClientCertFile, "--key", tls.ClientKeyFile])
+            {
+                start.ArgumentList.Add(a);
+            }
+        }
+
+        foreach (var a in rest)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        return start;
+    }
+
+    private void WriteConfig(string extra)
+    {
+        var user = Environment.UserName == "root" ? "user root\n" : string.Empty;
+        var persistence = _persistent ? $"persistence true\npersistence_location {_folder}/\nautosave_on_changes true\nautosave_interval 1\n" : "persistence false\n";
+        File.WriteAllText(ConfigPath, $"listener {Port} 127.0.0.1\nallow_anonymous true\n{persistence}{user}{extra}");
+    }
 
     public void Dispose()
     {

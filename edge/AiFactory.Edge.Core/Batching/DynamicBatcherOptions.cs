@@ -1,15 +1,33 @@
 namespace AiFactory.Edge.Core.Batching;
 
+/// <summary>How a <see cref="DynamicBatcher"/> forms batches. The defaults live here; the CLI and the line read them from here.</summary>
 public sealed class DynamicBatcherOptions
 {
+    public const int DefaultMaxBatchSize = 32;
+
+    public const int DefaultMaxQueueDelayMicroseconds = 500;
+
+    /// <summary>
+    /// A line's defaults (the agent's <c>run</c>): the routing loop runs its own batches (<see cref="CallerRuns"/>, no
+    /// queue delay), holding a few samples up to <see cref="MaxHoldMicroseconds"/> for a batch's worth.
+    /// </summary>
+    public static DynamicBatcherOptions Line { get; } = new() { MaxQueueDelayMicroseconds = 0, CallerRuns = true };
+
     /// <summary>A batch runs as soon as it holds this many frames.</summary>
-    public int MaxBatchSize { get; init; } = 32;
+    public int MaxBatchSize { get; init; } = DefaultMaxBatchSize;
 
     /// <summary>Or as soon as its oldest frame has waited this long; 0 runs whatever is queued at once.</summary>
-    public int MaxQueueDelayMicroseconds { get; init; } = 500;
+    public int MaxQueueDelayMicroseconds { get; init; } = DefaultMaxQueueDelayMicroseconds;
 
     /// <summary>Frames queued at most; further submits wait for room (back-pressure).</summary>
     public int QueueCapacity { get; init; } = 4096;
+
+    /// <summary>
+    /// With <see cref="CallerRuns"/>: how long the routing loop may hold fewer than a batch's worth of samples
+    /// (<see cref="MaxBatchSize"/> frames of the widest station) while they keep coming, so that they are scored in
+    /// one batch and their verdicts leave together; 0: every round at once. Up to 1,000,000.
+    /// </summary>
+    public int MaxHoldMicroseconds { get; init; } = 1000;
 
     public NonFinitePolicy NonFinite { get; init; } = NonFinitePolicy.Reject;
 
@@ -42,6 +60,11 @@ public sealed class DynamicBatcherOptions
         if (MaxQueueDelayMicroseconds < 0)
         {
             throw new ArgumentException($"model '{model}': MaxQueueDelayMicroseconds must be ≥ 0 (was {MaxQueueDelayMicroseconds})");
+        }
+
+        if (MaxHoldMicroseconds is < 0 or > 1_000_000)
+        {
+            throw new ArgumentException($"model '{model}': MaxHoldMicroseconds must be between 0 and 1000000 (was {MaxHoldMicroseconds})");
         }
 
         if (CallerRuns && MaxQueueDelayMicroseconds != 0)

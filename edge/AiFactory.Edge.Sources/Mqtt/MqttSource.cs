@@ -1,40 +1,41 @@
-using System.Runtime.InteropServices;
+using System.Buffers;
 using System.Threading.Channels;
 using AiFactory.Edge.Core.Samples;
-using AiFactory.Edge.Sources.Mqtt.Native;
+using AiFactory.Edge.Sources.Decoding;
 using AiFactory.Edge.Sources.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using MQTTnet;
+using MQTTnet.Protocol;
 
 namespace AiFactory.Edge.Sources.Mqtt;
 
 /// <summary>
-/// Reads tags from an MQTT broker through Eclipse libmosquitto. libmosquitto's network thread connects,
-/// reconnects with exponential backoff, and hands each message to this source, which decodes it there (by the
-/// first subscription whose filter matches its topic) and writes its samples straight into the line's channel:
-/// no extra queue or thread per message. While the line's channel is full, samples wait in order in a bounded
-/// overflow queue that a task feeds in as room appears; beyond that, they are counted as dropped. Malformed
-/// payloads, unknown topics and drops are counted and logged (rate-limited) without stopping; the source
-/// resubscribes on every connect. When the line asks (<see cref="BurstEnded"/>), the source tells it after each
-/// burst of messages read, so the line can route them on the network thread.
+/// Reads tags from an MQTT broker through MQTTnet. The receive handler only copies the payload into a pooled buffer
+/// and hands it to a bounded inbox (MQTTnet runs it one message at a time and queues the rest without bound, so it
+/// must return at once). This source's loop decodes each message (by the first subscription whose filter matches its
+/// topic) and writes its samples into the line, waiting for room in order; only then is a QoS 1/2 message
+/// acknowledged, so one whose samples never reached the line is redelivered by the broker. QoS 0 messages beyond
+/// the inbox's capacity are counted as dropped; QoS 1/2 messages are bounded by the broker's in-flight window
+/// (<see cref="MqttSourceOptions.InFlight"/>). Malformed payloads, unknown topics and drops are counted and logged
+/// (rate-limited) without stopping; the source resubscribes on every connect.
 /// </summary>
-public sealed partial class MqttSource : IBurstSource, IMosquittoListener
+public sealed partial class MqttSource : ISampleSource
 {
     private readonly MqttSourceOptions _options;
     private readonly ILogger _logger;
     private readonly BadInputLog _badInput;
     private readonly TimeProvider _time;
+    private readonly Channel<ReceivedMessage> _inbox;
     private readonly List<TagSample> _decoded = [];
-    private readonly Queue<TagSample> _overflow = new();
-    private readonly Lock _overflowGate = new();
-    private readonly SemaphoreSlim _overflowed = new(0);
-    private ChannelWriter<TagSample>? _writer;
-    private byte[] _lastTopicBytes = [];
+    private MqttConnection? _connection;
     private string _lastTopic = string.Empty;
     private MqttSubscription? _lastSubscription;
+    private volatile bool _closing;
+    private long _messages;
     private long _unknownTopics;
     private long _dropped;
-    private long _connects;
+    private long _unacknowledged;
 
     public MqttSource(MqttSourceOptions options, ILogger? logger = null, TimeProvider? time = null)
     {
@@ -42,250 +43,247 @@ public sealed partial class MqttSource : IBurstSource, IMosquittoListener
         _logger = logger ?? NullLogger.Instance;
         _badInput = new BadInputLog(_logger, $"MQTT source '{options.Name}'", options.BadInputLogInterval, time);
         _time = time ?? TimeProvider.System;
+        // Room for the QoS 0 capacity plus every QoS 1/2 message the broker may have in flight.
+        _inbox = Channel.CreateBounded<ReceivedMessage>(new BoundedChannelOptions(options.QueueCapacity + options.InFlight)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
     }
 
     public string Name => _options.Name;
 
     public SourceStatus Status { get; } = new();
 
+    /// <summary>Messages received from the broker, whatever became of them.</summary>
+    public long Messages => Interlocked.Read(ref _messages);
+
     /// <summary>Messages whose topic matched no subscription.</summary>
     public long UnknownTopics => Interlocked.Read(ref _unknownTopics);
 
-    /// <summary>Samples dropped because the line's channel and this source's overflow queue were both full.</summary>
+    /// <summary>QoS 0 messages dropped because the inbox was full, and samples dropped at stop for want of room in the line.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>Successful connections so far (the first one included).</summary>
-    public long Connects => Interlocked.Read(ref _connects);
+    /// <summary>QoS 1/2 messages left unacknowledged because their samples never reached the line: the broker redelivers them.</summary>
+    public long Unacknowledged => Interlocked.Read(ref _unacknowledged);
 
-    public Func<bool, TimeSpan?>? BurstEnded { get; set; }
+    /// <summary>Connections the broker accepted so far (the first one included).</summary>
+    public long Connects => _connection?.Connects ?? 0;
 
     public async Task RunAsync(ChannelWriter<TagSample> writer, CancellationToken cancellationToken)
     {
-        _writer = writer;
-        using var session = new MosquittoSession(_options, this, Status, _logger, _time, $"MQTT source '{Name}'");
+        var connection = new MqttConnection(_options, Status, _logger, SubscribeAsync);
+        _connection = connection;
+        connection.Client.ApplicationMessageReceivedAsync += Receive;
+        var connecting = connection.RunAsync(cancellationToken);
+        ReceivedMessage? current = null;
+        var next = 0;
         try
         {
-            if (await session.StartAsync(cancellationToken).ConfigureAwait(false))
+            while (await _inbox.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                await FeedOverflowAsync(writer, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            // No message arrives after this: what still waits for room goes in if there is room now, else is counted.
-            session.Dispose();
-            lock (_overflowGate)
-            {
-                while (_overflow.TryPeek(out var sample) && writer.TryWrite(sample))
+                while (_inbox.Reader.TryRead(out var message))
                 {
-                    _overflow.Dequeue();
-                    Status.CountSample();
-                }
-
-                if (_overflow.Count > 0)
-                {
-                    Interlocked.Add(ref _dropped, _overflow.Count);
-                    Status.CountDecodeError($"stopped with {_overflow.Count} sample(s) still waiting for room in the line; dropped");
-                    _overflow.Clear();
-                }
-            }
-
-            BurstEnded?.Invoke(false);
-            Status.SetState(SourceState.Stopped);
-        }
-    }
-
-    /// <summary>Moves samples that found the line full into it, in order, as room appears.</summary>
-    private async Task FeedOverflowAsync(ChannelWriter<TagSample> writer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (true)
-            {
-                await _overflowed.WaitAsync(cancellationToken).ConfigureAwait(false);
-                while (true)
-                {
-                    TagSample next;
-                    lock (_overflowGate)
+                    current = message;
+                    next = 0;
+                    Decode(message);
+                    for (; next < _decoded.Count; next++)
                     {
-                        if (!_overflow.TryPeek(out next))
+                        if (!writer.TryWrite(_decoded[next]))
                         {
-                            break;
+                            await writer.WriteAsync(_decoded[next], cancellationToken).ConfigureAwait(false);
                         }
+
+                        Status.CountSample();
                     }
 
-                    // The sample stays at the head while it waits, so the network thread queues behind it. Before
-                    // waiting for room, the line is told what it has, so that whoever routes makes that room.
-                    if (!writer.TryWrite(next))
-                    {
-                        BurstEnded?.Invoke(false);
-                        await writer.WriteAsync(next, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    Status.CountSample();
-                    lock (_overflowGate)
-                    {
-                        _overflow.Dequeue();
-                    }
+                    current = null;
+                    await DoneAsync(message, queued: true).ConfigureAwait(false);
                 }
-
-                BurstEnded?.Invoke(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-    }
-
-    /// <summary>On the network thread: hands one decoded sample to the line, or to the overflow queue behind earlier ones.</summary>
-    private void Hand(TagSample sample)
-    {
-        lock (_overflowGate)
+        finally
         {
-            if (_overflow.Count == 0 && _writer!.TryWrite(sample))
+            // Nothing new is taken; what was read goes into the line if there is room now (and is acknowledged), the
+            // rest is counted and, at QoS 1/2, left to the broker to deliver again. Then DISCONNECT.
+            _closing = true;
+            await connecting.ConfigureAwait(false);
+            if (current is { } inHand)
             {
-                Status.CountSample();
-                return;
+                await DoneAsync(inHand, WriteRest(writer, next)).ConfigureAwait(false);
             }
 
-            if (_overflow.Count >= _options.QueueCapacity)
+            while (_inbox.Reader.TryRead(out var message))
             {
-                Interlocked.Increment(ref _dropped);
-                Status.CountDecodeError($"line full and overflow queue full ({_options.QueueCapacity}); a sample of '{sample.Tag}' dropped");
-                _badInput.Report("overflow", $"line full and overflow queue full ({_options.QueueCapacity}); samples dropped");
-                return;
+                Decode(message);
+                await DoneAsync(message, WriteRest(writer, 0)).ConfigureAwait(false);
             }
 
-            _overflow.Enqueue(sample);
-            if (_overflow.Count == 1)
-            {
-                _overflowed.Release();
-            }
+            await connection.DisposeAsync().ConfigureAwait(false);
+            Status.SetState(SourceState.Stopped);
         }
     }
 
-    /// <summary>The topic as a string and its subscription; consecutive messages on one topic reuse the last lookup.</summary>
-    private unsafe (string Topic, MqttSubscription? Subscription) Lookup(IntPtr native)
+    /// <summary>At stop: writes the decoded samples from <paramref name="from"/> on while there is room; answers whether all went in.</summary>
+    private bool WriteRest(ChannelWriter<TagSample> writer, int from)
     {
-        var bytes = MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)native);
-        if (!bytes.SequenceEqual(_lastTopicBytes))
+        for (var i = from; i < _decoded.Count; i++)
         {
-            _lastTopicBytes = bytes.ToArray();
-            _lastTopic = System.Text.Encoding.UTF8.GetString(bytes);
-            _lastSubscription = Route(_lastTopic);
-        }
-
-        return (_lastTopic, _lastSubscription);
-    }
-
-    private MqttSubscription? Route(string topic)
-    {
-        foreach (var s in _options.Subscriptions)
-        {
-            if (MqttTopic.Matches(s.Topic, topic))
+            if (!writer.TryWrite(_decoded[i]))
             {
-                return s;
+                var left = _decoded.Count - i;
+                Interlocked.Add(ref _dropped, left);
+                Status.CountDecodeError($"stopped with {left} sample(s) still waiting for room in the line; dropped");
+                return false;
             }
+
+            Status.CountSample();
         }
 
-        return null;
+        return true;
     }
 
-    void IMosquittoListener.Connected(IntPtr mosq, int code)
+    /// <summary>Returns the buffer; acknowledges a QoS 1/2 message whose samples are all in the line, else leaves it to the broker.</summary>
+    private async Task DoneAsync(ReceivedMessage message, bool queued)
     {
-        if (code != 0)
-        {
-            var reason = Marshal.PtrToStringUTF8(MosquittoNative.ConnackString(code)) ?? $"code {code}";
-            Status.SetState(SourceState.Disconnected, $"broker refused the connection: {reason}");
-            LogRefused(_logger, Name, reason);
-            return;
-        }
-
-        if (Interlocked.Increment(ref _connects) > 1)
-        {
-            Status.CountReconnect();
-        }
-
-        // A persistent session keeps subscriptions on the broker, but a broker restarted without persistence
-        // forgets them: subscribe again on every connect.
-        foreach (var s in _options.Subscriptions)
-        {
-            var rc = MosquittoNative.Subscribe(mosq, IntPtr.Zero, s.Topic, s.Qos);
-            if (rc != MosquittoNative.Success)
-            {
-                Status.SetState(SourceState.Disconnected, $"subscribing to '{s.Topic}': {MosquittoNative.Describe(rc)}");
-                return;
-            }
-        }
-
-        Status.SetState(SourceState.Connected);
-        LogConnected(_logger, Name, _options.Host, _options.Port, _options.Subscriptions.Count, Connects > 1);
-    }
-
-    TimeSpan? IMosquittoListener.ReadsEnded(bool mayAskAgain) => BurstEnded?.Invoke(mayAskAgain);
-
-    void IMosquittoListener.Disconnected(int code)
-    {
-        if (code == 0)
+        ArrayPool<byte>.Shared.Return(message.Buffer);
+        if (message.Unacknowledged is not { } received)
         {
             return;
         }
 
-        Status.SetState(SourceState.Disconnected, $"connection to {_options.Host}:{_options.Port} lost: {MosquittoNative.Describe(code)}");
-        LogLost(_logger, Name, _options.Host, _options.Port, MosquittoNative.Describe(code));
-    }
+        if (!queued)
+        {
+            Interlocked.Increment(ref _unacknowledged);
+            return;
+        }
 
-    unsafe void IMosquittoListener.Received(MosquittoMessage* message)
-    {
-        // This runs on libmosquitto's thread, called from native code: an exception escaping here would end the
-        // process, so a decoder's failure is counted like any bad payload.
         try
         {
-            Receive(message);
+            await received.AcknowledgeAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            Status.CountDecodeError($"decoding a message failed: {ex.Message}");
-            _badInput.Report("decoder failure", $"decoding a message failed: {ex.GetType().Name}: {ex.Message}");
+            // The connection it came on is gone: the broker delivers it again (QoS 1/2 means at least once).
+            Interlocked.Increment(ref _unacknowledged);
         }
     }
 
-    private unsafe void Receive(MosquittoMessage* message)
+    /// <summary>MQTTnet's handler, one message at a time: copy, hand over, return.</summary>
+    private Task Receive(MqttApplicationMessageReceivedEventArgs e)
     {
-        var (topic, subscription) = Lookup(message->Topic);
+        var message = e.ApplicationMessage;
+        var confirmed = message.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce;
+        if (_closing)
+        {
+            // Stopping: not taken, not acknowledged; a persistent session gets it again.
+            e.AutoAcknowledge = false;
+            return Task.CompletedTask;
+        }
+
+        Interlocked.Increment(ref _messages);
+        var subscription = Lookup(message.Topic);
         if (subscription is null)
         {
             Interlocked.Increment(ref _unknownTopics);
-            Status.CountDecodeError($"topic '{topic}' matches no subscription");
-            _badInput.Report("unknown topic", $"topic '{topic}' matches no subscription");
+            Status.CountDecodeError($"topic '{message.Topic}' matches no subscription");
+            _badInput.Report("unknown topic", $"topic '{message.Topic}' matches no subscription");
+            return Task.CompletedTask;
+        }
+
+        var payload = message.Payload;
+        var length = (int)payload.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
+        payload.CopyTo(buffer);
+        e.AutoAcknowledge = !confirmed;
+        var received = new ReceivedMessage(subscription, message.Topic, buffer, length, _time.GetUtcNow(), confirmed ? e : null);
+
+        // Single writer: the count only falls between the check and the write.
+        if ((confirmed || _inbox.Reader.Count < _options.QueueCapacity) && _inbox.Writer.TryWrite(received))
+        {
+            return Task.CompletedTask;
+        }
+
+        ArrayPool<byte>.Shared.Return(buffer);
+        if (confirmed)
+        {
+            // More in flight than the broker may send: left unacknowledged.
+            Interlocked.Increment(ref _unacknowledged);
+        }
+        else
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+
+        Status.CountDecodeError($"line full and inbox full ({_options.QueueCapacity}); a message on '{message.Topic}' dropped");
+        _badInput.Report("overflow", $"line full and inbox full ({_options.QueueCapacity}); messages dropped");
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Decodes a message into <see cref="_decoded"/>; a bad payload or a decoder's failure is counted, never thrown.</summary>
+    private void Decode(ReceivedMessage message)
+    {
+        _decoded.Clear();
+        string? problem;
+        try
+        {
+            problem = message.Subscription.Decoder is ITopicPayloadDecoder withTopic
+                ? withTopic.Decode(message.Topic, message.Payload, message.Arrival, _decoded)
+                : message.Subscription.Decoder.Decode(message.Payload, message.Arrival, _decoded);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Status.CountDecodeError($"decoding a message failed: {ex.Message}");
+            _badInput.Report("decoder failure", $"decoding a message failed: {ex.GetType().Name}: {ex.Message}");
             return;
         }
 
-        var payload = message->PayloadLength > 0 ? new ReadOnlySpan<byte>((void*)message->Payload, message->PayloadLength) : [];
-        var arrival = _time.GetUtcNow();
-        _decoded.Clear();
-        var problem = subscription.Decoder is Decoding.ITopicPayloadDecoder withTopic
-            ? withTopic.Decode(topic, payload, arrival, _decoded)
-            : subscription.Decoder.Decode(payload, arrival, _decoded);
         if (problem is not null)
         {
-            Status.CountDecodeError($"topic '{topic}': {problem}");
-            _badInput.Report(subscription.Topic, $"topic '{topic}': {problem}");
-        }
-
-        foreach (var sample in _decoded)
-        {
-            Hand(sample);
+            Status.CountDecodeError($"topic '{message.Topic}': {problem}");
+            _badInput.Report(message.Subscription.Topic, $"topic '{message.Topic}': {problem}");
         }
     }
 
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "MQTT source {Source}: connected to {Host}:{Port}, subscribed to {Subscriptions} filter(s) (reconnect: {Reconnect})")]
-    private static partial void LogConnected(ILogger logger, string source, string host, int port, int subscriptions, bool reconnect);
+    /// <summary>The subscription whose filter matches; consecutive messages on one topic reuse the last lookup.</summary>
+    private MqttSubscription? Lookup(string topic)
+    {
+        if (!string.Equals(topic, _lastTopic, StringComparison.Ordinal))
+        {
+            _lastSubscription = null;
+            foreach (var s in _options.Subscriptions)
+            {
+                if (MqttTopic.Matches(s.Topic, topic))
+                {
+                    _lastSubscription = s;
+                    break;
+                }
+            }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "MQTT source {Source}: connection to {Host}:{Port} lost ({Reason}); reconnecting with backoff")]
-    private static partial void LogLost(ILogger logger, string source, string host, int port, string reason);
+            _lastTopic = topic;
+        }
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "MQTT source {Source}: broker refused the connection: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string source, string reason);
+        return _lastSubscription;
+    }
 
+    private async Task SubscribeAsync(IMqttClient client, CancellationToken cancellationToken)
+    {
+        var request = new MqttClientSubscribeOptionsBuilder();
+        foreach (var s in _options.Subscriptions)
+        {
+            request.WithTopicFilter(s.Topic, (MqttQualityOfServiceLevel)s.Qos);
+        }
+
+        var result = await client.SubscribeAsync(request.Build(), cancellationToken).ConfigureAwait(false);
+        foreach (var item in result.Items)
+        {
+            if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
+            {
+                throw new InvalidOperationException($"the broker refused the subscription to '{item.TopicFilter.Topic}': {item.ResultCode}");
+            }
+        }
+    }
 }

@@ -1,5 +1,8 @@
+using MQTTnet.Formatter;
+
 namespace AiFactory.Edge.Sources.Mqtt;
 
+/// <summary>A connection to an MQTT broker (the source's, or the verdict publisher's) and, for a source, what it subscribes to.</summary>
 public sealed class MqttSourceOptions
 {
     public string Name { get; init; } = "mqtt";
@@ -15,23 +18,38 @@ public sealed class MqttSourceOptions
 
     public string? Password { get; init; }
 
+    /// <summary>MQTT 3.1.1 (<see cref="MqttProtocolVersion.V311"/>) or 5 (<see cref="MqttProtocolVersion.V500"/>).</summary>
+    public MqttProtocolVersion Protocol { get; init; } = MqttProtocolVersion.V311;
+
+    /// <summary>TLS with this CA (PEM) as the only trust anchor; null: plain TCP.</summary>
     public string? CaFile { get; init; }
 
+    /// <summary>The client certificate (PEM) for brokers that require one; with <see cref="KeyFile"/>.</summary>
     public string? CertFile { get; init; }
 
     public string? KeyFile { get; init; }
 
     public int KeepAliveSeconds { get; init; } = 30;
 
-    /// <summary>False keeps a persistent session: the broker queues QoS 1 messages while the edge is away.</summary>
+    /// <summary>False keeps a persistent session: the broker queues QoS 1/2 messages while the edge is away.</summary>
     public bool CleanSession { get; init; }
+
+    /// <summary>MQTT 5: how long the broker keeps a persistent session after a disconnect (3.1.1 keeps it until a clean connect).</summary>
+    public uint SessionExpirySeconds { get; init; } = 3600;
 
     public int ReconnectDelaySeconds { get; init; } = 1;
 
     public int ReconnectDelayMaxSeconds { get; init; } = 30;
 
-    /// <summary>Decoded samples that may wait, in order, while the line's channel is full; beyond it, samples are counted as dropped.</summary>
+    /// <summary>
+    /// Received QoS 0 messages that may wait, in order, for the source to decode them into the line; beyond it they
+    /// are counted as dropped. QoS 1/2 messages are never dropped: the broker sends at most <see cref="InFlight"/> of
+    /// them before the source has acknowledged them (once their samples are in the line).
+    /// </summary>
     public int QueueCapacity { get; init; } = 65_536;
+
+    /// <summary>QoS 1/2 messages the broker may send before they are acknowledged (MQTT 5 receive maximum).</summary>
+    public ushort InFlight { get; init; } = 1024;
 
     public IReadOnlyList<MqttSubscription> Subscriptions { get; init; } = [];
 

@@ -11,7 +11,7 @@ public static class EdgeConfigReader
     private static readonly string[] SourceKeys =
     [
         "name", "type",
-        "host", "port", "client_id", "username", "password", "tls", "keepalive_s", "clean_session", "subscriptions",
+        "host", "port", "client_id", "username", "password", "protocol", "tls", "keepalive_s", "clean_session", "session_expiry_s", "queue_capacity", "subscriptions",
         "device", "baud", "parity", "data_bits", "stop_bits", "handshake", "read_timeout_ms", "terminator", "max_line_length", "pattern", "tag_prefix",
         "response_timeout_ms", "inter_request_delay_ms", "retries", "groups",
         "kind", "station", "seed", "speed",
@@ -107,7 +107,7 @@ public static class EdgeConfigReader
 
     private static MqttOutputDefinition? ReadMqttOutput(ConfigNode root)
     {
-        if (root.Map("outputs", "mqtt", "modbus")?.Map("mqtt", "host", "port", "client_id", "username", "password", "keepalive_s", "topic", "qos", "max_results_per_message") is not { } mqtt)
+        if (root.Map("outputs", "mqtt", "modbus")?.Map("mqtt", [.. MqttBrokerConfig.Keys, "topic", "qos", "max_results_per_message"]) is not { } mqtt)
         {
             return null;
         }
@@ -118,17 +118,8 @@ public static class EdgeConfigReader
             mqtt.Problems.Add(mqtt.Child("topic"), mqtt.Key("topic"), $"'{topic}' has no {{station}}", "each station publishes to its own topic, e.g. plant/line1/{station}/verdict");
         }
 
-        var broker = new Sources.Mqtt.MqttSourceOptions
-        {
-            Name = "verdicts",
-            Host = mqtt.String("host") ?? "127.0.0.1",
-            Port = mqtt.Int("port", 1883, 1, 65535),
-            ClientId = mqtt.String("client_id") ?? $"aifactory-edge-out-{Environment.MachineName}",
-            Username = mqtt.String("username"),
-            Password = mqtt.String("password"),
-            KeepAliveSeconds = mqtt.Int("keepalive_s", 30, 5, 3600),
-        };
-        return topic is null ? null : new MqttOutputDefinition(broker, topic, mqtt.Int("qos", 1, 0, 1), mqtt.Int("max_results_per_message", 1, 1, 1000));
+        var broker = MqttBrokerConfig.Read(mqtt, "verdicts", $"aifactory-edge-out-{Environment.MachineName}");
+        return topic is null ? null : new MqttOutputDefinition(broker, topic, mqtt.Int("qos", 1, 0, 2), mqtt.Int("max_results_per_message", 1, 1, 1000));
     }
 
     private static ModbusOutputDefinition? ReadModbusOutput(ConfigNode root, List<StationDefinition> stations, Lazy<string?> modbusMissing)

@@ -13,7 +13,7 @@ internal static class MqttSourceConfig
         foreach (var s in item.List("subscriptions", "topic", "qos", "json", "number", "delimited", "sparkplug"))
         {
             var topic = s.String("topic", required: true, hint: "an MQTT topic filter, + and # allowed");
-            var qos = s.Int("qos", 1, 0, 1);
+            var qos = s.Int("qos", 1, 0, 2);
             if (Decoder(s, tags) is { } decoder && topic is not null)
             {
                 subscriptions.Add(new MqttSubscription(topic, qos, decoder));
@@ -25,22 +25,7 @@ internal static class MqttSourceConfig
             item.Problems.Add(item.Node, item.Key("subscriptions"), "an MQTT source needs at least one subscription", "- topic: plant/line1/#  json: {tags: {tag: field.path}}");
         }
 
-        var tls = item.Map("tls", "ca_file", "cert_file", "key_file");
-        var options = new MqttSourceOptions
-        {
-            Name = name,
-            Host = item.String("host") ?? "127.0.0.1",
-            Port = item.Int("port", 1883, 1, 65535),
-            ClientId = item.String("client_id") ?? $"aifactory-edge-{name}",
-            Username = item.String("username"),
-            Password = item.String("password"),
-            CaFile = tls?.String("ca_file", required: true),
-            CertFile = tls?.String("cert_file"),
-            KeyFile = tls?.String("key_file"),
-            KeepAliveSeconds = item.Int("keepalive_s", 30, 5, 3600),
-            CleanSession = item.Bool("clean_session", false),
-            Subscriptions = subscriptions,
-        };
+        var options = MqttBrokerConfig.Read(item, name, $"aifactory-edge-{name}", item.Int("queue_capacity", MqttBrokerConfig.Defaults.QueueCapacity, 1, 10_000_000), subscriptions);
         return new SourceDefinition(name, "mqtt", tags, logs => new MqttSource(options, logs.CreateLogger<MqttSource>()));
     }
 

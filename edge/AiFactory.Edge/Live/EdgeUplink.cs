@@ -92,7 +92,7 @@ internal sealed class EdgeUplink : IAsyncDisposable
 
     public void OnAnomaly(in AnomalyResult r) => _summarizer.OnAnomaly(r);
 
-    public void OnPart(ClassificationResult r) => _summarizer.OnClassification(r);
+    public void OnClassification(ClassificationResult r) => _summarizer.OnClassification(r);
 
     /// <summary>A frame a station built: uploaded raw only if that station opted in (raw_upload: true).</summary>
     public void OnFrame(string station, in AlignedFrame frame)

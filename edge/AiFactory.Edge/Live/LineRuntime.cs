@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using AiFactory.Edge.Config;
 using AiFactory.Edge.Core.Batching;
@@ -14,10 +13,10 @@ namespace AiFactory.Edge.Live;
 
 /// <summary>
 /// The running part of a line that a configuration reload may change: sources, tag definitions and stations.
-/// Samples are routed in rounds, one at a time under the line's gate, by the routing thread or, for a source that
-/// reports its bursts, on that source's own thread; a reload takes the gate between two rounds, stops and starts
-/// only the sources and stations whose configuration changed, and lets routing go on, so unchanged stations keep
-/// their calibration, windows and frames in flight.
+/// Every source writes into one channel; one routing thread takes the samples out in rounds, each under the line's
+/// gate: a sample takes that one way. A reload takes the gate between two rounds, stops and starts only the sources
+/// and stations whose configuration changed, and lets routing go on, so unchanged stations keep their calibration,
+/// windows and frames in flight.
 /// </summary>
 internal sealed partial class LineRuntime : IAsyncDisposable
 {
@@ -28,7 +27,6 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     private readonly Func<StationDefinition, ModelPackage, LiveStation> _createStation;
     private readonly ChannelReader<TagSample> _reader;
     private readonly ChannelWriter<TagSample> _writer;
-    private readonly ChannelWriter<TagSample> _direct;
     private readonly CancellationToken _stop;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly RouterWake _wake = new();
@@ -39,29 +37,19 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     private readonly List<AlignedFrame> _frames = new(2);
     private volatile LiveStation[] _stations = [];
     private volatile DynamicBatcher[] _batchers = [];
-    private volatile ExceptionDispatchInfo? _burstFailure;
-    // When the samples now held back were first found waiting (a Stopwatch timestamp; 0: none are held).
-    private long _heldSince;
 
-    /// <param name="hold">
-    /// With CallerRuns, how long the samples a burst source (MQTT) has read may wait, until a batch's worth
-    /// (<see cref="DynamicBatcherOptions.MaxBatchSize"/> frames of the widest station) is there, before they are routed
-    /// on its thread: samples that come within that time are scored in one batch and their verdicts leave together.
-    /// Only while bursts come at least twice per hold time; zero: each burst at once.
-    /// </param>
     public LineRuntime(
-        EdgeConfig config, OnnxEnvironment environment, DynamicBatcherOptions batching, TimeSpan hold, ILoggerFactory logs,
+        EdgeConfig config, OnnxEnvironment environment, DynamicBatcherOptions batching, ILoggerFactory logs,
         Func<StationDefinition, ModelPackage, LiveStation> createStation, Channel<TagSample> channel, CancellationToken stop)
     {
         Config = config;
         _environment = environment;
         _batching = batching;
-        Hold = hold < TimeSpan.Zero ? throw new ArgumentException($"the line's hold must be ≥ 0 (was {hold.TotalMicroseconds} µs)", nameof(hold)) : hold;
+        Hold = batching.CallerRuns ? TimeSpan.FromMicroseconds(batching.MaxHoldMicroseconds) : TimeSpan.Zero;
         _logs = logs;
         _log = logs.CreateLogger<LineRuntime>();
         _createStation = createStation;
         _reader = channel.Reader;
-        _direct = channel.Writer;
         _writer = new RouterWake.SignallingWriter(channel.Writer, _wake);
         _stop = stop;
         Tags = new TagTable(config.Tags);
@@ -142,25 +130,30 @@ internal sealed partial class LineRuntime : IAsyncDisposable
 
     private void Route()
     {
-        // Results are delivered here, on the routing thread, as soon as they are there: after every sample, and,
+        // Results are delivered here, on the routing thread, as soon as they are there: after every round, and,
         // while no sample comes, when a batcher signals that a batch has run. The steps below rarely wait (a full
         // batcher queue, a reload holding the gate); when one does, this thread blocks until it is done.
         // With CallerRuns (no queue delay) a round routes the samples that are there (up to RoundSamples), runs
         // the frames they made on this thread, batched per model, and delivers the results: a batch is what arrived
-        // together, and a sample costs no hand-over to another thread. Otherwise each model's runner thread runs
-        // the batches (waiting up to the queue delay for them to fill) and signals when one has run.
-        // With CallerRuns, a source that reports its bursts routes them itself (RouteBurst) and does not wake this
-        // thread; it is woken for the rest: other sources' samples, a burst that found the gate taken, batchers'
-        // results, stop.
+        // together, and a frame costs no hand-over to another thread. Before a round, while samples keep coming, a
+        // few are held for up to Hold until a batch's worth waits, so that they are scored, and their verdicts sent,
+        // together. Otherwise each model's runner thread runs the batches (waiting up to the queue delay for them to
+        // fill) and signals when one has run.
         using var stopping = _stop.Register(_wake.Signal);
-        bool HasWork() => _reader.TryPeek(out _) || Volatile.Read(ref _resultsSignalled) != 0 || _burstFailure is not null
+        bool HasWork() => _reader.TryPeek(out _) || Volatile.Read(ref _resultsSignalled) != 0
             || _stop.IsCancellationRequested || _reader.Completion.IsCompleted;
+        bool HasBatch() => _reader.Count >= HoldSamples || _stop.IsCancellationRequested || _reader.Completion.IsCompleted;
         Func<bool> hasWork = HasWork;
+        Func<bool> hasBatch = HasBatch;
         while (true)
         {
             // Checked every round, so a stop is seen under a steady stream too; DrainAsync then routes what is left.
             _stop.ThrowIfCancellationRequested();
-            _burstFailure?.Throw();
+            if (HoldFor() is { } hold)
+            {
+                _wake.Sleep(hasBatch, TimeSpan.Zero, hasBatch, hold);
+            }
+
             _gate.Wait(CancellationToken.None);
             bool worked;
             try
@@ -188,67 +181,22 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     }
 
     /// <summary>
-    /// On a source's thread, after it wrote a burst of samples (<see cref="IBurstSource.BurstEnded"/>): routes
-    /// them, runs their frames and delivers their verdicts right here, unless someone else holds the gate; then
-    /// the routing thread is woken and does it once the gate is free. When the source will call again
-    /// (<paramref name="mayHold"/>), fewer than a batch's worth of samples are held back for up to <see cref="Hold"/>
-    /// from when they were first found waiting, and the answer is how much of that is left. It never throws into the
-    /// source: a failure is handed to the routing thread, which ends the run with it as it would with its own.
+    /// How long to hold the samples that wait before routing them (null: route now): only with a hold, while fewer
+    /// than a batch's worth wait, and while samples come fast enough that others are likely to join them (at least
+    /// two frames' worth per hold time over the last ~100 ms). A slow line is never held.
     /// </summary>
-    private TimeSpan? RouteBurst(bool mayHold)
+    private TimeSpan? HoldFor()
     {
-        if (mayHold && Hold > TimeSpan.Zero)
+        if (Hold <= TimeSpan.Zero)
         {
-            var waiting = _reader.Count;
-            if (waiting == 0)
-            {
-                return null;
-            }
-
-            var worthIt = WorthHolding();
-            if (waiting < HoldSamples && worthIt)
-            {
-                var now = Stopwatch.GetTimestamp();
-                var since = Interlocked.CompareExchange(ref _heldSince, now, 0);
-                var left = Hold - Stopwatch.GetElapsedTime(since == 0 ? now : since, now);
-                if (left > TimeSpan.Zero)
-                {
-                    return left;
-                }
-            }
-        }
-
-        Interlocked.Exchange(ref _heldSince, 0);
-        if (!_gate.Wait(0, CancellationToken.None))
-        {
-            _wake.Signal();
             return null;
         }
 
-        try
-        {
-            // A round that routed fewer samples than it may has emptied the channel; what another source writes
-            // meanwhile wakes the routing thread (its writer, or its own burst call finding the gate taken).
-            while (RouteRound().Routed == RoundSamples)
-            {
-            }
-        }
-        catch (Exception ex)
-        {
-            _burstFailure ??= ExceptionDispatchInfo.Capture(ex);
-            _wake.Signal();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-
-        return null;
+        var waiting = _reader.Count;
+        return waiting > 0 && waiting < HoldSamples && _samplesPerSecond * Hold.TotalSeconds >= 2.0 * _widestStation ? Hold : null;
     }
 
-    /// <summary>
-    /// How long a burst source's samples may be held (<see cref="LineRuntime(EdgeConfig, OnnxEnvironment, DynamicBatcherOptions, TimeSpan, ILoggerFactory, Func{StationDefinition, ModelPackage, LiveStation}, Channel{TagSample}, CancellationToken)"/>).
-    /// </summary>
+    /// <summary>How long a round may wait for a batch's worth of samples (<see cref="DynamicBatcherOptions.MaxHoldMicroseconds"/>; zero without CallerRuns).</summary>
     public TimeSpan Hold { get; }
 
     /// <summary>
@@ -265,32 +213,22 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         _widestStation = stations.Length == 0 ? 1 : stations.Max(s => s.Definition.OrderedTags.Count);
     }
 
-    // Bursts reported in the current ~100 ms, and the rate of the last one (for the hold).
+    // Samples routed in the current ~100 ms, and the rate of the last such window (for the hold).
     private long _rateSince;
-    private int _burstsSince;
-    private double _burstsPerSecond;
-    private readonly Lock _rateLock = new();
+    private int _routedSince;
+    private double _samplesPerSecond;
 
-    /// <summary>
-    /// Counts a burst; answers whether holding pays: only when other bursts are likely to come meanwhile, at least
-    /// two per hold time over the last ~100 ms. Below that (a slow line, or its first 100 ms) every burst is routed at
-    /// once: nothing waits for company that is not coming.
-    /// </summary>
-    private bool WorthHolding()
+    /// <summary>Counts a round's samples into the arrival rate (on the routing thread).</summary>
+    private void CountRate(int routed)
     {
-        lock (_rateLock)
+        _routedSince += routed;
+        var now = Stopwatch.GetTimestamp();
+        var elapsed = Stopwatch.GetElapsedTime(_rateSince, now);
+        if (elapsed >= RateWindow)
         {
-            _burstsSince++;
-            var now = Stopwatch.GetTimestamp();
-            var elapsed = Stopwatch.GetElapsedTime(_rateSince, now);
-            if (elapsed >= RateWindow)
-            {
-                _burstsPerSecond = _rateSince == 0 ? 0 : _burstsSince / elapsed.TotalSeconds;
-                _rateSince = now;
-                _burstsSince = 0;
-            }
-
-            return _burstsPerSecond * Hold.TotalSeconds >= 2;
+            _samplesPerSecond = _rateSince == 0 ? 0 : _routedSince / elapsed.TotalSeconds;
+            _rateSince = now;
+            _routedSince = 0;
         }
     }
 
@@ -319,6 +257,8 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         {
             RunQueued();
         }
+
+        CountRate(routed);
 
         var delivered = Wait(DeliverCompletedAsync());
         // After every step that may have delivered verdicts (a station at its in-flight limit delivers while adding).
@@ -510,7 +450,6 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         }
 
         await Task.WhenAll(running).ConfigureAwait(false);
-        _burstFailure?.Throw();
         await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
@@ -567,18 +506,10 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     private void StartSource(SourceDefinition definition)
     {
         var source = definition.Create(_logs);
-        var writer = _writer;
-        if (_batching.CallerRuns && source is IBurstSource bursts)
-        {
-            // Its bursts are routed on its own thread, where they were read: it writes without waking the router.
-            bursts.BurstEnded = RouteBurst;
-            writer = _direct;
-        }
-
         var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop);
         lock (_sources)
         {
-            _sources[definition.Name] = new RunningSource(source, cts, source.RunAsync(writer, cts.Token));
+            _sources[definition.Name] = new RunningSource(source, cts, source.RunAsync(_writer, cts.Token));
         }
     }
 

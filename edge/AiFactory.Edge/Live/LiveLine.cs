@@ -19,15 +19,11 @@ public static partial class LiveLine
 {
     public static async Task<int> RunAsync(
         EdgeConfig config, TextWriter console, ILoggerFactory logs, double durationSeconds, CancellationToken cancellationToken, int statusPort = 0,
-        bool watchConfig = false, DynamicBatcherOptions? batching = null, TimeSpan? hold = null)
+        bool watchConfig = false, DynamicBatcherOptions? batching = null)
     {
         using var environment = OnnxEnvironment.Create();
-        batching ??= new DynamicBatcherOptions { MaxBatchSize = 32, MaxQueueDelayMicroseconds = 0, CallerRuns = true };
-        return await RunStationsAsync(config, environment, batching, hold ?? DefaultHold, console, logs, durationSeconds, statusPort, watchConfig, cancellationToken).ConfigureAwait(false);
+        return await RunStationsAsync(config, environment, batching ?? DynamicBatcherOptions.Line, console, logs, durationSeconds, statusPort, watchConfig, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>How long an MQTT burst may wait for a batch's worth of samples by default (see <see cref="LineRuntime"/>).</summary>
-    public static readonly TimeSpan DefaultHold = TimeSpan.FromMilliseconds(1);
 
     /// <summary>A station's tags' cumulative data-quality counters, for its window summaries (the station's current tags).</summary>
     private static Func<IReadOnlyList<AiFactory.Contracts.DataQualityCounters>> QualityOf(LineRuntime line, string station) => () =>
@@ -36,7 +32,7 @@ public static partial class LiveLine
             : [];
 
     private static async Task<int> RunStationsAsync(
-        EdgeConfig config, OnnxEnvironment environment, DynamicBatcherOptions batching, TimeSpan hold, TextWriter console, ILoggerFactory logs,
+        EdgeConfig config, OnnxEnvironment environment, DynamicBatcherOptions batching, TextWriter console, ILoggerFactory logs,
         double durationSeconds, int statusPort, bool watchConfig, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -65,11 +61,11 @@ public static partial class LiveLine
             },
             r =>
             {
-                printer.OnPart(r);
-                uplink?.OnPart(r);
-                outputs.Current.OnPart(r, s.Card.Output.Classes);
+                printer.OnClassification(r);
+                uplink?.OnClassification(r);
+                outputs.Current.OnClassification(r, s.Card.Output.Classes);
             });
-        line = new LineRuntime(config, environment, batching, hold, logs, CreateStation, channel, stop.Token) { Routed = printer.Tick, RoundEnded = () => outputs.Current.EndOfRound() };
+        line = new LineRuntime(config, environment, batching, logs, CreateStation, channel, stop.Token) { Routed = printer.Tick, RoundEnded = () => outputs.Current.EndOfRound() };
         await using var lineScope = line;
         uplink = config.Uplink is { } u ? await EdgeUplink.StartAsync(u, config.Stations, logs, name => QualityOf(line, name)).ConfigureAwait(false) : null;
         if (uplink is not null)
@@ -119,7 +115,7 @@ public static partial class LiveLine
         var final = outputs.Current;
         await printer.SummaryAsync(clock.Elapsed, line.Sources, line.Models).ConfigureAwait(false);
         await printer.QualityAsync(line.Stations.Select(s => s.Aligner), line.Tags).ConfigureAwait(false);
-        // Verdicts of the last frames may still be in libmosquitto's queue: let them leave before disconnecting.
+        // Verdicts of the last frames may still be in the publisher's queue: let them leave before disconnecting.
         await final.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         if (final.Plc is { } plc)
         {

@@ -12,7 +12,7 @@ internal sealed class LivePrinter(TextWriter console)
 {
     private readonly Stopwatch _sinceStatus = Stopwatch.StartNew();
     private readonly Dictionary<string, AnomalyTrack> _anomaly = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, PartTrack> _parts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ClassificationTrack> _parts = new(StringComparer.Ordinal);
 
     public void OnAnomaly(AnomalyResult r)
     {
@@ -47,11 +47,11 @@ internal sealed class LivePrinter(TextWriter console)
         }
     }
 
-    public void OnPart(ClassificationResult r)
+    public void OnClassification(ClassificationResult r)
     {
         if (!_parts.TryGetValue(r.Station, out var track))
         {
-            _parts[r.Station] = track = new PartTrack();
+            _parts[r.Station] = track = new ClassificationTrack();
         }
 
         track.Last = r;
@@ -141,7 +141,7 @@ internal sealed class LivePrinter(TextWriter console)
         public bool InAnomaly { get; set; }
     }
 
-    private sealed class PartTrack
+    private sealed class ClassificationTrack
     {
         public ClassificationResult? Last { get; set; }
 

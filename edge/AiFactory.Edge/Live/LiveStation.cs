@@ -11,7 +11,7 @@ internal sealed class LiveStation
     private readonly AnomalyStation? _anomaly;
     private readonly ClassifierStation? _classifier;
 
-    public LiveStation(StationDefinition definition, ModelPackage package, TagTable tags, Action<AnomalyResult> onAnomaly, Action<ClassificationResult> onPart)
+    public LiveStation(StationDefinition definition, ModelPackage package, TagTable tags, Action<AnomalyResult> onAnomaly, Action<ClassificationResult> onClassification)
     {
         Definition = definition;
         Aligner = new FrameAligner(definition.Name, definition.OrderedTags, definition.Trigger, definition.Alignment, tags);
@@ -21,7 +21,7 @@ internal sealed class LiveStation
         }
         else
         {
-            _classifier = new ClassifierStation(definition.Name, package.Card, package.Batcher, onPart, maxInFlight: MaxInFlight);
+            _classifier = new ClassifierStation(definition.Name, package.Card, package.Batcher, onClassification, maxInFlight: MaxInFlight);
         }
     }
 

@@ -14,7 +14,7 @@ namespace AiFactory.Edge.Live;
 /// </summary>
 internal sealed class VerdictMessages
 {
-    private readonly MqttResultPublisher _publisher;
+    private readonly MqttVerdictPublisher _publisher;
     private readonly int _maxPerMessage;
     private readonly Lock _gate = new();
     private readonly ArrayBufferWriter<byte> _single = new(512);
@@ -23,7 +23,7 @@ internal sealed class VerdictMessages
     private int _pending;
     private long _verdicts;
 
-    public VerdictMessages(MqttResultPublisher publisher, int maxPerMessage)
+    public VerdictMessages(MqttVerdictPublisher publisher, int maxPerMessage)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPerMessage, 1);
         _publisher = publisher;

@@ -19,13 +19,13 @@ internal sealed class VerdictOutputs
 
     public VerdictOutputs(EdgeConfig config, ILoggerFactory logs)
     {
-        Publisher = config.MqttOutput is { } output ? new MqttResultPublisher(output.Broker, output.Topic, output.Qos, logs.CreateLogger<MqttResultPublisher>()) : null;
+        Publisher = config.MqttOutput is { } output ? new MqttVerdictPublisher(output.Broker, output.Topic, output.Qos, logs.CreateLogger<MqttVerdictPublisher>()) : null;
         _messages = Publisher is null ? null : new VerdictMessages(Publisher, config.MqttOutput!.MaxResultsPerMessage);
         _publishing = Publisher?.StartAsync(_publisherStop.Token) ?? Task.FromResult(true);
         Plc = config.ModbusOutput is { } m ? new ModbusVerdictWriter(m.Bus, m.Slave, m.Registers, m.Coils) : null;
     }
 
-    public MqttResultPublisher? Publisher { get; }
+    public MqttVerdictPublisher? Publisher { get; }
 
     public ModbusVerdictWriter? Plc { get; }
 
@@ -46,7 +46,7 @@ internal sealed class VerdictOutputs
         }
     }
 
-    public void OnPart(ClassificationResult r, IReadOnlyList<string> classes)
+    public void OnClassification(ClassificationResult r, IReadOnlyList<string> classes)
     {
         _messages?.Add(r, classes);
         if (r.Error is null)
@@ -69,7 +69,11 @@ internal sealed class VerdictOutputs
             await Publisher.FlushAsync(flush).ConfigureAwait(false);
         }
 
-        Publisher?.Dispose();
+        if (Publisher is not null)
+        {
+            await Publisher.DisposeAsync().ConfigureAwait(false);
+        }
+
         Plc?.Dispose();
         _publisherStop.Dispose();
     }

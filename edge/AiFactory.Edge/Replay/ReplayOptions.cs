@@ -1,3 +1,5 @@
+using AiFactory.Edge.Core.Batching;
+
 namespace AiFactory.Edge.Replay;
 
-public sealed record ReplayOptions(string ModelFolder, string Input, string Output, int MaxBatch = 32, int MaxDelayMicroseconds = 500, bool Baseline = true);
+public sealed record ReplayOptions(string ModelFolder, string Input, string Output, int MaxBatch = DynamicBatcherOptions.DefaultMaxBatchSize, int MaxDelayMicroseconds = DynamicBatcherOptions.DefaultMaxQueueDelayMicroseconds, bool Baseline = true);

@@ -58,12 +58,16 @@ internal sealed class AgentProcess : IDisposable
 
         Log = Path.Combine(folder, $"agent-batch{maxBatch}-pack{resultsPerMessage}-hold{holdMicroseconds}.log");
         var args = string.Join(' ', "run", "--config", Quote(config), "--max-batch", maxBatch.ToString(CultureInfo.InvariantCulture), "--max-queue-delay-us", "0", "--max-hold-us", holdMicroseconds.ToString(CultureInfo.InvariantCulture));
+        StartedAt = DateTimeOffset.UtcNow.UtcTicks;
         // exec: the shell becomes the agent, so the pid (and /proc/pid) is the agent's; its console goes to a log file.
         _process = Process.Start(new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", $"exec {Quote(binary)} {args} > {Quote(Log)} 2>&1" } })
             ?? throw new InvalidOperationException("the agent did not start");
     }
 
     public string Log { get; }
+
+    /// <summary>When the agent was started (UTC ticks).</summary>
+    public long StartedAt { get; }
 
     public bool HasExited => _process.HasExited;
 

@@ -7,7 +7,7 @@ namespace AiFactory.Benchmarks.Mqtt;
 
 /// <summary>
 /// The benchmark's own load generator and verdict reader: a minimal MQTT 3.1.1 client (QoS 0 only) on a plain
-/// socket, written from the protocol's packet layout. It is not the product's client (the agent uses libmosquitto);
+/// socket, written from the protocol's packet layout. It is not the product's client (the agent uses MQTTnet);
 /// it exists so that the harness costs little CPU on the machine it measures. Every sample is still its own PUBLISH
 /// packet, but the packets due together go to the kernel in one send, and received packets are parsed out of large
 /// reads. With libmosquitto (one pipe wake-up per publish, one-byte reads per packet header) the harness itself

@@ -49,13 +49,14 @@ internal static class MqttEndToEndBenchmark
         return part;
     }
 
-    private static async Task<List<Dictionary<string, object>>> RunAgentAsync(string repository, string folder, int port, int brokerPid, AgentSetup setup, double[] steps, double seconds)
+    private static async Task<Dictionary<string, object>> RunAgentAsync(string repository, string folder, int port, int brokerPid, AgentSetup setup, double[] steps, double seconds)
     {
         using var agent = new AgentProcess(repository, folder, port, setup.MaxBatch, setup.HoldMicroseconds, setup.ResultsPerMessage);
         using var publisher = new SamplePublisher(port, $"bench-pub-{setup.Name}");
         using var verdicts = new VerdictCounter(port, $"bench-verdicts-{setup.Name}");
         var rows = new List<Dictionary<string, object>>();
-        await WarmUpAsync(agent, publisher, verdicts).ConfigureAwait(false);
+        var firstVerdict = await WarmUpAsync(agent, publisher, verdicts).ConfigureAwait(false);
+        Console.WriteLine($"{setup.Name}: start to first verdict {firstVerdict:0.000} s");
         foreach (var rate in steps)
         {
             var row = await StepAsync(agent, publisher, verdicts, brokerPid, rate, seconds, setup).ConfigureAwait(false);
@@ -70,11 +71,14 @@ internal static class MqttEndToEndBenchmark
             }
         }
 
-        return rows;
+        return new Dictionary<string, object> { ["start_to_first_verdict_s"] = Math.Round(firstVerdict, 3), ["steps"] = rows };
     }
 
-    /// <summary>Feeds the station its calibration samples and waits for the first published verdict.</summary>
-    private static async Task WarmUpAsync(AgentProcess agent, SamplePublisher publisher, VerdictCounter verdicts)
+    /// <summary>
+    /// Feeds the station its calibration samples and waits for the first published verdict; answers the seconds from
+    /// the agent's start to that verdict's arrival (start-up, connecting, and the 400 calibration samples as sent here).
+    /// </summary>
+    private static async Task<double> WarmUpAsync(AgentProcess agent, SamplePublisher publisher, VerdictCounter verdicts)
     {
         var deadline = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
         var sent = 0L;
@@ -93,7 +97,9 @@ internal static class MqttEndToEndBenchmark
             await Task.Delay(sent < CalibrationSamples * 2 ? 20 : 100).ConfigureAwait(false);
         }
 
+        var first = TimeSpan.FromTicks(verdicts.FirstArrival - agent.StartedAt).TotalSeconds;
         await Task.Delay(500).ConfigureAwait(false);
+        return first;
     }
 
     private static async Task<Dictionary<string, object>> StepAsync(AgentProcess agent, SamplePublisher publisher, VerdictCounter verdicts, int brokerPid, double rate, double seconds, AgentSetup setup)
@@ -253,6 +259,7 @@ internal static class MqttEndToEndBenchmark
         private long _messages;
         private long _inWindow;
         private long _windowStart = long.MaxValue;
+        private long _firstArrival;
         private Percentiles _latencies = new(1 << 20);
         private Percentiles _agentLatencies = new(1 << 20);
 
@@ -268,6 +275,9 @@ internal static class MqttEndToEndBenchmark
 
         public long InWindow => Interlocked.Read(ref _inWindow);
 
+        /// <summary>When the first message of the current window arrived (UTC ticks; 0: none yet).</summary>
+        public long FirstArrival => Interlocked.Read(ref _firstArrival);
+
         public void StartWindow()
         {
             lock (_gate)
@@ -275,6 +285,7 @@ internal static class MqttEndToEndBenchmark
                 _latencies = new Percentiles(1 << 20);
                 _agentLatencies = new Percentiles(1 << 20);
                 Interlocked.Exchange(ref _inWindow, 0);
+                Interlocked.Exchange(ref _firstArrival, 0);
                 _windowStart = DateTimeOffset.UtcNow.UtcTicks;
             }
         }
@@ -322,6 +333,7 @@ internal static class MqttEndToEndBenchmark
                         _agentLatencies.Add(latency * 1000);
                         _latencies.Add((arrival - time) / 10.0);
                         Interlocked.Increment(ref _inWindow);
+                        Interlocked.CompareExchange(ref _firstArrival, arrival, 0);
                     }
                 }
             }

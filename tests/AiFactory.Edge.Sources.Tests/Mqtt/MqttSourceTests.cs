@@ -7,16 +7,8 @@ namespace AiFactory.Edge.Sources.Tests.Mqtt;
 
 /// <summary>The MQTT source against a real mosquitto broker on 127.0.0.1.</summary>
 [Trait("Category", "Integration")]
-public sealed class MqttSourceTests : SourceHarness
+public sealed class MqttSourceTests : MosquittoHarness
 {
-    private readonly MosquittoBroker _broker = new();
-
-    public override void Dispose()
-    {
-        base.Dispose();
-        _broker.Dispose();
-    }
-
     [MosquittoFact]
     public async Task Broker_AbsentAtStart_SourceConnectsWhenItComesAndDecodes()
     {
@@ -25,9 +17,9 @@ public sealed class MqttSourceTests : SourceHarness
         await Task.Delay(300);
         Assert.NotEqual(SourceState.Connected, source.Status.State);
 
-        _broker.Start();
+        Broker.Start();
         await WaitFor(() => source.Status.State == SourceState.Connected);
-        _broker.Publish("plant/line1/pump/telemetry", """{"ts": 1767225600000, "sensors": {"flow": 31.5, "vib": [0.027, 0.040]}}""");
+        Broker.Publish("plant/line1/pump/telemetry", """{"ts": 1767225600000, "sensors": {"flow": 31.5, "vib": [0.027, 0.040]}}""");
 
         var flow = await NextSample();
         var vib = await NextSample();
@@ -39,15 +31,15 @@ public sealed class MqttSourceTests : SourceHarness
     [MosquittoFact]
     public async Task BadPayloads_AreCountedAndNeverStopTheFlow()
     {
-        _broker.Start();
+        Broker.Start();
         var source = Source();
         var running = source.RunAsync(Writer, Stopping);
         await WaitFor(() => source.Status.State == SourceState.Connected);
 
-        _broker.Publish("plant/line1/pump/telemetry", "{not json");
-        _broker.Publish("plant/line1/pump/telemetry", """{"ts": 1, "sensors": {"flow": "high", "vib": [0, 0]}}""");
-        _broker.Publish("plant/line1/pump/level", "abc");
-        _broker.Publish("plant/line1/pump/level", "3.25");
+        Broker.Publish("plant/line1/pump/telemetry", "{not json");
+        Broker.Publish("plant/line1/pump/telemetry", """{"ts": 1, "sensors": {"flow": "high", "vib": [0, 0]}}""");
+        Broker.Publish("plant/line1/pump/level", "abc");
+        Broker.Publish("plant/line1/pump/level", "3.25");
 
         // The bad field and the bad number arrive as Bad samples of their tags (counted per tag), the rest as values.
         var samples = new List<TagSample>();
@@ -68,19 +60,19 @@ public sealed class MqttSourceTests : SourceHarness
     [MosquittoFact]
     public async Task Broker_RestartMidRun_SourceReconnectsResubscribesAndFlowsAgain()
     {
-        _broker.Start();
+        Broker.Start();
         var source = Source();
         var running = source.RunAsync(Writer, Stopping);
         await WaitFor(() => source.Status.State == SourceState.Connected);
-        _broker.Publish("plant/line1/pump/level", "1");
+        Broker.Publish("plant/line1/pump/level", "1");
         Assert.Equal(1, (await NextSample()).Value);
 
-        _broker.Stop();
+        Broker.Stop();
         await WaitFor(() => source.Status.State == SourceState.Disconnected);
         Assert.Contains("lost", source.Status.LastError, StringComparison.Ordinal);
-        _broker.Start();
+        Broker.Start();
         await WaitFor(() => source.Status.State == SourceState.Connected);
-        _broker.Publish("plant/line1/pump/level", "2");
+        Broker.Publish("plant/line1/pump/level", "2");
 
         Assert.Equal(2, (await NextSample()).Value);
         Assert.Equal(2, source.Connects);
@@ -91,12 +83,12 @@ public sealed class MqttSourceTests : SourceHarness
     [MosquittoFact]
     public async Task DecoderThatThrows_IsCountedOnItsMessage_AndTheSourceGoesOn()
     {
-        // Decoding runs inside libmosquitto's callback: an exception escaping there would end the process.
-        _broker.Start();
+        // Decoding runs on the source's loop: an exception escaping there would end the source.
+        Broker.Start();
         var source = new MqttSource(new MqttSourceOptions
         {
             Name = "plant-broker",
-            Port = _broker.Port,
+            Port = Broker.Port,
             ClientId = $"aifactory-test-{Guid.NewGuid():N}",
             Subscriptions =
             [
@@ -107,8 +99,8 @@ public sealed class MqttSourceTests : SourceHarness
         var running = source.RunAsync(Writer, Stopping);
         await WaitFor(() => source.Status.State == SourceState.Connected);
 
-        _broker.Publish("plant/line1/pump/broken", "1");
-        _broker.Publish("plant/line1/pump/level", "4.5");
+        Broker.Publish("plant/line1/pump/broken", "1");
+        Broker.Publish("plant/line1/pump/level", "4.5");
 
         Assert.Equal(4.5, (await NextSample()).Value);
         await WaitFor(() => source.Status.DecodeErrors == 1);
@@ -118,178 +110,173 @@ public sealed class MqttSourceTests : SourceHarness
     }
 
     [MosquittoFact]
-    public async Task LineFull_SamplesWaitInOrder_AndBeyondTheOverflowQueueAreCountedAsDropped()
+    public async Task LineFull_Qos1WaitsInOrderWithNoneDropped_Qos0BeyondTheInboxIsCountedAsDropped()
     {
-        _broker.Start();
+        Broker.Start();
         var line = System.Threading.Channels.Channel.CreateBounded<TagSample>(2);
-        var source = LevelSource(queueCapacity: 50);
+        var source = LevelSource(queueCapacity: 50, qos: 1);
         var running = source.RunAsync(line.Writer, Stopping);
         await WaitFor(() => source.Status.State == SourceState.Connected);
 
-        async Task<List<double>> Read(int count)
+        // 40 QoS 1 samples into a line that holds 2: each is acknowledged only once in the line, so the broker waits
+        // and every one follows, in order.
+        Broker.PublishLines("plant/line1/pump/level", Levels(1, 40), qos: 1);
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => (double)i), await Read(line.Reader, 40));
+        Assert.Equal(0, source.Dropped);
+
+        // 100 QoS 0 messages while nobody reads: 2 fit in the line, 1 waits in the source's hands, up to 50 in its
+        // inbox (fewer if the inbox filled before the source took the first three); the rest are dropped and counted.
+        Broker.PublishLines("plant/line1/pump/level", Levels(41, 100), qos: 0);
+        await WaitFor(() => source.Messages == 140);
+        var kept = (int)(100 - source.Dropped);
+        Assert.InRange(kept, 50, 53);
+        var values = await Read(line.Reader, kept);
+        Assert.Equal(Enumerable.Range(41, kept).Select(i => (double)i), values);
+        Assert.Contains("inbox full (50)", source.Status.LastError, StringComparison.Ordinal);
+        Assert.Equal(40 + kept, source.Status.Samples);
+        await StopAsync(running);
+    }
+
+    [MosquittoFact]
+    public async Task Qos1_MessageWhoseSamplesNeverReachedTheLine_IsRedeliveredToTheNextSession_AndAcknowledgedOnesAreNot()
+    {
+        Broker.Start();
+        var clientId = $"aifactory-test-{Guid.NewGuid():N}";
+        var full = System.Threading.Channels.Channel.CreateBounded<TagSample>(1);
+        using var firstStop = new CancellationTokenSource();
+        var first = LevelSource(queueCapacity: 50, qos: 1, clientId);
+        var running = first.RunAsync(full.Writer, firstStop.Token);
+        await WaitFor(() => first.Status.State == SourceState.Connected);
+
+        // 1 fills the line and is acknowledged; 2 waits for room that never comes, unacknowledged, until the stop.
+        Broker.PublishLines("plant/line1/pump/level", Levels(1, 2), qos: 1);
+        await WaitFor(() => first.Messages == 2);
+        await firstStop.CancelAsync();
+        await running.WaitAsync(Eventually.Patience);
+        Assert.Equal(1, first.Unacknowledged);
+        Assert.Equal(1, first.Dropped);
+        Assert.Equal(1, (await full.Reader.ReadAsync()).Value);
+
+        // The same client id, persistent session: the broker delivers 2 again, and not 1.
+        var second = LevelSource(queueCapacity: 50, qos: 1, clientId);
+        var again = second.RunAsync(Writer, Stopping);
+        Assert.Equal(2, (await NextSample()).Value);
+        Broker.Publish("plant/line1/pump/level", "3");
+        Assert.Equal(3, (await NextSample()).Value);
+        Assert.Equal(0, second.Unacknowledged);
+        await StopAsync(again);
+    }
+
+    [MosquittoFact]
+    public async Task PersistentSession_MessagesPublishedWhileAway_ArriveInOrderOnReconnect_WithMqtt311And5()
+    {
+        Broker.Start();
+        foreach (var protocol in new[] { MQTTnet.Formatter.MqttProtocolVersion.V311, MQTTnet.Formatter.MqttProtocolVersion.V500 })
         {
+            var clientId = $"aifactory-test-{Guid.NewGuid():N}";
+            using var firstStop = new CancellationTokenSource();
+            var first = LevelSource(queueCapacity: 50, qos: 1, clientId, protocol);
+            var running = first.RunAsync(Writer, firstStop.Token);
+            await WaitFor(() => first.Status.State == SourceState.Connected);
+            await firstStop.CancelAsync();
+            await running.WaitAsync(Eventually.Patience);
+
+            // Away (disconnected, session kept): the broker queues these for the client id.
+            Broker.PublishLines("plant/line1/pump/level", Levels(1, 5), qos: 1);
+
+            using var secondStop = new CancellationTokenSource();
+            var second = LevelSource(queueCapacity: 50, qos: 1, clientId, protocol);
+            var back = second.RunAsync(Writer, secondStop.Token);
             var values = new List<double>();
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < 5; i++)
             {
-                values.Add((await line.Reader.ReadAsync().AsTask().WaitAsync(Eventually.Patience)).Value);
+                values.Add((await NextSample()).Value);
             }
 
-            return values;
+            Assert.Equal([1.0, 2, 3, 4, 5], values);
+            await secondStop.CancelAsync();
+            await back.WaitAsync(Eventually.Patience);
         }
-
-        // 40 samples into a line that holds 2: the rest wait in the overflow queue and follow in order.
-        _broker.PublishLines("plant/line1/pump/level", Levels(1, 40));
-        Assert.Equal(Enumerable.Range(1, 40).Select(i => (double)i), await Read(40));
-        Assert.Equal(0, source.Dropped);
-
-        // 100 more while nobody reads: 2 in the line and 50 waiting; the other 48 are dropped, counted and reported.
-        _broker.PublishLines("plant/line1/pump/level", Levels(41, 100));
-        await WaitFor(() => source.Dropped == 48);
-        Assert.Equal(Enumerable.Range(41, 52).Select(i => (double)i), await Read(52));
-        Assert.Contains("overflow queue full (50)", source.Status.LastError, StringComparison.Ordinal);
-        Assert.Equal(92, source.Status.Samples);
-        await StopAsync(running);
     }
 
     [MosquittoFact]
-    public async Task BurstEnded_WhoeverRoutesIsToldOnTheNetworkThread_AgainWhenItAsks_AndBeforeTheFeedWaitsForRoom()
+    public async Task Tls_WithTheCaAndAClientCertificate_ConnectsAndDecodes_AndABrokerSignedByAnotherCaIsRefused()
     {
-        _broker.Start();
-        var line = System.Threading.Channels.Channel.CreateBounded<TagSample>(2);
-        var routed = new List<double>();
-        var calls = new List<(bool MayHold, string? Thread, long At)>();
-        var holdOnce = true;
-        var holdAlways = false;
-        var source = LevelSource(queueCapacity: 100);
-
-        // The line, as the source sees it: nobody else reads the channel. The first time it may, it holds what is
-        // there and asks to be called again in 200 ms; after that it routes (here: takes) whatever it is told about,
-        // except while it holds whatever it may hold.
-        source.BurstEnded = mayHold =>
-        {
-            lock (routed)
-            {
-                calls.Add((mayHold, Thread.CurrentThread.Name, System.Diagnostics.Stopwatch.GetTimestamp()));
-                if (mayHold && holdAlways)
-                {
-                    return TimeSpan.FromSeconds(30);
-                }
-
-                if (mayHold && holdOnce && line.Reader.Count > 0)
-                {
-                    holdOnce = false;
-                    return TimeSpan.FromMilliseconds(200);
-                }
-
-                TakeAll(line.Reader, routed);
-
-                return null;
-            }
-        };
-        var running = source.RunAsync(line.Writer, Stopping);
-        await WaitFor(() => source.Status.State == SourceState.Connected);
-
-        // One sample, held: it is taken only when the source calls again at the time asked for, with nothing new read.
-        _broker.Publish("plant/line1/pump/level", "1");
-        await WaitFor(() => { lock (routed) { return routed.Count == 1; } });
-        (bool MayHold, string? Thread, long At)[] first;
-        lock (routed)
-        {
-            first = [.. calls];
-        }
-
-        Assert.All(first, c => Assert.True(c.MayHold));
-        Assert.All(first, c => Assert.Equal("mqtt plant-broker", c.Thread));
-        Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(first[0].At, first[^1].At) >= TimeSpan.FromMilliseconds(190));
-
-        // 60 samples into a line that holds 2 and that only the callback empties, while it holds what the network
-        // thread reports: the overflow feed tells it (may not hold) before it waits for room, so every sample gets
-        // into the line, in order, and none is dropped. (The last ones stay held in the channel: the test takes them.)
-        lock (routed)
-        {
-            holdAlways = true;
-        }
-
-        _broker.PublishLines("plant/line1/pump/level", Levels(2, 60));
-        await WaitFor(() => source.Status.Samples == 61);
-        lock (routed)
-        {
-            TakeAll(line.Reader, routed);
-
-            Assert.Equal(Enumerable.Range(1, 61).Select(i => (double)i), routed);
-            Assert.Contains(calls, c => !c.MayHold);
-        }
-
-        Assert.Equal(0, source.Dropped);
+        var pki = Broker.UseTls();
+        Broker.Start();
+        var source = new MqttSource(TlsOptions(pki.CaFile, pki));
+        var running = source.RunAsync(Writer, Stopping);
+        await Eventually.WaitFor(() => source.Status.State == SourceState.Connected, "connected");
+        Assert.True(source.Status.State == SourceState.Connected, source.Status.LastError);
+        Broker.Publish("plant/line1/pump/level", "6.5");
+        Assert.Equal(6.5, (await NextSample()).Value);
         await StopAsync(running);
+
+        using var otherStop = new CancellationTokenSource();
+        var distrusting = new MqttSource(TlsOptions(pki.OtherCaFile, pki));
+        var refused = distrusting.RunAsync(Writer, otherStop.Token);
+        await WaitFor(() => distrusting.Status.LastError is not null);
+        Assert.StartsWith($"connecting to 127.0.0.1:{Broker.Port}: ", distrusting.Status.LastError, StringComparison.Ordinal);
+        Assert.Contains("certificate", distrusting.Status.LastError, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, distrusting.Connects);
+        await otherStop.CancelAsync();
+        await refused.WaitAsync(Eventually.Patience);
     }
 
     [MosquittoFact]
-    public async Task BurstEnded_WhatTheLineHoldsIsReleasedWhenTheConnectionIsLost_NotAfterTheReconnect()
+    public async Task Tls_WithoutTheClientCertificateTheBrokerRequires_NeverConnects_AndSaysWhy()
     {
-        _broker.Start();
-        var line = System.Threading.Channels.Channel.CreateBounded<TagSample>(10);
-        var routed = new List<double>();
-        var source = Source();
-
-        // A line that holds whatever it may hold, for a minute; told that it may not, it takes what is there.
-        source.BurstEnded = mayHold =>
-        {
-            lock (routed)
-            {
-                if (mayHold)
-                {
-                    return TimeSpan.FromMinutes(1);
-                }
-
-                TakeAll(line.Reader, routed);
-
-                return null;
-            }
-        };
-        var running = source.RunAsync(line.Writer, Stopping);
-        await WaitFor(() => source.Status.State == SourceState.Connected);
-        _broker.Publish("plant/line1/pump/level", "7");
-        await WaitFor(() => line.Reader.Count == 1);
-        lock (routed)
-        {
-            Assert.Empty(routed);
-        }
-
-        // The broker goes away and stays away: the held sample is routed now, while the source waits to reconnect.
-        _broker.Stop();
-        await WaitFor(() => { lock (routed) { return routed.Count == 1; } });
-        Assert.Equal(7, routed[0]);
-        Assert.Equal(SourceState.Disconnected, source.Status.State);
+        var pki = Broker.UseTls();
+        Broker.Start();
+        var source = new MqttSource(TlsOptions(pki.CaFile, null));
+        var running = source.RunAsync(Writer, Stopping);
+        await WaitFor(() => source.Status.LastError is not null);
+        Assert.StartsWith($"connecting to 127.0.0.1:{Broker.Port}: ", source.Status.LastError, StringComparison.Ordinal);
+        Assert.Equal(0, source.Connects);
+        Assert.NotEqual(SourceState.Connected, source.Status.State);
         await StopAsync(running);
     }
 
-    /// <summary>A source of one number tag, pump-1/level, on plant/line1/pump/level, with the given overflow queue.</summary>
-    private MqttSource LevelSource(int queueCapacity) => new(new MqttSourceOptions
+    private MqttSourceOptions TlsOptions(string caFile, TestCertificates? client) => new()
     {
         Name = "plant-broker",
-        Port = _broker.Port,
+        Port = Broker.Port,
         ClientId = $"aifactory-test-{Guid.NewGuid():N}",
-        QueueCapacity = queueCapacity,
+        CaFile = caFile,
+        CertFile = client?.ClientCertFile,
+        KeyFile = client?.ClientKeyFile,
         Subscriptions = [new MqttSubscription("plant/line1/pump/level", 1, new NumberPayloadDecoder("pump-1/level"))],
+    };
+
+    private static async Task<List<double>> Read(System.Threading.Channels.ChannelReader<TagSample> line, int count)
+    {
+        var values = new List<double>();
+        for (var i = 0; i < count; i++)
+        {
+            values.Add((await line.ReadAsync().AsTask().WaitAsync(Eventually.Patience)).Value);
+        }
+
+        return values;
+    }
+
+    /// <summary>A source of one number tag, pump-1/level, on plant/line1/pump/level, with the given inbox, in a persistent session.</summary>
+    private MqttSource LevelSource(int queueCapacity, int qos, string? clientId = null, MQTTnet.Formatter.MqttProtocolVersion protocol = MQTTnet.Formatter.MqttProtocolVersion.V311) => new(new MqttSourceOptions
+    {
+        Name = "plant-broker",
+        Port = Broker.Port,
+        ClientId = clientId ?? $"aifactory-test-{Guid.NewGuid():N}",
+        Protocol = protocol,
+        QueueCapacity = queueCapacity,
+        Subscriptions = [new MqttSubscription("plant/line1/pump/level", qos, new NumberPayloadDecoder("pump-1/level"))],
     });
 
     /// <summary>Level payloads <paramref name="from"/> .. from + count − 1, one message each.</summary>
     private static IEnumerable<string> Levels(int from, int count) => Enumerable.Range(from, count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    /// <summary>What a stand-in line does when it routes: takes every sample in the channel.</summary>
-    private static void TakeAll(System.Threading.Channels.ChannelReader<TagSample> line, List<double> routed)
-    {
-        while (line.TryRead(out var sample))
-        {
-            routed.Add(sample.Value);
-        }
-    }
-
     private MqttSource Source() => new(new MqttSourceOptions
     {
         Name = "plant-broker",
-        Port = _broker.Port,
+        Port = Broker.Port,
         ClientId = $"aifactory-test-{Guid.NewGuid():N}",
         ReconnectDelaySeconds = 1,
         ReconnectDelayMaxSeconds = 1,

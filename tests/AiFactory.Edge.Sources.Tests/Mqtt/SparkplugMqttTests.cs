@@ -8,30 +8,22 @@ namespace AiFactory.Edge.Sources.Tests.Mqtt;
 
 /// <summary>Sparkplug B payloads through a real mosquitto broker into the MQTT source.</summary>
 [Trait("Category", "Integration")]
-public sealed class SparkplugMqttTests : SourceHarness
+public sealed class SparkplugMqttTests : MosquittoHarness
 {
-    private readonly MosquittoBroker _broker = new();
-
-    public override void Dispose()
-    {
-        base.Dispose();
-        _broker.Dispose();
-    }
-
     [MosquittoFact]
     public async Task BirthThenDataByAlias_BecomeSamples_AndMalformedPayloadIsCountedNotFatal()
     {
-        _broker.Start();
+        Broker.Start();
         var source = new MqttSource(new MqttSourceOptions
         {
             Name = "sparkplug",
-            Port = _broker.Port,
+            Port = Broker.Port,
             ClientId = $"aifactory-spb-{Guid.NewGuid():N}",
             Subscriptions = [new MqttSubscription("spBv1.0/plant1/+/gw1/#", 1, new SparkplugDecoder(new Dictionary<string, string> { ["gw1/pump1/Flow"] = "pump-1/flow" }))],
         });
         var running = source.RunAsync(Writer, Stopping);
         await WaitFor(() => source.Status.State == SourceState.Connected);
-        using var device = new MqttResultPublisher(new MqttSourceOptions { Name = "device", Port = _broker.Port, ClientId = $"spb-device-{Guid.NewGuid():N}" }, "{station}", qos: 1);
+        await using var device = new MqttVerdictPublisher(new MqttSourceOptions { Name = "device", Port = Broker.Port, ClientId = $"spb-device-{Guid.NewGuid():N}" }, "{station}", qos: 1);
         await device.StartAsync(CancellationToken.None);
 
         device.Publish("spBv1.0/plant1/DBIRTH/gw1/pump1", Payload(1_767_225_600_000, Metric("Flow", 5, 31.0, 10)));
