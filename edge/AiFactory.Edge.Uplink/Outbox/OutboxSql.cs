@@ -54,6 +54,10 @@ internal static class OutboxSql
     public static void WriteMeta(SqliteConnection db, SqliteTransaction tx, string key, long value) =>
         Execute(db, tx, "INSERT INTO outbox_meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value", ("$key", key), ("$value", value));
 
+    /// <summary>Sets a meta value only upwards.</summary>
+    public static void RaiseMeta(SqliteConnection db, SqliteTransaction tx, string key, long value) =>
+        Execute(db, tx, "INSERT INTO outbox_meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)", ("$key", key), ("$value", value));
+
     public static void InsertRecord(SqliteConnection db, SqliteTransaction tx, long seq, long createdMs, OutboxRecordKind kind, byte[] payload) =>
         Execute(db, tx, "INSERT INTO outbox_records (seq, created_ms, kind, payload) VALUES ($seq, $created, $kind, $payload)", ("$seq", seq), ("$created", createdMs), ("$kind", (long)kind), ("$payload", payload));
 

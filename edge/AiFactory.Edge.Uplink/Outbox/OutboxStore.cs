@@ -276,6 +276,7 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
                     }
                 }
 
+                OutboxSql.RaiseMeta(_db, tx, OutboxSchema.AckedUpTo, sequence);
                 tx.Commit();
             }
 
@@ -478,6 +479,11 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
                 }
 
                 OutboxSql.WriteMeta(_db, tx, OutboxSchema.NextSequence, salvage.Counters.GetValueOrDefault(OutboxSchema.NextSequence));
+                if (salvage.Counters.TryGetValue(OutboxSchema.AckedUpTo, out var acked))
+                {
+                    // The salvaged records all lie above the old file's mark, so it still bounds them.
+                    OutboxSql.WriteMeta(_db, tx, OutboxSchema.AckedUpTo, acked);
+                }
             }
 
             foreach (var key in OutboxSchema.CounterKeys)
@@ -493,6 +499,11 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
             var floor = stored is null || salvage is not null ? OutboxSchema.SequenceFloor(_time.GetUtcNow()) : 0;
             _nextSeq = Math.Max(Math.Max(stored ?? 0, highest + 1), floor);
             OutboxSql.WriteMeta(_db, tx, OutboxSchema.NextSequence, _nextSeq);
+            var lowest = Math.Min(
+                OutboxSql.Scalar(_db, tx, "SELECT min(seq) FROM outbox_records") ?? _nextSeq,
+                OutboxSql.Scalar(_db, tx, "SELECT min(seq) FROM outbox_dead_letters") ?? _nextSeq);
+            var first = OutboxSql.ReadMeta(_db, tx, OutboxSchema.FirstSequence) ?? _nextSeq;
+            OutboxSql.WriteMeta(_db, tx, OutboxSchema.FirstSequence, Math.Min(Math.Min(first, lowest), _nextSeq));
             using (var command = OutboxSql.Command(_db, tx, "SELECT count(*), coalesce(sum(length(payload)), 0) FROM outbox_records"))
             using (var reader = command.ExecuteReader())
             {
