@@ -25,20 +25,12 @@ public sealed partial class RunUplinkTests : IAsyncLifetime
         var config = Path.Combine(_dir, "line.yaml");
         var plateTags = string.Join(", ", Core.Models.ModelCardReader.Read(RepoPaths.Model("steel-defects")).Input.Features.Select(f => $"{f}: plate-1/{f}"));
         File.WriteAllText(config, $$"""
-            edge: {id: edge-run, company: acme, plant: plant-1}
-            uplink:
-              hub: {{_hub.Url}}
-              api_key: ${AIFACTORY_RUN_UPLINK_TEST_KEY}
-              window_s: 1
-              outbox: {path: outbox.db}
+            {{UplinkLineYaml.EdgeAndUplink("edge-run", _hub.Url, "AIFACTORY_RUN_UPLINK_TEST_KEY")}}
             sources:
-              - {name: pump-sim, type: simulator, kind: pump, station: pump-1, speed: 100}
+            {{UplinkLineYaml.PumpSource}}
               - {name: plate-sim, type: simulator, kind: plate, station: plate-1, speed: 100}
             stations:
-              - name: pump-1
-                line: line-1
-                model: {{RepoPaths.Model("pump-anomaly")}}
-                tags: {Accelerometer1RMS: pump-1/Accelerometer1RMS, Accelerometer2RMS: pump-1/Accelerometer2RMS, Volume Flow RateRMS: pump-1/Volume Flow RateRMS}
+            {{UplinkLineYaml.PumpStation()}}
               - name: plate-1
                 line: line-2
                 raw_upload: true
