@@ -112,13 +112,7 @@ public sealed partial class OutboxCommandTests : IAsyncLifetime
     {
         Environment.SetEnvironmentVariable("AIFACTORY_OUTBOX_CLI_TEST_KEY", _hub.Key);
         var config = Path.Combine(_dir, "line.yaml");
-        File.WriteAllText(config, $$"""
-            {{UplinkLineYaml.EdgeAndUplink("edge-cli", _hub.Url, "AIFACTORY_OUTBOX_CLI_TEST_KEY")}}
-            sources:
-            {{UplinkLineYaml.PumpSource}}
-            stations:
-            {{UplinkLineYaml.PumpStation()}}
-            """);
+        File.WriteAllText(config, UplinkLineYaml.PumpLine("edge-cli", _hub.Url, "AIFACTORY_OUTBOX_CLI_TEST_KEY"));
         return config;
     }
 

@@ -70,13 +70,7 @@ public sealed partial class RunUplinkTests : IAsyncLifetime
     {
         Environment.SetEnvironmentVariable("AIFACTORY_RUN_UPLINK_COUNTS_KEY", _hub.Key);
         var config = Path.Combine(_dir, "line.yaml");
-        File.WriteAllText(config, $$"""
-            {{UplinkLineYaml.EdgeAndUplink("edge-counts", _hub.Url, "AIFACTORY_RUN_UPLINK_COUNTS_KEY")}}
-            sources:
-            {{UplinkLineYaml.PumpSource}}
-            stations:
-            {{UplinkLineYaml.PumpStation()}}
-            """);
+        File.WriteAllText(config, UplinkLineYaml.PumpLine("edge-counts", _hub.Url, "AIFACTORY_RUN_UPLINK_COUNTS_KEY"));
         var calibration = Core.Models.ModelCardReader.Read(RepoPaths.Model("pump-anomaly")).Calibration!.Samples;
         var port = FreePort.Next();
         var output = new StringWriter();

@@ -18,6 +18,15 @@ internal static class UplinkLineYaml
           outbox: {path: outbox.db}
         """;
 
+    /// <summary>A whole configuration: the simulated pump line with an uplink (<see cref="EdgeAndUplink"/>).</summary>
+    public static string PumpLine(string edgeId, Uri hub, string keyVariable) => $$"""
+        {{EdgeAndUplink(edgeId, hub, keyVariable)}}
+        sources:
+        {{PumpSource}}
+        stations:
+        {{PumpStation()}}
+        """;
+
     /// <summary>The pump-1 station on line-1 as one <c>stations:</c> item.</summary>
     public static string PumpStation() => $$"""
           - name: pump-1
