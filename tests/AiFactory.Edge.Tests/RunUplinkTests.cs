@@ -25,20 +25,12 @@ public sealed partial class RunUplinkTests : IAsyncLifetime
         var config = Path.Combine(_dir, "line.yaml");
         var plateTags = string.Join(", ", Core.Models.ModelCardReader.Read(RepoPaths.Model("steel-defects")).Input.Features.Select(f => $"{f}: plate-1/{f}"));
         File.WriteAllText(config, $$"""
-            edge: {id: edge-run, company: acme, plant: plant-1}
-            uplink:
-              hub: {{_hub.Url}}
-              api_key: ${AIFACTORY_RUN_UPLINK_TEST_KEY}
-              window_s: 1
-              outbox: {path: outbox.db}
+            {{UplinkLineYaml.EdgeAndUplink("edge-run", _hub.Url, "AIFACTORY_RUN_UPLINK_TEST_KEY")}}
             sources:
-              - {name: pump-sim, type: simulator, kind: pump, station: pump-1, speed: 100}
+            {{UplinkLineYaml.PumpSource}}
               - {name: plate-sim, type: simulator, kind: plate, station: plate-1, speed: 100}
             stations:
-              - name: pump-1
-                line: line-1
-                model: {{RepoPaths.Model("pump-anomaly")}}
-                tags: {Accelerometer1RMS: pump-1/Accelerometer1RMS, Accelerometer2RMS: pump-1/Accelerometer2RMS, Volume Flow RateRMS: pump-1/Volume Flow RateRMS}
+            {{UplinkLineYaml.PumpStation()}}
               - name: plate-1
                 line: line-2
                 raw_upload: true
@@ -72,6 +64,50 @@ public sealed partial class RunUplinkTests : IAsyncLifetime
         Assert.All(raw, c => Assert.All(c.Tags, t => Assert.StartsWith("plate-1/", t, StringComparison.Ordinal)));
         Assert.Matches($@"uplink: \d+ window summaries, {events.Length} events and {raw.Length} raw chunks committed, {records.Length} acknowledged by the hub; 0 records \(0 bytes\) wait in the outbox; 0 dropped, 0 refused, 0 dead-lettered, 0 quarantined", output);
     }
+
+    [Fact]
+    public async Task Run_WithUplink_ShowsTheEdgesScoredCountBesideTheHubsFramesScored()
+    {
+        Environment.SetEnvironmentVariable("AIFACTORY_RUN_UPLINK_COUNTS_KEY", _hub.Key);
+        var config = Path.Combine(_dir, "line.yaml");
+        File.WriteAllText(config, UplinkLineYaml.PumpLine("edge-counts", _hub.Url, "AIFACTORY_RUN_UPLINK_COUNTS_KEY"));
+        var calibration = Core.Models.ModelCardReader.Read(RepoPaths.Model("pump-anomaly")).Calibration!.Samples;
+        var port = FreePort.Next();
+        var output = new StringWriter();
+        var run = CliRunner.RunAsync(TextWriter.Synchronized(output), "run", "--config", config, "--duration", "6", "--status-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        System.Text.Json.JsonElement station = default;
+        await Eventually.WaitFor(() =>
+        {
+            try
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(http.GetStringAsync($"http://127.0.0.1:{port}/status").GetAwaiter().GetResult());
+                station = doc.RootElement.GetProperty("uplink")[0].Clone();
+                return station.GetProperty("summarized_for_hub").GetInt64() > 0;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, "a status with verdicts summarized for the hub");
+
+        Assert.Equal("pump-1", station.GetProperty("station").GetString());
+        Assert.Equal(calibration, station.GetProperty("calibration").GetInt64());
+        Assert.Equal(
+            station.GetProperty("results_scored_here").GetInt64(),
+            station.GetProperty("summarized_for_hub").GetInt64() + station.GetProperty("calibration").GetInt64() + station.GetProperty("not_scored").GetInt64());
+        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(60)));
+
+        // After the run: the edge's count (the printer's samples) and the hub's framesScored, named on one line.
+        var text = output.ToString();
+        var samples = long.Parse(Samples().Match(text).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var hubFrames = _hub.Applied.Values.Where(r => r.Summary is { StationId: "pump-1" }).Sum(r => r.Summary!.FramesScored);
+        Assert.Contains($"uplink pump-1: {samples} results scored here = {hubFrames} in window summaries (the hub's framesScored) + {calibration} calibration samples + 0 not scored (neither leaves the plant)", text, StringComparison.Ordinal);
+        Assert.Equal(samples - calibration, hubFrames);
+    }
+
+    [GeneratedRegex(@"pump-1: (\d+) samples, \d+ anomalous after calibration")]
+    private static partial Regex Samples();
 
     [GeneratedRegex(@"pump-1: \d+ samples, (\d+) anomalous after calibration")]
     private static partial Regex Anomalous();

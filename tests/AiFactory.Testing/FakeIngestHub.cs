@@ -30,6 +30,8 @@ public sealed class FakeIngestHub : IAsyncDisposable
     private readonly List<(string? Encoding, string? ContentType)> _headers = [];
     private long _highWater;
     private int _requests;
+    private int _healthProbes;
+    private volatile bool _down;
     private int _duplicates;
 
     private FakeIngestHub(WebApplication app)
@@ -84,6 +86,16 @@ public sealed class FakeIngestHub : IAsyncDisposable
         }
     }
 
+    /// <summary>While true every request, health probes included, is cut before an answer, as a hub that is down.</summary>
+    public bool Down
+    {
+        get => _down;
+        set => _down = value;
+    }
+
+    /// <summary>GET /health/live requests, answered or cut.</summary>
+    public int HealthProbes => Volatile.Read(ref _healthProbes);
+
     /// <summary>Every request, refused ones included.</summary>
     public int Requests => Volatile.Read(ref _requests);
 
@@ -136,6 +148,7 @@ public sealed class FakeIngestHub : IAsyncDisposable
         var app = builder.Build();
         var hub = new FakeIngestHub(app);
         app.MapPost("/api/v1/ingest", (Func<HttpContext, Task<IResult>>)hub.IngestAsync);
+        app.MapGet("/health/live", (Func<HttpContext, IResult>)hub.Live);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         hub.Url = new Uri(address.TrimEnd('/') + "/");
@@ -148,9 +161,27 @@ public sealed class FakeIngestHub : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
+    private IResult Live(HttpContext context)
+    {
+        Interlocked.Increment(ref _healthProbes);
+        if (_down)
+        {
+            context.Abort();
+            return TypedResults.Empty;
+        }
+
+        return TypedResults.Text("Healthy");
+    }
+
     private async Task<IResult> IngestAsync(HttpContext context)
     {
         Interlocked.Increment(ref _requests);
+        if (_down)
+        {
+            context.Abort();
+            return TypedResults.Empty;
+        }
+
         var request = context.Request;
         if (request.Headers.Authorization.ToString() != $"Bearer {Key}")
         {

@@ -3,19 +3,25 @@ using Microsoft.Data.Sqlite;
 namespace AiFactory.Edge.Uplink.Outbox;
 
 /// <summary>
-/// Reads whatever still can be read from an outbox file that was found corrupt: every record and dead letter
-/// whose page is intact (keeping its sequence), and the counters. Walks the records by sequence and, where a
-/// page cannot be read, seeks past it with growing steps, so one bad page does not cost the rest of the file.
+/// Reads whatever still can be read from an outbox file that was found corrupt: every record and dead letter that a
+/// read of that row alone can return (keeping its sequence), and the counters. The sequences searched lie between
+/// the bounds the file keeps (<see cref="OutboxSchema.FirstSequence"/>, <see cref="OutboxSchema.AckedUpTo"/>,
+/// <see cref="OutboxSchema.NextSequence"/>) where they are readable; <see cref="SalvageWalk{T}"/> does the search.
 /// </summary>
 internal static class OutboxSalvage
 {
-    private const int MaxFailures = 256;
+    /// <summary>
+    /// Reads per table before giving up. Damaged pages cost about two reads per sequence under them (a thousand
+    /// records: a few thousand reads, well under a second); the bound only stops a search whose bounds were lost with
+    /// the meta table from running for hours (at most a few seconds).
+    /// </summary>
+    public const int MaxReads = 50_000;
 
     public static SalvageResult Read(string file)
     {
         var problems = new List<string>();
-        var records = new List<OutboxEntry>();
-        var deadLetters = new List<DeadLetter>();
+        IReadOnlyList<OutboxEntry> records = [];
+        IReadOnlyList<DeadLetter> deadLetters = [];
         var counters = new Dictionary<string, long>(StringComparer.Ordinal);
         try
         {
@@ -24,7 +30,7 @@ internal static class OutboxSalvage
             // A truncated file holds fewer pages than its header says; SQLite then refuses every statement unless the
             // schema is treated as writable, which also lets it read the pages that are still there.
             OutboxSql.Execute(db, null, "PRAGMA writable_schema=ON");
-            foreach (var key in OutboxSchema.CounterKeys.Append(OutboxSchema.NextSequence))
+            foreach (var key in OutboxSchema.CounterKeys.Concat(OutboxSchema.BoundKeys))
             {
                 try
                 {
@@ -39,8 +45,11 @@ internal static class OutboxSalvage
                 }
             }
 
-            Walk(db, "SELECT seq, created_ms, kind, payload FROM outbox_records WHERE seq > $after ORDER BY seq", r => records.Add(OutboxSql.ReadEntry(r)), "records", problems);
-            Walk(db, "SELECT seq, created_ms, kind, payload, dead_ms, reason FROM outbox_dead_letters WHERE seq > $after ORDER BY seq", r => deadLetters.Add(OutboxSql.ReadDeadLetter(r)), "dead letters", problems);
+            var first = counters.TryGetValue(OutboxSchema.FirstSequence, out var f) ? f : long.MinValue;
+            var last = counters.TryGetValue(OutboxSchema.NextSequence, out var n) && n > long.MinValue ? n - 1 : long.MaxValue;
+            var acked = counters.TryGetValue(OutboxSchema.AckedUpTo, out var a) && a < long.MaxValue ? a + 1 : long.MinValue;
+            records = Walk(db, "seq, created_ms, kind, payload", "outbox_records", OutboxSql.ReadEntry, "records", Math.Max(first, acked), last, problems);
+            deadLetters = Walk(db, "seq, created_ms, kind, payload, dead_ms, reason", "outbox_dead_letters", OutboxSql.ReadDeadLetter, "dead letters", first, last, problems);
         }
         catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
         {
@@ -50,44 +59,15 @@ internal static class OutboxSalvage
         return new SalvageResult(records, deadLetters, counters, problems);
     }
 
-    private static void Walk(SqliteConnection db, string sql, Action<SqliteDataReader> take, string what, List<string> problems)
+    private static IReadOnlyList<T> Walk<T>(SqliteConnection db, string columns, string table, Func<SqliteDataReader, T> read, string what, long from, long to, List<string> problems)
     {
-        var after = long.MinValue;
-        long step = 1;
-        var failures = 0;
-        while (true)
+        using var walk = new SalvageWalk<T>(db, table, columns, read, what, MaxReads);
+        if (from <= to)
         {
-            try
-            {
-                using var command = OutboxSql.Command(db, null, sql, ("$after", after));
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    var seq = reader.GetInt64(0);
-                    take(reader);
-                    after = seq;
-                    step = 1;
-                }
-
-                return;
-            }
-            catch (Exception ex) when (ex is SqliteException or InvalidCastException or InvalidOperationException)
-            {
-                if (++failures == 1)
-                {
-                    problems.Add($"{what} after sequence {(after == long.MinValue ? "start" : after.ToString(System.Globalization.CultureInfo.InvariantCulture))}: {ex.Message}");
-                }
-
-                // A missing table (SQLITE_ERROR) will not appear further on; a damaged page (SQLITE_CORRUPT) may be skipped.
-                if (failures >= MaxFailures || after == long.MaxValue || ex is SqliteException { SqliteErrorCode: 1 })
-                {
-                    return;
-                }
-
-                // Seek past the unreadable page: next sequence, then ever larger jumps.
-                after = long.MaxValue - after < step ? long.MaxValue : after + step;
-                step = step > long.MaxValue / 2 ? long.MaxValue : step * 2;
-            }
+            walk.Run(from, to);
         }
+
+        problems.AddRange(walk.Problems);
+        return walk.Rows;
     }
 }

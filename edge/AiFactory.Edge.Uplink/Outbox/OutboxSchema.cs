@@ -15,7 +15,16 @@ internal static class OutboxSchema
     public const string Quarantined = "quarantined";
     public const string DeadLettered = "dead_lettered";
 
+    /// <summary>No record or dead letter in the file has a lower sequence (kept so that a salvage knows where to search).</summary>
+    public const string FirstSequence = "first_seq";
+
+    /// <summary>Every record up to this sequence was acknowledged and deleted: waiting records lie above it.</summary>
+    public const string AckedUpTo = "acked_up_to";
+
     public static readonly string[] CounterKeys = [DroppedOldest, RejectedNew, Quarantined, DeadLettered];
+
+    /// <summary>The keys that bound the sequences a salvage searches.</summary>
+    public static readonly string[] BoundKeys = [NextSequence, FirstSequence, AckedUpTo];
 
     /// <summary>
     /// The first sequence of an outbox that has no history: microseconds since 1970. An outbox file that was

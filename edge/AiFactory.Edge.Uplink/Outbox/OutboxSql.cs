@@ -54,6 +54,10 @@ internal static class OutboxSql
     public static void WriteMeta(SqliteConnection db, SqliteTransaction tx, string key, long value) =>
         Execute(db, tx, "INSERT INTO outbox_meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value", ("$key", key), ("$value", value));
 
+    /// <summary>Sets a meta value only upwards.</summary>
+    public static void RaiseMeta(SqliteConnection db, SqliteTransaction tx, string key, long value) =>
+        Execute(db, tx, "INSERT INTO outbox_meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)", ("$key", key), ("$value", value));
+
     public static void InsertRecord(SqliteConnection db, SqliteTransaction tx, long seq, long createdMs, OutboxRecordKind kind, byte[] payload) =>
         Execute(db, tx, "INSERT INTO outbox_records (seq, created_ms, kind, payload) VALUES ($seq, $created, $kind, $payload)", ("$seq", seq), ("$created", createdMs), ("$kind", (long)kind), ("$payload", payload));
 
@@ -68,6 +72,33 @@ internal static class OutboxSql
             ("$payload", letter.Payload),
             ("$dead", letter.DeadUtc.ToUnixTimeMilliseconds()),
             ("$reason", letter.Reason));
+
+    /// <summary>
+    /// Moves every dead letter back into the backlog under new sequences from <paramref name="next"/> on (the hub's
+    /// mark has passed the old ones) and stores the next sequence; returns how many moved.
+    /// </summary>
+    public static int RequeueDeadLetters(SqliteConnection db, SqliteTransaction tx, long next)
+    {
+        var letters = new List<DeadLetter>();
+        using (var command = Command(db, tx, "SELECT seq, created_ms, kind, payload, dead_ms, reason FROM outbox_dead_letters ORDER BY seq"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                letters.Add(ReadDeadLetter(reader));
+            }
+        }
+
+        next = Math.Max(next, ReadMeta(db, tx, OutboxSchema.NextSequence) ?? next);
+        foreach (var letter in letters)
+        {
+            InsertRecord(db, tx, next++, letter.CreatedUtc.ToUnixTimeMilliseconds(), letter.Kind, letter.Payload);
+        }
+
+        Execute(db, tx, "DELETE FROM outbox_dead_letters");
+        WriteMeta(db, tx, OutboxSchema.NextSequence, next);
+        return letters.Count;
+    }
 
     public static OutboxEntry ReadEntry(SqliteDataReader reader) =>
         new(reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), (OutboxRecordKind)reader.GetInt64(2), (byte[])reader.GetValue(3));

@@ -9,12 +9,16 @@ namespace AiFactory.Edge.Uplink.Outbox;
 /// <see cref="Append"/> returned for is on disk and survives a kill -9 or a power cut. Sequences rise strictly
 /// and are never reused (the next one is stored beside the records). Bounded by bytes and age under a
 /// <see cref="OutboxFullPolicy"/>; every drop and refusal is counted in the file. A corrupt file is moved aside
-/// and what can be read from it is salvaged into a fresh one. Thread-safe (one connection behind a lock).
+/// and what can be read from it is salvaged into a fresh one. Thread-safe (one connection behind a lock). One agent
+/// per file (<see cref="OutboxLock"/>); other processes may read it and requeue dead letters meanwhile
+/// (<see cref="OutboxInspector"/>): a commit of theirs is noticed through <c>PRAGMA data_version</c> and the store
+/// rereads its sequence, backlog and counters before it goes on.
 /// </summary>
 public sealed class OutboxStore : IOutboxWriter, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly SqliteConnection _db;
+    private readonly OutboxLock _lock;
     private readonly OutboxOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
@@ -24,10 +28,12 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
     private long _backlogRecords;
     private long _backlogBytes;
     private long _sentUpTo;
+    private long _dataVersion;
 
-    private OutboxStore(SqliteConnection db, OutboxOptions options, TimeProvider time, ILogger log)
+    private OutboxStore(SqliteConnection db, OutboxLock fileLock, OutboxOptions options, TimeProvider time, ILogger log)
     {
         _db = db;
+        _lock = fileLock;
         _options = options;
         _time = time;
         _log = log;
@@ -61,23 +67,32 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
             throw new OutboxException($"outbox '{path}': cannot create its folder: {ex.Message}", ex);
         }
 
-        SalvageResult? salvage = null;
-        if (File.Exists(path) && OutboxFile.Check(path) is { } problem)
+        var fileLock = OutboxLock.Take(path);
+        try
         {
-            var aside = OutboxFile.MoveAside(path, time.GetUtcNow());
-            salvage = OutboxSalvage.Read(aside);
-            UplinkLog.Quarantined(log, path, problem, aside, salvage.Records.Count, salvage.DeadLetters.Count);
-            foreach (var p in salvage.Problems)
+            SalvageResult? salvage = null;
+            if (File.Exists(path) && OutboxFile.Check(path) is { } problem)
             {
-                UplinkLog.SalvageProblem(log, path, aside, p);
+                var aside = OutboxFile.MoveAside(path, time.GetUtcNow());
+                salvage = OutboxSalvage.Read(aside);
+                UplinkLog.Quarantined(log, path, problem, aside, salvage.Records.Count, salvage.DeadLetters.Count);
+                foreach (var p in salvage.Problems)
+                {
+                    UplinkLog.SalvageProblem(log, path, aside, p);
+                }
             }
-        }
 
-        var db = OpenConnection(path);
-        var store = new OutboxStore(db, new OutboxOptions { Path = path, MaxBytes = options.MaxBytes, MaxAge = options.MaxAge, FullPolicy = options.FullPolicy }, time, log);
-        store.Load(salvage);
-        UplinkLog.Opened(log, path, store._backlogRecords, store._backlogBytes, store._nextSeq);
-        return store;
+            var db = OpenConnection(path);
+            var store = new OutboxStore(db, fileLock, new OutboxOptions { Path = path, MaxBytes = options.MaxBytes, MaxAge = options.MaxAge, FullPolicy = options.FullPolicy }, time, log);
+            store.Load(salvage);
+            UplinkLog.Opened(log, path, store._backlogRecords, store._backlogBytes, store._nextSeq);
+            return store;
+        }
+        catch
+        {
+            fileLock.Dispose();
+            throw;
+        }
     }
 
     private static SqliteConnection OpenConnection(string path)
@@ -86,11 +101,6 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
         try
         {
             db = OutboxSql.Open(path, SqliteOpenMode.ReadWriteCreate);
-
-            // One process per outbox: two agents handing out sequences from one file would reuse them. Set before the
-            // first WAL access, the lock is taken at the first transaction and held until the store is disposed or the
-            // process dies, and no shared-memory file is used.
-            OutboxSql.Execute(db, null, "PRAGMA locking_mode=EXCLUSIVE");
             using (var command = OutboxSql.Command(db, null, "PRAGMA journal_mode=WAL"))
             {
                 if (command.ExecuteScalar() is not "wal")
@@ -122,6 +132,7 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
         {
             lock (_gate)
             {
+                Refresh();
                 return new OutboxCounters(_backlogRecords, _backlogBytes, _nextSeq, Counter(OutboxSchema.DroppedOldest), Counter(OutboxSchema.RejectedNew), Counter(OutboxSchema.Quarantined), Counter(OutboxSchema.DeadLettered));
             }
         }
@@ -146,6 +157,10 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
             string? limit = null;
             using (var tx = _db.BeginTransaction())
             {
+                Refresh(tx);
+                next = _nextSeq;
+                bytes = _backlogBytes;
+                records = _backlogRecords;
                 if (_options.FullPolicy == OutboxFullPolicy.DropOldest)
                 {
                     using var expire = OutboxSql.Command(_db, tx, "DELETE FROM outbox_records WHERE created_ms < $cutoff AND seq > $sent RETURNING length(payload)", ("$cutoff", cutoff), ("$sent", _sentUpTo));
@@ -266,6 +281,7 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
             long bytes = 0;
             using (var tx = _db.BeginTransaction())
             {
+                Refresh(tx);
                 using (var command = OutboxSql.Command(_db, tx, "DELETE FROM outbox_records WHERE seq <= $seq RETURNING length(payload)", ("$seq", sequence)))
                 using (var reader = command.ExecuteReader())
                 {
@@ -276,6 +292,7 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
                     }
                 }
 
+                OutboxSql.RaiseMeta(_db, tx, OutboxSchema.AckedUpTo, sequence);
                 tx.Commit();
             }
 
@@ -293,6 +310,7 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
             long? bytes;
             using (var tx = _db.BeginTransaction())
             {
+                Refresh(tx);
                 OutboxSql.Execute(
                     _db,
                     tx,
@@ -343,35 +361,18 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
     {
         lock (_gate)
         {
-            var letters = new List<DeadLetter>();
-            using (var command = OutboxSql.Command(_db, null, "SELECT seq, created_ms, kind, payload, dead_ms, reason FROM outbox_dead_letters ORDER BY seq"))
-            using (var reader = command.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    letters.Add(OutboxSql.ReadDeadLetter(reader));
-                }
-            }
-
-            var next = _nextSeq;
-            long bytes = 0;
+            int count;
             using (var tx = _db.BeginTransaction())
             {
-                foreach (var letter in letters)
-                {
-                    OutboxSql.InsertRecord(_db, tx, next++, letter.CreatedUtc.ToUnixTimeMilliseconds(), letter.Kind, letter.Payload);
-                    bytes += letter.Payload.Length;
-                }
-
-                OutboxSql.Execute(_db, tx, "DELETE FROM outbox_dead_letters");
-                OutboxSql.WriteMeta(_db, tx, OutboxSchema.NextSequence, next);
+                Refresh(tx);
+                count = OutboxSql.RequeueDeadLetters(_db, tx, _nextSeq);
                 tx.Commit();
             }
 
-            _nextSeq = next;
-            _backlogRecords += letters.Count;
-            _backlogBytes += bytes;
-            return letters.Count;
+            // Reread like another process's commit: the sequence moved and the backlog grew.
+            _dataVersion = -1;
+            Refresh();
+            return count;
         }
     }
 
@@ -380,6 +381,7 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
     {
         lock (_gate)
         {
+            Refresh();
             if (next <= _nextSeq)
             {
                 return;
@@ -401,6 +403,7 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
     {
         lock (_gate)
         {
+            Refresh();
             var oldest = OutboxSql.Scalar(_db, null, "SELECT created_ms FROM outbox_records ORDER BY seq LIMIT 1");
             return new Contracts.OutboxReport(
                 _backlogRecords,
@@ -417,6 +420,7 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
         lock (_gate)
         {
             _db.Dispose();
+            _lock.Dispose();
         }
     }
 
@@ -478,6 +482,11 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
                 }
 
                 OutboxSql.WriteMeta(_db, tx, OutboxSchema.NextSequence, salvage.Counters.GetValueOrDefault(OutboxSchema.NextSequence));
+                if (salvage.Counters.TryGetValue(OutboxSchema.AckedUpTo, out var acked))
+                {
+                    // The salvaged records all lie above the old file's mark, so it still bounds them.
+                    OutboxSql.WriteMeta(_db, tx, OutboxSchema.AckedUpTo, acked);
+                }
             }
 
             foreach (var key in OutboxSchema.CounterKeys)
@@ -493,15 +502,49 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
             var floor = stored is null || salvage is not null ? OutboxSchema.SequenceFloor(_time.GetUtcNow()) : 0;
             _nextSeq = Math.Max(Math.Max(stored ?? 0, highest + 1), floor);
             OutboxSql.WriteMeta(_db, tx, OutboxSchema.NextSequence, _nextSeq);
-            using (var command = OutboxSql.Command(_db, tx, "SELECT count(*), coalesce(sum(length(payload)), 0) FROM outbox_records"))
-            using (var reader = command.ExecuteReader())
-            {
-                reader.Read();
-                _backlogRecords = reader.GetInt64(0);
-                _backlogBytes = reader.GetInt64(1);
-            }
-
+            var lowest = Math.Min(
+                OutboxSql.Scalar(_db, tx, "SELECT min(seq) FROM outbox_records") ?? _nextSeq,
+                OutboxSql.Scalar(_db, tx, "SELECT min(seq) FROM outbox_dead_letters") ?? _nextSeq);
+            var first = OutboxSql.ReadMeta(_db, tx, OutboxSchema.FirstSequence) ?? _nextSeq;
+            OutboxSql.WriteMeta(_db, tx, OutboxSchema.FirstSequence, Math.Min(Math.Min(first, lowest), _nextSeq));
+            ReadBacklog(tx);
             tx.Commit();
         }
+
+        _dataVersion = DataVersion(null);
+    }
+
+    /// <summary>
+    /// Rereads the sequence, backlog and counters when another process committed to the file since this store last
+    /// looked (an <c>aifactory-edge outbox requeue</c>). Inside a write transaction no one else can commit, so what it
+    /// reads there holds until the commit.
+    /// </summary>
+    private void Refresh(SqliteTransaction? tx = null)
+    {
+        var version = DataVersion(tx);
+        if (version == _dataVersion)
+        {
+            return;
+        }
+
+        _nextSeq = Math.Max(_nextSeq, OutboxSql.ReadMeta(_db, tx, OutboxSchema.NextSequence) ?? 0);
+        foreach (var key in OutboxSchema.CounterKeys)
+        {
+            _counters[key] = OutboxSql.ReadMeta(_db, tx, key) ?? 0;
+        }
+
+        ReadBacklog(tx);
+        _dataVersion = version;
+    }
+
+    private long DataVersion(SqliteTransaction? tx) => OutboxSql.Scalar(_db, tx, "PRAGMA data_version") ?? 0;
+
+    private void ReadBacklog(SqliteTransaction? tx)
+    {
+        using var command = OutboxSql.Command(_db, tx, "SELECT count(*), coalesce(sum(length(payload)), 0) FROM outbox_records");
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        _backlogRecords = reader.GetInt64(0);
+        _backlogBytes = reader.GetInt64(1);
     }
 }

@@ -67,6 +67,22 @@ public sealed class UplinkClient(HttpClient http, UplinkOptions options)
         }
     }
 
+    /// <summary>Whether the hub's /health/live answers 2xx within <paramref name="timeout"/>; never throws for a network problem.</summary>
+    public async Task<bool> ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            using var response = await http.GetAsync(options.HealthUrl, HttpCompletionOption.ResponseHeadersRead, limit.Token).ConfigureAwait(false);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return false;
+        }
+    }
+
     private UplinkResponse Ack(string body, UplinkBatch batch)
     {
         try

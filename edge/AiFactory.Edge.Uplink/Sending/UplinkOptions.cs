@@ -26,5 +26,14 @@ public sealed class UplinkOptions
 
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// While backing off after the hub was unreachable or answered 5xx, how often to ask its /health/live (a cheap GET)
+    /// whether it answers again; when it does, the next batch goes at once instead of at the end of a backoff that may
+    /// have grown to <see cref="BackoffCap"/>. Zero turns probing off.
+    /// </summary>
+    public TimeSpan HealthProbe { get; init; } = TimeSpan.FromSeconds(5);
+
     public Uri IngestUrl => new(HubUrl, "api/v1/ingest");
+
+    public Uri HealthUrl => new(HubUrl, "health/live");
 }

@@ -18,6 +18,9 @@ public sealed class UplinkSender(OutboxStore outbox, UplinkClient client, Uplink
 
     public OutboxStore Outbox => outbox;
 
+    /// <summary>Whether the hub answers its health probe now (<see cref="UplinkClient.ProbeAsync"/>).</summary>
+    public Task<bool> HubAnswersAsync(TimeSpan timeout, CancellationToken cancellationToken) => client.ProbeAsync(timeout, cancellationToken);
+
     public async Task<UplinkStep> SendNextAsync(CancellationToken cancellationToken)
     {
         var entries = outbox.Peek(options.MaxBatchRecords, options.MaxBatchBytes);

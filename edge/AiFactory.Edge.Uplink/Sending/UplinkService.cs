@@ -6,7 +6,8 @@ namespace AiFactory.Edge.Uplink.Sending;
 /// <summary>
 /// Drains the outbox to the hub for as long as the agent runs: batch after batch while records wait, a look
 /// every <see cref="UplinkOptions.IdlePoll"/> when none do, and after a failure an exponential backoff with
-/// full jitter (a Retry-After from the hub is honoured). Failures are logged at most once a minute per kind.
+/// full jitter (a Retry-After from the hub is honoured), cut short when the hub's /health/live answers again.
+/// Failures are logged at most once a minute per kind.
 /// </summary>
 public sealed class UplinkService(UplinkSender sender, UplinkOptions options, ILogger<UplinkService> log, TimeProvider? time = null, Random? random = null) : BackgroundService
 {
@@ -54,7 +55,7 @@ public sealed class UplinkService(UplinkSender sender, UplinkOptions options, IL
                         break;
                     default:
                         Volatile.Write(ref _lastFailure, step.Failure);
-                        await Task.Delay(Delay(step.Failure!), _time, stoppingToken).ConfigureAwait(false);
+                        await BackOffAsync(step.Failure!, stoppingToken).ConfigureAwait(false);
                         break;
                 }
             }
@@ -76,6 +77,45 @@ public sealed class UplinkService(UplinkSender sender, UplinkOptions options, IL
         if (wake.Task.IsCompleted)
         {
             Interlocked.CompareExchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), wake);
+        }
+    }
+
+    /// <summary>
+    /// Waits out the backoff. When the hub was unreachable or failing (5xx without Retry-After; a 429 or 408 is the hub
+    /// asking for less, not a hub that is down), its /health/live is asked every
+    /// <see cref="UplinkOptions.HealthProbe"/> meanwhile, and the wait ends as soon as it answers: after a long outage the
+    /// backoff may have grown to minutes, and the plant should not wait them out once the hub is back.
+    /// </summary>
+    private async Task BackOffAsync(UplinkResponse failure, CancellationToken stoppingToken)
+    {
+        var delay = Delay(failure);
+        var period = options.HealthProbe;
+        if (failure is not { Kind: UplinkResponseKind.Retry, RetryAfter: null, Status: 0 or >= 500 } || period <= TimeSpan.Zero)
+        {
+            await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(false);
+            return;
+        }
+
+        var start = _time.GetTimestamp();
+        while (true)
+        {
+            var left = delay - _time.GetElapsedTime(start);
+            if (left <= period)
+            {
+                if (left > TimeSpan.Zero)
+                {
+                    await Task.Delay(left, _time, stoppingToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            await Task.Delay(period, _time, stoppingToken).ConfigureAwait(false);
+            if (await sender.HubAnswersAsync(period, stoppingToken).ConfigureAwait(false))
+            {
+                UplinkLog.HubAnswers(log, options.HealthUrl.ToString(), (long)_time.GetElapsedTime(start).TotalMilliseconds, (long)(delay - _time.GetElapsedTime(start)).TotalMilliseconds);
+                return;
+            }
         }
     }
 

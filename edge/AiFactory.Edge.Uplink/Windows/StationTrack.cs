@@ -17,7 +17,16 @@ internal sealed class StationTrack(StationIdentity identity, IReadOnlySet<string
     /// <summary>Accumulators of the open window; more than one when the model changed during it.</summary>
     public List<WindowAccumulator> Open { get; } = [];
 
-    public long Skipped { get; set; }
+    /// <summary>Results of calibration samples: no verdict, so in no summary.</summary>
+    public long Calibration { get; set; }
+
+    /// <summary>Results that carried an error instead of a verdict.</summary>
+    public long NotScored { get; set; }
+
+    /// <summary>Verdicts counted into window summaries (what the hub's framesScored adds up to once they arrive).</summary>
+    public long Summarized { get; set; }
+
+    public long Skipped => Calibration + NotScored;
 
     /// <summary>The tags of the station's raw rows when it opted in to raw upload; null when raw values stay in the plant.</summary>
     public IReadOnlyList<string>? RawTags { get; init; }

@@ -76,6 +76,15 @@ public sealed class WindowSummarizer : IDisposable
         }
     }
 
+    /// <summary>Per station, in registration order: verdicts summarized, calibration samples, unscored results.</summary>
+    public IReadOnlyList<StationUplinkCounts> Counts()
+    {
+        lock (_gate)
+        {
+            return [.. _stations.Values.Select(t => new StationUplinkCounts(t.Identity.StationId, t.Summarized, t.Calibration, t.NotScored))];
+        }
+    }
+
     /// <summary>Registers a station before its first result.</summary>
     /// <param name="passClasses">Classifier classes that count as pass; every other class is a defect.</param>
     /// <param name="quality">Cumulative data-quality counters per tag feeding the station; each summary carries the change since the last.</param>
@@ -109,13 +118,14 @@ public sealed class WindowSummarizer : IDisposable
         var anomaly = r.Anomaly;
         lock (_gate)
         {
-            if (Track(r.Station, r.Error is not null || r.Calibrating) is not { } track)
+            if (Track(r.Station, r.Calibrating && r.Error is null, r.Error is not null) is not { } track)
             {
                 return;
             }
 
             var window = Accumulator(track, r.Model, r.ModelVersion);
             window.Add(pass: !anomaly, anomaly, className: null, r.Score, r.Timing.Total.TotalMilliseconds);
+            track.Summarized++;
             if (anomaly)
             {
                 var id = track.Identity;
@@ -129,7 +139,7 @@ public sealed class WindowSummarizer : IDisposable
         ArgumentNullException.ThrowIfNull(r);
         lock (_gate)
         {
-            if (Track(r.Station, r.Error is not null || r.ClassIndex < 0) is not { } track)
+            if (Track(r.Station, calibrating: false, r.Error is not null || r.ClassIndex < 0) is not { } track)
             {
                 return;
             }
@@ -137,6 +147,7 @@ public sealed class WindowSummarizer : IDisposable
             var pass = track.PassClasses.Contains(r.ClassName);
             var window = Accumulator(track, r.Model, r.ModelVersion);
             window.Add(pass, anomaly: false, r.ClassName, r.Confidence, r.Timing.Total.TotalMilliseconds);
+            track.Summarized++;
             if (!pass)
             {
                 var id = track.Identity;
@@ -219,7 +230,7 @@ public sealed class WindowSummarizer : IDisposable
         }
     }
 
-    private StationTrack? Track(string station, bool noVerdict)
+    private StationTrack? Track(string station, bool calibrating, bool notScored)
     {
         Roll(flush: false);
         if (!_stations.TryGetValue(station, out var track))
@@ -227,9 +238,10 @@ public sealed class WindowSummarizer : IDisposable
             return null;
         }
 
-        if (noVerdict)
+        if (calibrating || notScored)
         {
-            track.Skipped++;
+            track.Calibration += calibrating ? 1 : 0;
+            track.NotScored += notScored ? 1 : 0;
             return null;
         }
 

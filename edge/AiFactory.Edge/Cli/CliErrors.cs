@@ -12,7 +12,7 @@ internal static class CliErrors
         {
             return await action().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is AiFactory.Edge.Config.EdgeConfigException or ModelCardException or OnnxRuntimeException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or ArgumentException)
+        catch (Exception ex) when (ex is AiFactory.Edge.Config.EdgeConfigException or ModelCardException or OnnxRuntimeException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or ArgumentException or AiFactory.Edge.Uplink.Outbox.OutboxException)
         {
             await console.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return 2;

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace AiFactory.Edge.Cli;
 
-/// <summary>The `aifactory-edge` command line: run, replay.</summary>
+/// <summary>The `aifactory-edge` command line: run, replay, validate, outbox.</summary>
 public static class EdgeCli
 {
     public static RootCommand Build(TextWriter? output = null)
@@ -12,6 +12,7 @@ public static class EdgeCli
         root.Subcommands.Add(ReplayCommand.Create(console));
         root.Subcommands.Add(RunCommand.Create(console));
         root.Subcommands.Add(ValidateCommand.Create(console));
+        root.Subcommands.Add(OutboxCommand.Create(console));
         return root;
     }
 }

@@ -90,6 +90,9 @@ internal sealed class EdgeUplink : IAsyncDisposable
     public string Describe() =>
         $"uplink: {_definition.Edge.EdgeId} ({_definition.Edge.Company}/{_definition.Edge.Plant}) → {_definition.Hub}, {_definition.Window.TotalSeconds:0} s windows, outbox {_outbox.Path} ({_outbox.Counters.BacklogRecords} waiting, {_definition.Outbox.FullPolicy} when full)";
 
+    /// <summary>Per station: the verdicts summarized for the hub beside the calibration samples and unscored results that stay here.</summary>
+    public IReadOnlyList<StationUplinkCounts> Counts() => _summarizer.Counts();
+
     public void OnAnomaly(in AnomalyResult r) => _summarizer.OnAnomaly(r);
 
     public void OnClassification(ClassificationResult r) => _summarizer.OnClassification(r);
@@ -123,6 +126,11 @@ internal sealed class EdgeUplink : IAsyncDisposable
         await _service.StopAsync(CancellationToken.None).ConfigureAwait(false);
         var c = _outbox.Counters;
         var failure = _service.LastFailure is { } f ? $"; last problem: {f.Kind} {f.Detail}" : string.Empty;
+        foreach (var n in _summarizer.Counts())
+        {
+            await console.WriteLineAsync($"uplink {n.Station}: {n.Results} results scored here = {n.Summarized} in window summaries (the hub's framesScored) + {n.Calibration} calibration samples + {n.NotScored} not scored (neither leaves the plant)").ConfigureAwait(false);
+        }
+
         await console.WriteLineAsync($"uplink: {_summarizer.SummariesWritten} window summaries, {_summarizer.EventsWritten} events and {_summarizer.RawChunksWritten} raw chunks committed, {_metrics.Acked} acknowledged by the hub; {c.BacklogRecords} records ({c.BacklogBytes} bytes) wait in the outbox; {c.DroppedOldest} dropped, {c.RejectedNew} refused, {c.DeadLettered} dead-lettered, {c.Quarantined} quarantined{failure}").ConfigureAwait(false);
     }
 

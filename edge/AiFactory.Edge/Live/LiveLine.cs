@@ -89,7 +89,7 @@ public static partial class LiveLine
             await console.WriteLineAsync(uplink.Describe()).ConfigureAwait(false);
         }
 
-        using var status = statusPort > 0 ? new StatusEndpoint(statusPort, () => line.Sources, () => line.Models, line.Tags, () => line.Stations.Select(s => s.Aligner).ToList()) : null;
+        using var status = statusPort > 0 ? new StatusEndpoint(statusPort, () => line.Sources, () => line.Models, line.Tags, () => line.Stations.Select(s => s.Aligner).ToList(), uplink is null ? null : uplink.Counts) : null;
         if (status is not null)
         {
             await console.WriteLineAsync($"status: http://127.0.0.1:{statusPort}/status").ConfigureAwait(false);

@@ -4,6 +4,7 @@ using AiFactory.Edge.Core.Batching;
 using AiFactory.Edge.Core.Samples;
 using AiFactory.Edge.Core.Stations;
 using AiFactory.Edge.Core.Tags;
+using AiFactory.Edge.Uplink.Windows;
 
 namespace AiFactory.Edge.Live;
 
@@ -18,10 +19,13 @@ internal sealed class StatusEndpoint : IDisposable
     private readonly Func<IReadOnlyList<BatcherMetrics>> _models;
     private readonly TagTable _tags;
     private readonly Func<IReadOnlyList<FrameAligner>> _stations;
+    private readonly Func<IReadOnlyList<StationUplinkCounts>>? _uplink;
     private readonly Task _serving;
 
-    public StatusEndpoint(int port, Func<IReadOnlyList<ISampleSource>> sources, Func<IReadOnlyList<BatcherMetrics>> models, TagTable tags, Func<IReadOnlyList<FrameAligner>> stations)
+    /// <param name="uplink">With an uplink: per station, the results scored here beside the verdicts summarized for the hub.</param>
+    public StatusEndpoint(int port, Func<IReadOnlyList<ISampleSource>> sources, Func<IReadOnlyList<BatcherMetrics>> models, TagTable tags, Func<IReadOnlyList<FrameAligner>> stations, Func<IReadOnlyList<StationUplinkCounts>>? uplink = null)
     {
+        _uplink = uplink;
         _sources = sources;
         _models = models;
         _tags = tags;
@@ -87,7 +91,16 @@ internal sealed class StatusEndpoint : IDisposable
                 decode_errors = q.DecodeErrors,
             }),
         });
-        return JsonSerializer.SerializeToUtf8Bytes(new { time = DateTimeOffset.UtcNow, sources, stations, models });
+        // Side by side, named: the edge's scored count includes calibration samples, the hub's framesScored does not.
+        var uplink = _uplink?.Invoke().Select(n => new
+        {
+            station = n.Station,
+            results_scored_here = n.Results,
+            summarized_for_hub = n.Summarized,
+            calibration = n.Calibration,
+            not_scored = n.NotScored,
+        });
+        return JsonSerializer.SerializeToUtf8Bytes(new { time = DateTimeOffset.UtcNow, sources, stations, models, uplink });
     }
 
     private async Task ServeAsync()

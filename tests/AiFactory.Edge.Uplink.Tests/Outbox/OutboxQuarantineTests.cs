@@ -105,23 +105,7 @@ public sealed class OutboxQuarantineTests : IDisposable
         Assert.Equal(2, Aside.Length);
     }
 
-    /// <summary>Writes <see cref="Total"/> events (n = 1..Total, ~150 bytes each, many pages) and closes the file; returns n → sequence.</summary>
-    private Dictionary<int, long> Fill()
-    {
-        var written = new Dictionary<int, long>();
-        using var outbox = OutboxStore.Open(new OutboxOptions { Path = PathName }, time: _time);
-        for (var n = 1; n <= Total; n += 100)
-        {
-            var seqs = outbox.Append(Records.Events(n, 100)).Sequences;
-            for (var i = 0; i < seqs.Count; i++)
-            {
-                written[n + i] = seqs[i];
-            }
-        }
-
-        _time.Advance(TimeSpan.FromDays(1));
-        return written;
-    }
+    private Dictionary<int, long> Fill() => FilledOutbox.Fill(PathName, _time, Total);
 
     private OutboxStore Open() => OutboxStore.Open(new OutboxOptions { Path = PathName }, _log, _time);
 }

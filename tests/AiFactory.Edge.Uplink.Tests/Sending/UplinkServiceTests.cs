@@ -74,6 +74,64 @@ public sealed class UplinkServiceTests : IAsyncLifetime
         Assert.Equal(UplinkResponseKind.KeyRefused, service.LastFailure!.Kind);
     }
 
+    [Fact]
+    public async Task HubBackDuringALongBackoff_TheHealthProbeEndsTheWaitWithinOneProbePeriod()
+    {
+        var time = new FakeTimeProvider();
+        _outbox.Append(Records.Events(1, 5));
+        _hub.Down = true;
+
+        // The first failure draws 0.99 of a 300-s bound: without probing, the next try would come 297 s later.
+        using var service = Service(time, TimeSpan.FromSeconds(300), new AlmostOne());
+        await service.StartAsync(CancellationToken.None);
+        await Eventually.WaitFor(() => _hub.Requests == 1 && time.ArmedTimers == 1, "the first try refused and the backoff armed");
+        time.Advance(TimeSpan.FromSeconds(5));
+        await Eventually.WaitFor(() => _hub.HealthProbes == 1 && time.ArmedTimers == 1, "a probe of the hub that is still down, and the next one armed");
+
+        _hub.Down = false;
+        time.Advance(TimeSpan.FromSeconds(5));
+        await Eventually.WaitFor(() => _hub.AppliedCount == 5 && _outbox.Counters.BacklogRecords == 0, "the 5 records at the hub");
+        await service.StopAsync(CancellationToken.None);
+
+        Assert.Equal((2, 2), (_hub.HealthProbes, _hub.Requests));
+        var line = Assert.Single(_log.Lines, l => l.Message.StartsWith("Uplink: the hub answers again", StringComparison.Ordinal));
+        Assert.Equal($"Uplink: the hub answers again ({_hub.Url}health/live) after 10000 ms of backing off; sending now instead of in 287000 ms", line.Message);
+    }
+
+    [Fact]
+    public async Task TooManyRequests_IsWaitedOutWithoutProbing()
+    {
+        var time = new FakeTimeProvider();
+        _outbox.Append(Records.Events(1, 5));
+        _hub.Script.Enqueue(429);
+        using var service = Service(time, TimeSpan.FromSeconds(300), new AlmostOne());
+
+        await service.StartAsync(CancellationToken.None);
+        await Eventually.WaitFor(() => _hub.Requests == 1 && time.ArmedTimers == 1, "the 429 and the backoff armed");
+        time.Advance(TimeSpan.FromSeconds(296));
+        Assert.Equal((0, 1, 0, 1), (_hub.HealthProbes, _hub.Requests, _hub.AppliedCount, time.ArmedTimers));
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.WaitFor(() => _hub.AppliedCount == 5, "the 5 records at the hub after the full backoff");
+        await service.StopAsync(CancellationToken.None);
+
+        Assert.Equal(0, _hub.HealthProbes);
+    }
+
+    private UplinkService Service(FakeTimeProvider time, TimeSpan backoff, Random random)
+    {
+        var options = new UplinkOptions
+        {
+            HubUrl = _hub.Url,
+            ApiKey = "edge-key",
+            EdgeId = "edge-1",
+            BackoffBase = backoff,
+            BackoffCap = backoff,
+            IdlePoll = TimeSpan.FromHours(1),
+        };
+        var sender = new UplinkSender(_outbox, new UplinkClient(_http, options), options, _metrics, _log);
+        return new UplinkService(sender, options, new LoggerAdapter<UplinkService>(_log), time, random);
+    }
+
     private UplinkService Service()
     {
         var options = new UplinkOptions

@@ -100,6 +100,26 @@ public sealed class WindowSummarizerTests : IDisposable
     }
 
     [Fact]
+    public void Counts_NameTheVerdictsSummarizedBesideCalibrationAndUnscoredResults()
+    {
+        _summarizer.AddStation(Pump, "pump-anomaly", "1.0.0");
+        _summarizer.Start();
+        _summarizer.OnAnomaly(Results.Anomaly("pump-1", 0.1, false, calibrating: true));
+        _summarizer.OnAnomaly(Results.Anomaly("pump-1", 0.1, false, calibrating: true));
+        _summarizer.OnAnomaly(Results.Anomaly("pump-1", 0.1, false, calibrating: true));
+        _summarizer.OnAnomaly(Results.Anomaly("pump-1", double.NaN, false, error: "NaN feature"));
+        _summarizer.OnAnomaly(Results.Anomaly("pump-1", 0.2, false));
+        _summarizer.OnAnomaly(Results.Anomaly("pump-1", 0.9, true));
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        var counts = Assert.Single(_summarizer.Counts());
+        Assert.Equal(new StationUplinkCounts("pump-1", 2, 3, 1), counts);
+        Assert.Equal(6, counts.Results);
+        Assert.Equal(counts.Summarized, _outbox.All.Where(i => i.Summary is not null).Sum(i => i.Summary!.FramesScored));
+    }
+
+    [Fact]
     public void EmptyWindows_AreSkipped_AndEachWindowHasItsOwnBounds()
     {
         _summarizer.AddStation(Pump, "pump-anomaly", "1.0.0");
