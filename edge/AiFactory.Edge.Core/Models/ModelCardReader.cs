@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using AiFactory.Contracts;
 using AiFactory.Onnx;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -114,14 +114,18 @@ public static partial class ModelCardReader
         var p = new List<string>();
         void Problem(string key, string message) => p.Add($"{path}: {key}: {message}");
 
-        if (!NamePattern().IsMatch(card.Name))
+        if (!EntityId.IsValid(card.Name))
         {
-            Problem("name", $"'{card.Name}' must be lower-case letters, digits and dashes (e.g. pump-anomaly)");
+            Problem("name", $"{EntityId.Explain(card.Name)} (e.g. pump-anomaly)");
         }
 
         if (string.IsNullOrWhiteSpace(card.Version))
         {
             Problem("version", "is required (semantic version, e.g. 1.0.0)");
+        }
+        else if (card.Version.Length > 64 || ControlCharacters.Any(card.Version))
+        {
+            Problem("version", $"'{ControlCharacters.Escape(card.Version)}' must be at most 64 characters without control characters (semantic version, e.g. 1.0.0)");
         }
 
         if (!card.IsAnomaly && !card.IsClassification)
@@ -271,7 +275,4 @@ public static partial class ModelCardReader
     }
 
     private static string Names(IReadOnlyList<TensorInfo> tensors) => string.Join(", ", tensors.Select(t => t.Name));
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
-    private static partial Regex NamePattern();
 }
