@@ -78,6 +78,7 @@ public sealed class MergeableHistogram
 
     /// <summary>Adds another histogram with identical bounds into this one.</summary>
     /// <exception cref="ArgumentException">The bounds differ.</exception>
+    /// <exception cref="OverflowException">A count would pass <see cref="long.MaxValue"/>.</exception>
     public void Merge(MergeableHistogram other)
     {
         ArgumentNullException.ThrowIfNull(other);
@@ -88,10 +89,10 @@ public sealed class MergeableHistogram
 
         for (var i = 0; i < _counts.Length; i++)
         {
-            _counts[i] += other._counts[i];
+            _counts[i] = checked(_counts[i] + other._counts[i]);
         }
 
-        Count += other.Count;
+        Count = checked(Count + other.Count);
         Sum += other.Sum;
         Min = Math.Min(Min, other.Min);
         Max = Math.Max(Max, other.Max);
@@ -125,10 +126,10 @@ public sealed class MergeableHistogram
 
         for (var i = 0; i < _counts.Length; i++)
         {
-            _counts[i] += other.Counts[i];
+            _counts[i] = checked(_counts[i] + other.Counts[i]);
         }
 
-        Count += other.Count;
+        Count = checked(Count + other.Count);
         Sum += other.Sum;
         Min = Math.Min(Min, other.Min ?? double.PositiveInfinity);
         Max = Math.Max(Max, other.Max ?? double.NegativeInfinity);
@@ -194,7 +195,7 @@ public sealed class MergeableHistogram
             }
 
             h._counts[i] = data.Counts[i];
-            total += data.Counts[i];
+            total = checked(total + data.Counts[i]);
         }
 
         if (total != data.Count)

@@ -120,6 +120,33 @@ public sealed class UplinkConfigTests : IDisposable
         Assert.Equal(9, problems.Count);
     }
 
+    [Fact]
+    public void Read_IdsBreakingTheGrammar_NameFieldAndGrammar()
+    {
+        var file = Write($$"""
+            edge: {id: "Plant1 Edge", company: "acme\n[16:09:99 INF] x", plant: plant-1}
+            uplink:
+              hub: http://127.0.0.1:5080/
+              api_key: literal-key
+            {{Sources}}
+            stations:
+              - name: pump-1
+                line: Line_1
+                model: MODELS/pump-anomaly
+                tags:
+                  Accelerometer1RMS: pump-1/Accelerometer1RMS
+                  Accelerometer2RMS: pump-1/Accelerometer2RMS
+                  Volume Flow RateRMS: pump-1/Volume Flow RateRMS
+            """);
+
+        var problems = Assert.Throws<EdgeConfigException>(() => EdgeConfigReader.Read(file)).Problems;
+
+        const string Grammar = "is not a valid id: use 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit ([a-z0-9][a-z0-9._-]{0,63})";
+        Assert.Contains($"{file}:1:12: edge.id: 'Plant1 Edge' {Grammar}. (hint: the edge's id on the hub, e.g. plant1-edge-a)", problems);
+        Assert.Contains($@"{file}:1:36: edge.company: 'acme\n[16:09:99 INF] x' {Grammar}. (hint: the company id on the hub)", problems);
+        Assert.Contains($"{file}:10:11: stations[0].line: 'Line_1' {Grammar}. (hint: the line the station belongs to on the hub, e.g. line: line-1)", problems);
+    }
+
     private string Write(string yaml)
     {
         var path = Path.Combine(_dir, "line.yaml");

@@ -155,7 +155,7 @@ public sealed class BadRequestTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("/api/v1/admin/companies", "{\"id\":\"Has Spaces\"}", "company id 'Has Spaces' is not valid")]
+    [InlineData("/api/v1/admin/companies", "{\"id\":\"Has Spaces\"}", "company id 'Has Spaces' is not a valid id")]
     [InlineData("/api/v1/admin/companies/acme/users", "{\"role\":\"emperor\"}", "role 'emperor' is not a user role")]
     public async Task BadAdminBody_Is400(string path, string body, string expected)
     {

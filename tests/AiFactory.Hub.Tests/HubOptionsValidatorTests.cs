@@ -17,6 +17,10 @@ public sealed class HubOptionsValidatorTests
         { "Hub:Ingest:MaxRecords 0 is outside", o => o.Ingest.MaxRecords = 0 },
         { "Hub:EdgeOfflineAfter", o => o.EdgeOfflineAfter = TimeSpan.Zero },
         { "Hub:BootstrapAdminKey is not an AiFactory key", o => o.BootstrapAdminKey = "letmein" },
+        { "Hub:Ingest:PoolMaxBufferBytes 1024 is outside 64 KiB..64 MiB", o => o.Ingest.PoolMaxBufferBytes = 1024 },
+        { "Hub:Ingest:TrimAfterIdle 00:00:00 is outside", o => o.Ingest.TrimAfterIdle = TimeSpan.Zero },
+        { "Hub:RateLimit:RequestsPerMinute 0 is outside 1..6000000", o => o.RateLimit.RequestsPerMinute = 0 },
+        { "Hub:RateLimit:Burst 0 is outside 1..1000000", o => o.RateLimit.Burst = 0 },
     };
 
     [Theory]

@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using AiFactory.Contracts;
 using AiFactory.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -9,7 +9,7 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace AiFactory.Edge.Core.Models;
 
 /// <summary>Reads and checks <c>card.yaml</c>: alone, and against the ONNX graph it describes.</summary>
-public static partial class ModelCardReader
+public static class ModelCardReader
 {
     private static readonly IDeserializer Yaml = new DeserializerBuilder()
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
@@ -122,14 +122,18 @@ public static partial class ModelCardReader
         var p = new List<string>();
         void Problem(string key, string message) => p.Add($"{path}: {key}: {message}");
 
-        if (!NamePattern().IsMatch(card.Name))
+        if (!EntityId.IsValid(card.Name))
         {
-            Problem("name", $"'{card.Name}' must be lower-case letters, digits and dashes (e.g. pump-anomaly)");
+            Problem("name", $"{EntityId.Explain(card.Name)} (e.g. pump-anomaly)");
         }
 
         if (string.IsNullOrWhiteSpace(card.Version))
         {
             Problem("version", "is required (semantic version, e.g. 1.0.0)");
+        }
+        else if (card.Version.Length > 64 || ControlCharacters.Any(card.Version))
+        {
+            Problem("version", $"'{ControlCharacters.Escape(card.Version)}' must be at most 64 characters without control characters (semantic version, e.g. 1.0.0)");
         }
 
         if (!card.IsAnomaly && !card.IsClassification)
@@ -269,7 +273,4 @@ public static partial class ModelCardReader
             problem("postprocess.alpha", $"must be within (0, 1] for ema (was {post.Alpha})");
         }
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
-    private static partial Regex NamePattern();
 }

@@ -16,6 +16,9 @@ public sealed class UplinkSender(OutboxStore outbox, UplinkClient client, Uplink
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly string _hub = client.IngestUrl.ToString();
 
+    // Payload bytes of the records of the step under way, by sequence: what the outbox report leaves out for each batch.
+    private readonly Dictionary<long, int> _payloadBytes = [];
+
     public OutboxStore Outbox => outbox;
 
     /// <summary>Whether the hub answers its health probe now (<see cref="UplinkClient.ProbeAsync"/>).</summary>
@@ -31,11 +34,13 @@ public sealed class UplinkSender(OutboxStore outbox, UplinkClient client, Uplink
 
         var records = new List<UplinkRecord>(entries.Count);
         var deadLettered = 0;
+        _payloadBytes.Clear();
         foreach (var entry in entries)
         {
             if (OutboxPayload.Decode(entry, out var problem) is { } record)
             {
                 records.Add(record);
+                _payloadBytes[entry.Sequence] = entry.Payload.Length;
             }
             else if (outbox.DeadLetter(entry.Sequence, $"unreadable in the outbox: {problem}"))
             {
@@ -52,7 +57,7 @@ public sealed class UplinkSender(OutboxStore outbox, UplinkClient client, Uplink
     {
         var first = records[0].Sequence;
         var last = records[^1].Sequence;
-        var batch = new UplinkBatch(options.EdgeId, first, last, _time.GetUtcNow(), records, outbox.Report());
+        var batch = new UplinkBatch(options.EdgeId, first, last, _time.GetUtcNow(), records, WaitingBesides(records));
         outbox.MarkSent(last);
         metrics.OnSent(records.Count);
         var response = await client.SendAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -90,6 +95,28 @@ public sealed class UplinkSender(OutboxStore outbox, UplinkClient client, Uplink
                 metrics.OnFailed(response.Kind);
                 return new UplinkStep(UplinkStepKind.Failed, 0, 0, response);
         }
+    }
+
+    /// <summary>
+    /// The outbox as it will stand once this batch is acknowledged: what waits besides it. Reporting the batch itself
+    /// would leave the hub showing the last batch as backlog after the outbox drained.
+    /// </summary>
+    private OutboxReport WaitingBesides(List<UplinkRecord> records)
+    {
+        var report = outbox.Report();
+        long bytes = 0;
+        foreach (var r in records)
+        {
+            bytes += _payloadBytes.GetValueOrDefault(r.Sequence);
+        }
+
+        var waiting = Math.Max(0, report.BacklogRecords - records.Count);
+        return report with
+        {
+            BacklogRecords = waiting,
+            BacklogBytes = waiting == 0 ? 0 : Math.Max(0, report.BacklogBytes - bytes),
+            OldestRecordUtc = waiting == 0 ? null : report.OldestRecordUtc,
+        };
     }
 
     private UplinkStep Acked(UplinkResponse response, List<UplinkRecord> records)

@@ -55,6 +55,19 @@ public sealed partial class ConfigNode(YamlMappingNode node, string path, Config
         return Expand(scalar, Key(name));
     }
 
+    /// <summary>An id (company, plant, line, station, edge): a string that follows <see cref="Contracts.EntityId.Grammar"/>; null (a problem recorded) when it does not.</summary>
+    public string? Id(string name, bool required = false, string? hint = null)
+    {
+        var text = String(name, required, hint);
+        if (text is null || Contracts.EntityId.IsValid(text))
+        {
+            return text;
+        }
+
+        problems.Add(Child(name), Key(name), Contracts.EntityId.Explain(text), hint);
+        return null;
+    }
+
     public int Int(string name, int fallback, int min, int max)
     {
         var text = String(name);

@@ -80,7 +80,7 @@ public static class EdgeConfigReader
 
         foreach (var item in items)
         {
-            var name = item.String("name", required: true);
+            var name = item.Id("name", required: true, hint: "the station's id, also on the hub, e.g. pump-1");
             if (name is not null && !names.Add(name))
             {
                 problems.Add(item.Child("name"), item.Key("name"), $"'{name}' names two sources", "every source needs its own name");
@@ -190,7 +190,7 @@ public static class EdgeConfigReader
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in root.List("stations", ["name", "model", "tags", "trigger", "frame", .. UplinkConfigReader.StationKeys]))
         {
-            var name = item.String("name", required: true);
+            var name = item.Id("name", required: true, hint: "the station's id, also on the hub, e.g. pump-1");
             if (name is not null && !names.Add(name))
             {
                 problems.Add(item.Child("name"), item.Key("name"), $"'{name}' names two stations");

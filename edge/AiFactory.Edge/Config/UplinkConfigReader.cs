@@ -57,9 +57,9 @@ public static class UplinkConfigReader
             return null;
         }
 
-        var id = edge.String("id", required: true, hint: "the edge's id on the hub, e.g. plant1-edge-a");
-        var company = edge.String("company", required: true, hint: "the company id on the hub");
-        var plant = edge.String("plant", required: true, hint: "the plant id on the hub; the edge's key is bound to it");
+        var id = edge.Id("id", required: true, hint: "the edge's id on the hub, e.g. plant1-edge-a");
+        var company = edge.Id("company", required: true, hint: "the company id on the hub");
+        var plant = edge.Id("plant", required: true, hint: "the plant id on the hub; the edge's key is bound to it");
         return id is null || company is null || plant is null ? null : new EdgeIdentity(id, company, plant);
     }
 
@@ -123,7 +123,7 @@ public static class UplinkConfigReader
 
             var item = new ConfigNode(map, $"stations[{i}]", root.Problems);
             var name = (item.Child("name") as YamlScalarNode)?.Value;
-            var line = item.String("line", required: true, hint: "the line the station belongs to on the hub, e.g. line: line-1");
+            var line = item.Id("line", required: true, hint: "the line the station belongs to on the hub, e.g. line: line-1");
             var definition = stations.FirstOrDefault(s => s.Name == name);
             var pass = ReadPassClasses(item, definition);
             var raw = item.Bool("raw_upload", false);

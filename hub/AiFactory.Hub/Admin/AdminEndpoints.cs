@@ -12,7 +12,7 @@ public static class AdminEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        var admin = routes.MapGroup("/api/v1/admin").RequireAuthorization();
+        var admin = routes.MapGroup("/api/v1/admin").RequireAuthorization().AddEndpointFilter<RouteIdFilter>();
         admin.MapPost("/companies", async (HttpContext h, CreateRequest body, TenancyStore t) =>
         {
             var caller = h.Caller();

@@ -3,6 +3,7 @@ using AiFactory.Hub.Auth;
 using AiFactory.Hub.Influx;
 using AiFactory.Hub.Ingest;
 using AiFactory.Hub.Queries;
+using AiFactory.Hub.RateLimits;
 using AiFactory.Hub.Storage;
 using AiFactory.Hub.Tenancy;
 using Microsoft.AspNetCore.Builder;
@@ -34,6 +35,7 @@ public static class HubApp
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
             .Enrich.WithProperty("Service", "aifactory-hub")
+            .Enrich.With<ControlCharacterEnricher>()
             .ReadFrom.Configuration(builder.Configuration, new Serilog.Settings.Configuration.ConfigurationReaderOptions(
                 typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(FileLoggerConfigurationExtensions).Assembly))
             .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose)
@@ -55,6 +57,10 @@ public static class HubApp
         services.AddSingleton<TenancyStore>();
         services.AddSingleton<StationRegistry>();
         services.AddSingleton<IBatchAggregator, SqlBatchAggregator>();
+        services.AddSingleton<IngestBufferPool>();
+        services.AddHostedService<IngestMemoryTrimmer>();
+        var rateLimit = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>()?.RateLimit ?? new();
+        services.AddKeyRateLimits(rateLimit);
         var influx = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>()?.Influx;
         if (influx is { Enabled: true })
         {
@@ -89,6 +95,7 @@ public static class HubApp
         app.UseMiddleware<ProblemMiddleware>();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseKeyRateLimits(rateLimit);
         app.UseAuthorization();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });

@@ -17,7 +17,7 @@ public static class BatchValidator
     {
         Require(batch.Records is not null, "records is missing.");
         Require(batch.Outbox is not null, "outbox is missing.");
-        Text(batch.EdgeId, "edgeId", null, -1);
+        Id(batch.EdgeId, "edgeId", null, -1);
         if (batch.Records!.Count > maxRecords)
         {
             Fail($"records has {batch.Records.Count} entries; at most {maxRecords} are accepted in one batch.");
@@ -81,6 +81,10 @@ public static class BatchValidator
 
         var o = batch.Outbox!;
         Require(o.BacklogRecords >= 0 && o.BacklogBytes >= 0 && o.DroppedOldest >= 0 && o.RejectedNew >= 0 && o.Quarantined >= 0, "outbox counters must not be negative.");
+        Require(
+            o.BacklogRecords <= WireLimits.MaxCount && o.BacklogBytes <= WireLimits.MaxCount && o.DroppedOldest <= WireLimits.MaxCount
+                && o.RejectedNew <= WireLimits.MaxCount && o.Quarantined <= WireLimits.MaxCount,
+            $"outbox counters must not exceed {WireLimits.MaxCount} (AiFactory.Contracts.WireLimits.MaxCount).");
     }
 
     /// <summary>Refuses (403) a batch from another edge or naming anything outside the key's plant.</summary>
@@ -159,7 +163,7 @@ public static class BatchValidator
         }
 
         PlaceText(i, Part, s.CompanyId, s.PlantId, s.LineId, s.StationId);
-        Text(s.ModelName, "modelName", Part, i);
+        Id(s.ModelName, "modelName", Part, i);
         Text(s.ModelVersion, "modelVersion", Part, i);
         if (s.WindowEndUtc <= s.WindowStartUtc)
         {
@@ -171,14 +175,16 @@ public static class BatchValidator
             Fail($"records[{i}].summary.windowStartUtc {s.WindowStartUtc:O} is not a plausible time.");
         }
 
-        if (s.FramesScored < 0 || s.PassCount < 0 || s.FailCount < 0 || s.AnomalyCount < 0)
-        {
-            Fail($"records[{i}].summary: counts must not be negative.");
-        }
+        Count(i, "framesScored", s.FramesScored);
+        Count(i, "passCount", s.PassCount);
+        Count(i, "failCount", s.FailCount);
+        Count(i, "anomalyCount", s.AnomalyCount);
 
-        if (s.PassCount + s.FailCount > s.FramesScored)
+        // Each is at most WireLimits.MaxCount, so the sum cannot wrap; checked all the same.
+        var verdicts = checked(s.PassCount + s.FailCount);
+        if (verdicts > s.FramesScored)
         {
-            Fail($"records[{i}].summary: passCount + failCount ({s.PassCount + s.FailCount}) exceeds framesScored ({s.FramesScored}).");
+            Fail($"records[{i}].summary: passCount + failCount ({verdicts}) exceeds framesScored ({s.FramesScored}).");
         }
 
         if (s.AnomalyCount > s.FramesScored)
@@ -198,14 +204,29 @@ public static class BatchValidator
             {
                 Fail($"records[{i}].summary.classCounts['{name}'] is negative.");
             }
+
+            if (count > s.FramesScored)
+            {
+                Fail($"records[{i}].summary.classCounts['{name}'] ({count}) exceeds framesScored ({s.FramesScored}).");
+            }
         }
 
         foreach (var q in s.DataQuality!)
         {
+            if (q is null)
+            {
+                Fail($"records[{i}].summary.dataQuality holds a null entry.");
+            }
+
             Text(q.Tag, "dataQuality.tag", Part, i);
             if (q.Stale < 0 || q.OutOfRange < 0 || q.NaN < 0 || q.Gaps < 0 || q.DecodeErrors < 0)
             {
                 Fail($"records[{i}].summary.dataQuality['{q.Tag}'] has a negative counter.");
+            }
+
+            if (q.Stale > WireLimits.MaxCount || q.OutOfRange > WireLimits.MaxCount || q.NaN > WireLimits.MaxCount || q.Gaps > WireLimits.MaxCount || q.DecodeErrors > WireLimits.MaxCount)
+            {
+                Fail($"records[{i}].summary.dataQuality['{q.Tag}'] has a counter above {WireLimits.MaxCount} (AiFactory.Contracts.WireLimits.MaxCount).");
             }
         }
 
@@ -217,7 +238,7 @@ public static class BatchValidator
     {
         const string Part = "event";
         PlaceText(i, Part, e.CompanyId, e.PlantId, e.LineId, e.StationId);
-        Text(e.ModelName, "modelName", Part, i);
+        Id(e.ModelName, "modelName", Part, i);
         Text(e.ModelVersion, "modelVersion", Part, i);
         if (e.Kind is not ("defect" or "anomaly"))
         {
@@ -234,9 +255,9 @@ public static class BatchValidator
             Fail($"records[{i}].event: a defect event needs a class.");
         }
 
-        if (e.Class is { Length: > MaxText })
+        if (e.Class is not null)
         {
-            Fail($"records[{i}].event.class is longer than {MaxText} characters.");
+            Text(e.Class, "class", Part, i);
         }
     }
 
@@ -272,7 +293,13 @@ public static class BatchValidator
                 Fail($"records[{i}].summary.{name}: histogram count {c} is negative ({counts[c]}).");
             }
 
-            total += counts[c];
+            if (counts[c] > WireLimits.MaxCount)
+            {
+                Fail($"records[{i}].summary.{name}: histogram count {c} ({counts[c]}) exceeds {WireLimits.MaxCount} (AiFactory.Contracts.WireLimits.MaxCount).");
+            }
+
+            // At most 64 buckets of at most 10^12 each: far from wrapping, and checked all the same.
+            total = checked(total + counts[c]);
         }
 
         if (total != h.Count)
@@ -280,24 +307,60 @@ public static class BatchValidator
             Fail($"records[{i}].summary.{name}: histogram counts add up to {total}, but count is {h.Count}.");
         }
 
+        if (total > WireLimits.MaxCount)
+        {
+            Fail($"records[{i}].summary.{name}: histogram count {total} exceeds {WireLimits.MaxCount} (AiFactory.Contracts.WireLimits.MaxCount).");
+        }
+
         if (!double.IsFinite(h.Sum))
         {
             Fail($"records[{i}].summary.{name}: histogram sum must be finite.");
         }
 
-        if (h.Count == 0 ? h.Min is not null || h.Max is not null : h.Min is not { } min || h.Max is not { } max || !double.IsFinite(min) || !double.IsFinite(max) || min > max)
+        if (h.Count == 0 ? h.Min is not null || h.Max is not null || h.Sum != 0 : h.Min is not { } min || h.Max is not { } max || !double.IsFinite(min) || !double.IsFinite(max) || min > max)
         {
-            Fail($"records[{i}].summary.{name}: min and max must be finite with min ≤ max when count > 0, and absent when count is 0.");
+            Fail($"records[{i}].summary.{name}: min and max must be finite with min ≤ max when count > 0, and absent (sum 0) when count is 0.");
+        }
+
+        if (h.Count > 0)
+        {
+            CheckHistogramValues(i, name, h.Min!.Value, h.Max!.Value, h.Sum, h.Count);
         }
     }
 
-    /// <summary>The company, plant, line and station every kind of record names: each a required text field.</summary>
+    /// <summary>Min and max within ±<see cref="WireLimits.MaxValue"/>, and the sum between count × min and count × max.</summary>
+    private static void CheckHistogramValues(int i, string name, double min, double max, double sum, long count)
+    {
+        if (Math.Abs(min) > WireLimits.MaxValue || Math.Abs(max) > WireLimits.MaxValue)
+        {
+            Fail($"records[{i}].summary.{name}: min {min} and max {max} must lie within ±{WireLimits.MaxValue:0e0} (AiFactory.Contracts.WireLimits.MaxValue).");
+        }
+
+        // A sum of count values in [min, max] lies in [count·min, count·max]; the slack allows for rounding.
+        var low = count * min;
+        var high = count * max;
+        var slack = 1e-9 * Math.Max(1.0, Math.Max(Math.Abs(low), Math.Abs(high)));
+        if (sum < low - slack || sum > high + slack)
+        {
+            Fail($"records[{i}].summary.{name}: histogram sum {sum} is not between count × min ({low}) and count × max ({high}).");
+        }
+    }
+
+    /// <summary>The company, plant, line and station every kind of record names: each an id (<see cref="EntityId"/>).</summary>
     private static void PlaceText(int i, string part, string? company, string? plant, string? line, string? station)
     {
-        Text(company, "companyId", part, i);
-        Text(plant, "plantId", part, i);
-        Text(line, "lineId", part, i);
-        Text(station, "stationId", part, i);
+        Id(company, "companyId", part, i);
+        Id(plant, "plantId", part, i);
+        Id(line, "lineId", part, i);
+        Id(station, "stationId", part, i);
+    }
+
+    private static void Id(string? value, string field, string? part, int i)
+    {
+        if (!EntityId.IsValid(value))
+        {
+            Fail(EntityId.Problem(Where(field, part, i), value)!);
+        }
     }
 
     /// <summary>A required text field; <paramref name="part"/> and <paramref name="i"/> say where it sits (null, -1: the batch itself).</summary>
@@ -311,6 +374,25 @@ public static class BatchValidator
         if (value!.Length > MaxText)
         {
             Fail($"{Where(field, part, i)} is longer than {MaxText} characters.");
+        }
+
+        if (ControlCharacters.Any(value))
+        {
+            Fail($"{Where(field, part, i)} '{ControlCharacters.Escape(value)}' holds control characters.");
+        }
+    }
+
+    /// <summary>A counter of a summary: 0 to <see cref="WireLimits.MaxCount"/>.</summary>
+    private static void Count(int i, string field, long value)
+    {
+        if (value < 0)
+        {
+            Fail($"records[{i}].summary.{field} ({value}) must not be negative.");
+        }
+
+        if (value > WireLimits.MaxCount)
+        {
+            Fail($"records[{i}].summary.{field} ({value}) exceeds {WireLimits.MaxCount} (AiFactory.Contracts.WireLimits.MaxCount).");
         }
     }
 

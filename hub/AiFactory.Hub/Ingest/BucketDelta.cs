@@ -22,17 +22,18 @@ public sealed class BucketDelta
     /// <summary>Per tag: stale, out of range, NaN, gaps, decode errors.</summary>
     public Dictionary<string, long[]> Quality { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Adds a validated summary; its counts are bounded (WireLimits), so the checked sums of a batch cannot wrap.</summary>
     public void Add(StationWindowSummary summary)
     {
-        Frames += summary.FramesScored;
-        Pass += summary.PassCount;
-        Fail += summary.FailCount;
-        Anomalies += summary.AnomalyCount;
+        Frames = checked(Frames + summary.FramesScored);
+        Pass = checked(Pass + summary.PassCount);
+        Fail = checked(Fail + summary.FailCount);
+        Anomalies = checked(Anomalies + summary.AnomalyCount);
         Scores.Merge(summary.Scores);
         LatencyMs.Merge(summary.LatencyMs);
         foreach (var (name, count) in summary.ClassCounts)
         {
-            Classes[name] = Classes.GetValueOrDefault(name) + count;
+            Classes[name] = checked(Classes.GetValueOrDefault(name) + count);
         }
 
         foreach (var q in summary.DataQuality)
@@ -42,11 +43,11 @@ public sealed class BucketDelta
                 Quality[q.Tag] = sums = new long[5];
             }
 
-            sums[0] += q.Stale;
-            sums[1] += q.OutOfRange;
-            sums[2] += q.NaN;
-            sums[3] += q.Gaps;
-            sums[4] += q.DecodeErrors;
+            sums[0] = checked(sums[0] + q.Stale);
+            sums[1] = checked(sums[1] + q.OutOfRange);
+            sums[2] = checked(sums[2] + q.NaN);
+            sums[3] = checked(sums[3] + q.Gaps);
+            sums[4] = checked(sums[4] + q.DecodeErrors);
         }
     }
 }

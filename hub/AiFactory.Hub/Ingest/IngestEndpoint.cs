@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
@@ -28,7 +27,8 @@ public static partial class IngestEndpoint
         StationRegistry registry,
         HubMetrics metrics,
         IBatchForwarder forwarder,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        IngestBufferPool buffers)
     {
         var log = loggers.CreateLogger("AiFactory.Hub.Ingest");
         var started = Stopwatch.GetTimestamp();
@@ -41,7 +41,7 @@ public static partial class IngestEndpoint
             }
 
             var limits = options.Value.Ingest;
-            var batch = await ReadBatchAsync(context, limits).ConfigureAwait(false);
+            var batch = await ReadBatchAsync(context, limits, buffers).ConfigureAwait(false);
             BatchValidator.CheckShape(batch, limits.MaxRecords);
             var named = batch.Records.Select(r => BatchValidator.Place(r)).Select(p => (p.Line, p.Station)).Distinct().ToList();
             var registered = await registry.ForBatchAsync(caller.CompanyId!, caller.PlantId!, named, context.RequestAborted).ConfigureAwait(false);
@@ -66,7 +66,7 @@ public static partial class IngestEndpoint
         }
     }
 
-    private static async Task<UplinkBatch> ReadBatchAsync(HttpContext context, IngestLimits limits)
+    private static async Task<UplinkBatch> ReadBatchAsync(HttpContext context, IngestLimits limits, IngestBufferPool buffers)
     {
         var request = context.Request;
         if (request.ContentType is null || !request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
@@ -97,8 +97,10 @@ public static partial class IngestEndpoint
         var source = inflater is null ? body : new LimitedReadStream(inflater, limits.MaxInflatedBytes, "inflated body");
 
         // The whole (inflated) body is read into a pooled buffer and parsed in one synchronous pass: much cheaper than
-        // streaming deserialisation, which must be able to stop and resume inside any value. Its size is bounded above.
-        var buffer = ArrayPool<byte>.Shared.Rent(gzip ? 256 * 1024 : (int)Math.Clamp(request.ContentLength ?? 65536, 1024, limits.MaxRequestBytes) + 1);
+        // streaming deserialisation, which must be able to stop and resume inside any value. The buffer grows to at
+        // most one byte past the limit (the byte that proves the body too large); only small buffers are pooled.
+        var most = (int)Math.Min((gzip ? limits.MaxInflatedBytes : limits.MaxRequestBytes) + 1, Array.MaxLength);
+        var buffer = buffers.Rent(gzip ? 256 * 1024 : (int)Math.Clamp(request.ContentLength ?? 65536, 1024, limits.MaxRequestBytes) + 1);
         try
         {
             var length = 0;
@@ -106,9 +108,9 @@ public static partial class IngestEndpoint
             {
                 if (length == buffer.Length)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    var larger = buffers.Rent((int)Math.Min(buffer.Length * 2L, Math.Max(most, buffer.Length + 1L)));
                     buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffers.Return(buffer);
                     buffer = larger;
                 }
 
@@ -138,7 +140,7 @@ public static partial class IngestEndpoint
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            buffers.Return(buffer);
         }
     }
 

@@ -11,4 +11,10 @@ public sealed class IngestLimits
 
     /// <summary>Most records in one batch.</summary>
     public int MaxRecords { get; set; } = 10_000;
+
+    /// <summary>Largest body buffer ingest's pool keeps for reuse (<see cref="IngestBufferPool"/>); larger ones are dropped after use.</summary>
+    public int PoolMaxBufferBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How long ingest must have read no large body before the heap is trimmed (<see cref="IngestMemoryTrimmer"/>).</summary>
+    public TimeSpan TrimAfterIdle { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -39,6 +39,16 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
             problems.Add($"Hub:Ingest:MaxRecords {options.Ingest.MaxRecords} is outside 1..100000.");
         }
 
+        if (options.Ingest.PoolMaxBufferBytes is < 64 * 1024 or > 64 * 1024 * 1024)
+        {
+            problems.Add($"Hub:Ingest:PoolMaxBufferBytes {options.Ingest.PoolMaxBufferBytes} is outside 64 KiB..64 MiB.");
+        }
+
+        if (options.Ingest.TrimAfterIdle < TimeSpan.FromMilliseconds(100) || options.Ingest.TrimAfterIdle > TimeSpan.FromHours(1))
+        {
+            problems.Add($"Hub:Ingest:TrimAfterIdle {options.Ingest.TrimAfterIdle} is outside 00:00:00.1..01:00:00.");
+        }
+
         if (options.EdgeOfflineAfter <= TimeSpan.Zero)
         {
             problems.Add($"Hub:EdgeOfflineAfter {options.EdgeOfflineAfter} must be positive.");
@@ -50,6 +60,7 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
         }
 
         problems.AddRange(options.Influx.Problems());
+        problems.AddRange(options.RateLimit.Problems());
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

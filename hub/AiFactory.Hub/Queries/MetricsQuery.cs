@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text;
 using AiFactory.Contracts;
+using AiFactory.Hub.Hosting;
 using AiFactory.Hub.Storage;
 using Dapper;
 
@@ -12,7 +13,21 @@ namespace AiFactory.Hub.Queries;
 /// </summary>
 public sealed class MetricsQuery(HubDatabase database)
 {
+    /// <exception cref="HubProblemException">422 when the scope's sums over the range do not fit a 64-bit count.</exception>
     public async Task<MetricsResponse> RunAsync(MetricsScope scope, DateTimeOffset from, DateTimeOffset to, long granularity, CancellationToken ct)
+    {
+        try
+        {
+            return await ReadAsync(scope, from, to, granularity, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OverflowException || (ex is DbException db && (db.SqlState == "22003" || db.Message.Contains("integer overflow", StringComparison.Ordinal))))
+        {
+            throw new HubProblemException(422, "Totals out of range",
+                $"the counts of {scope.Describe()} from {from:O} to {to:O} add up to more than a 64-bit count holds; query a narrower range or scope.");
+        }
+    }
+
+    private async Task<MetricsResponse> ReadAsync(MetricsScope scope, DateTimeOffset from, DateTimeOffset to, long granularity, CancellationToken ct)
     {
         var fromS = Floor(from.ToUnixTimeSeconds(), granularity);
         var toS = to.ToUnixTimeSeconds();
@@ -35,11 +50,11 @@ public sealed class MetricsQuery(HubDatabase database)
                 var latency = ReadHistogram(r, 5 + 4 + BucketColumns.Score.Count, StandardHistograms.LatencyMsBounds);
                 totalScores.Merge(scores);
                 totalLatency.Merge(latency);
-                frames += f;
-                pass += p;
-                fail += fl;
-                anomalies += a;
-                series.Add(new MetricsPoint(DateTimeOffset.FromUnixTimeSeconds(Long(r, 0)), f, p, fl, a, Ratio(p, p + fl), Pct(latency, 0.99)));
+                frames = checked(frames + f);
+                pass = checked(pass + p);
+                fail = checked(fail + fl);
+                anomalies = checked(anomalies + a);
+                series.Add(new MetricsPoint(DateTimeOffset.FromUnixTimeSeconds(Long(r, 0)), f, p, fl, a, Ratio(p, checked(p + fl)), Pct(latency, 0.99)));
             }
         }
 
@@ -51,7 +66,7 @@ public sealed class MetricsQuery(HubDatabase database)
             .Select(q => new DataQualityCounters(q.Tag, L(q.S), L(q.O), L(q.N), L(q.G), L(q.D))).ToList();
         var minutes = Math.Max(1.0, (toS - fromS) / 60.0);
         var totals = new MetricsTotals(
-            frames, pass, fail, Ratio(pass, pass + fail), anomalies, Ratio(anomalies, frames), frames / minutes,
+            frames, pass, fail, Ratio(pass, checked(pass + fail)), anomalies, Ratio(anomalies, frames), frames / minutes,
             totalScores.Count == 0 ? null : totalScores.Sum / totalScores.Count,
             Pct(totalLatency, 0.50), Pct(totalLatency, 0.95), Pct(totalLatency, 0.99));
         return new MetricsResponse(
@@ -116,13 +131,16 @@ public sealed class MetricsQuery(HubDatabase database)
 
     private static MergeableHistogram ReadHistogram(DbDataReader r, int at, IReadOnlyList<double> bounds)
     {
+        // The count is what the buckets add up to: a counter column that saturated (BulkUpsert.MaxCounter) may
+        // disagree with them, and the buckets are what percentiles are read from.
         var counts = new long[bounds.Count + 1];
+        long count = 0;
         for (var i = 0; i < counts.Length; i++)
         {
             counts[i] = Long(r, at + 4 + i);
+            count = checked(count + counts[i]);
         }
 
-        var count = Long(r, at);
         return MergeableHistogram.FromData(new HistogramData(
             bounds, counts, count == 0 ? 0 : Convert.ToDouble(r.GetValue(at + 1), System.Globalization.CultureInfo.InvariantCulture), count,
             count == 0 || r.IsDBNull(at + 2) ? null : r.GetDouble(at + 2), count == 0 || r.IsDBNull(at + 3) ? null : r.GetDouble(at + 3)));

@@ -15,7 +15,7 @@ public static class QueryEndpoints
 
     public static void Map(IEndpointRouteBuilder routes)
     {
-        var c = routes.MapGroup("/api/v1/companies/{company}").RequireAuthorization();
+        var c = routes.MapGroup("/api/v1/companies/{company}").RequireAuthorization().AddEndpointFilter<RouteIdFilter>();
         c.MapGet("/", async (HttpContext h, string company, TenancyStore tenancy) =>
         {
             h.RequireRead(company);

@@ -11,6 +11,14 @@ namespace AiFactory.Hub.Storage;
 /// </summary>
 public sealed class BulkUpsert
 {
+    /// <summary>
+    /// The most an added counter column holds: 2^62 - 1. Adding saturates there instead of wrapping (SQLite would turn
+    /// the sum into a REAL, PostgreSQL would fail the batch), so a stored counter always reads back as a 64-bit
+    /// integer and two of them still add without overflow. Ingest's bounds (AiFactory.Contracts.WireLimits) keep real
+    /// data many orders of magnitude below it.
+    /// </summary>
+    public const long MaxCounter = (1L << 62) - 1;
+
     private readonly string _table;
     private readonly IReadOnlyList<UpsertColumn> _columns;
     private readonly HubDatabase _database;
@@ -105,6 +113,8 @@ public sealed class BulkUpsert
         var keys = _columns.Where(c => c.Merge == UpsertMerge.Key).Select(c => c.Name).ToList();
         var updates = _columns.Where(c => c.Merge is UpsertMerge.Add or UpsertMerge.Min or UpsertMerge.Max).Select(c => c.Merge switch
         {
+            UpsertMerge.Add when c.Type == UpsertType.Long =>
+                $"{c.Name} = CASE WHEN {_table}.{c.Name} > {MaxCounter} - excluded.{c.Name} THEN {MaxCounter} ELSE {_table}.{c.Name} + excluded.{c.Name} END",
             UpsertMerge.Add => $"{c.Name} = {_table}.{c.Name} + excluded.{c.Name}",
             UpsertMerge.Min => $"{c.Name} = {_database.Least}(COALESCE({_table}.{c.Name}, excluded.{c.Name}), COALESCE(excluded.{c.Name}, {_table}.{c.Name}))",
             _ => $"{c.Name} = {_database.Greatest}(COALESCE({_table}.{c.Name}, excluded.{c.Name}), COALESCE(excluded.{c.Name}, {_table}.{c.Name}))",

@@ -19,7 +19,7 @@ public static class ApiKey
         return (id, $"{Prefix}{id}_{secret}", Hash(secret));
     }
 
-    /// <summary>Splits a presented key; false when it does not have the key's shape.</summary>
+    /// <summary>Splits a presented key; false when it does not have the key's shape or its id breaks the id grammar.</summary>
     public static bool TryParse(string? presented, out string id, out string secret)
     {
         id = secret = string.Empty;
@@ -37,6 +37,12 @@ public static class ApiKey
 
         id = rest[..cut].ToString();
         secret = rest[(cut + 1)..].ToString();
+        if (!Contracts.EntityId.IsValid(id))
+        {
+            id = secret = string.Empty;
+            return false;
+        }
+
         return true;
     }
 

@@ -1,20 +1,18 @@
-using System.Text.RegularExpressions;
+using AiFactory.Contracts;
 using AiFactory.Hub.Hosting;
 
 namespace AiFactory.Hub.Tenancy;
 
-/// <summary>Ids of companies, plants, lines, stations and edges: lower-case letters, digits, '.', '_' and '-', 1–64 long.</summary>
-public static partial class TenancyIds
+/// <summary>Refuses (400) an id of a company, plant, line, station, edge or key that breaks <see cref="EntityId.Grammar"/>.</summary>
+public static class TenancyIds
 {
+    /// <param name="what">What the id names, e.g. "company" or "route value 'station'".</param>
+    /// <param name="id">The id as given.</param>
     public static void Check(string what, string? id)
     {
-        if (id is null || !IdPattern().IsMatch(id))
+        if (EntityId.Problem($"{what} id", id) is { } problem)
         {
-            throw HubProblemException.BadRequest(
-                $"{what} id '{id}' is not valid: use 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit.");
+            throw HubProblemException.BadRequest(problem);
         }
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
-    private static partial Regex IdPattern();
 }

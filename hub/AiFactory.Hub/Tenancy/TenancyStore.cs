@@ -16,6 +16,7 @@ public sealed class TenancyStore(HubDatabase database, TimeProvider time)
 
     public async Task CreatePlantAsync(string company, string id, string name, CancellationToken ct)
     {
+        TenancyIds.Check("company", company);
         TenancyIds.Check("plant", id);
         await RequireAsync("SELECT COUNT(*) FROM companies WHERE id = @company", new { company }, $"company '{company}'", ct).ConfigureAwait(false);
         await InsertAsync(
@@ -25,6 +26,8 @@ public sealed class TenancyStore(HubDatabase database, TimeProvider time)
 
     public async Task CreateLineAsync(string company, string plant, string id, string name, CancellationToken ct)
     {
+        TenancyIds.Check("company", company);
+        TenancyIds.Check("plant", plant);
         TenancyIds.Check("line", id);
         await RequireAsync("SELECT COUNT(*) FROM plants WHERE company_id = @company AND id = @plant", new { company, plant }, $"plant '{plant}' in company '{company}'", ct).ConfigureAwait(false);
         await InsertAsync(
@@ -34,6 +37,9 @@ public sealed class TenancyStore(HubDatabase database, TimeProvider time)
 
     public async Task CreateStationAsync(string company, string plant, string line, string id, string name, CancellationToken ct)
     {
+        TenancyIds.Check("company", company);
+        TenancyIds.Check("plant", plant);
+        TenancyIds.Check("line", line);
         TenancyIds.Check("station", id);
         await RequireAsync(
             "SELECT COUNT(*) FROM lines WHERE company_id = @company AND plant_id = @plant AND id = @line",
@@ -46,6 +52,8 @@ public sealed class TenancyStore(HubDatabase database, TimeProvider time)
     /// <summary>Registers an edge bound to one plant and returns its API key (shown once).</summary>
     public async Task<CreatedKey> CreateEdgeAsync(string company, string plant, string id, string name, CancellationToken ct)
     {
+        TenancyIds.Check("company", company);
+        TenancyIds.Check("plant", plant);
         TenancyIds.Check("edge", id);
         await RequireAsync("SELECT COUNT(*) FROM plants WHERE company_id = @company AND id = @plant", new { company, plant }, $"plant '{plant}' in company '{company}'", ct).ConfigureAwait(false);
         var key = ApiKey.Generate();
@@ -78,6 +86,7 @@ public sealed class TenancyStore(HubDatabase database, TimeProvider time)
 
         if (company is not null)
         {
+            TenancyIds.Check("company", company);
             await RequireAsync("SELECT COUNT(*) FROM companies WHERE id = @company", new { company }, $"company '{company}'", ct).ConfigureAwait(false);
         }
 
@@ -124,6 +133,7 @@ public sealed class TenancyStore(HubDatabase database, TimeProvider time)
 
     public async Task RevokeKeyAsync(string keyId, CancellationToken ct)
     {
+        TenancyIds.Check("key", keyId);
         var changed = await database.WriteAsync(
             (c, tx) => c.ExecuteAsync("UPDATE api_keys SET revoked_utc = @t WHERE id = @keyId AND revoked_utc IS NULL", new { keyId, t = Now() }, tx),
             ct).ConfigureAwait(false);

@@ -54,6 +54,27 @@ public sealed class ModelCardReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_ControlCharactersInNameOrVersion_AreRefusedEscaped()
+    {
+        File.WriteAllText(Path.Combine(_folder, "card.yaml"), """
+            name: "pump\n[16:09:99 INF] forged"
+            version: "1.0.0\r\n"
+            task: anomaly
+            onnx: missing.onnx
+            input: {name: input, features: [a, b], window: 1}
+            normalisation: {kind: per_asset}
+            calibration: {samples: 400, threshold: {method: mean_std}}
+            output: {score: score}
+            """);
+
+        var ex = Assert.Throws<ModelCardException>(() => ModelCardReader.Read(_folder));
+
+        var card = Path.Combine(_folder, "card.yaml");
+        Assert.Contains($@"{card}: name: 'pump\n[16:09:99 INF] forged' is not a valid id: use 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit ([a-z0-9][a-z0-9._-]{{0,63}}). (e.g. pump-anomaly)", ex.Problems);
+        Assert.Contains($@"{card}: version: '1.0.0\r\n' must be at most 64 characters without control characters (semantic version, e.g. 1.0.0)", ex.Problems);
+    }
+
+    [Fact]
     public void Read_InvalidValues_ReportsEveryKeyWithAHint()
     {
         File.WriteAllText(Path.Combine(_folder, "card.yaml"), """
@@ -70,7 +91,7 @@ public sealed class ModelCardReaderTests : IDisposable
         var ex = Assert.Throws<ModelCardException>(() => ModelCardReader.Read(_folder));
 
         var card = Path.Combine(_folder, "card.yaml");
-        Assert.Contains($"{card}: name: 'Pump_Anomaly' must be lower-case letters, digits and dashes (e.g. pump-anomaly)", ex.Problems);
+        Assert.Contains($"{card}: name: 'Pump_Anomaly' is not a valid id: use 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit ([a-z0-9][a-z0-9._-]{{0,63}}). (e.g. pump-anomaly)", ex.Problems);
         Assert.Contains($"{card}: onnx: 'missing.onnx' does not exist next to card.yaml", ex.Problems);
         Assert.Contains($"{card}: input.window: must be ≥ 1 (was 0)", ex.Problems);
         Assert.Contains($"{card}: calibration.threshold.method: 'median' must be quantile or mean_std", ex.Problems);

@@ -43,13 +43,31 @@ public sealed class UplinkSenderTests : IAsyncLifetime
         Assert.Equal([("gzip", "application/json")], _hub.Headers);
         var batch = Assert.Single(_hub.Batches);
         Assert.Equal(("edge-1", seqs[0], seqs[3]), (batch.EdgeId, batch.FirstSequence, batch.LastSequence));
-        Assert.Equal(4, batch.Outbox.BacklogRecords);
+        Assert.Equal((0L, 0L, (DateTimeOffset?)null), (batch.Outbox.BacklogRecords, batch.Outbox.BacklogBytes, batch.Outbox.OldestRecordUtc));
         Assert.Equal(seqs, _hub.Applied.Keys.Order().ToArray());
         Assert.Equal(2, (int)_hub.Applied[seqs[1]].Event!.Score);
         Assert.Equal(17, _hub.Applied[seqs[3]].Summary!.FramesScored);
         Assert.Equal(0, _outbox.Counters.BacklogRecords);
         Assert.Equal(UplinkStep.Idle, await Sender().SendNextAsync(CancellationToken.None));
         Assert.Equal((4, 4), (_metrics.Sent, _metrics.Acked));
+    }
+
+    [Fact]
+    public async Task Batches_ReportWhatWaitsBesidesThem_SoADrainedOutboxReadsZero()
+    {
+        _outbox.Append(Records.Events(1, 6));
+        var all = _outbox.Report();
+        var sender = Sender(maxRecords: 4);
+
+        await sender.SendNextAsync(CancellationToken.None);
+        var between = _outbox.Report();
+        await sender.SendNextAsync(CancellationToken.None);
+
+        Assert.Equal(2, _hub.Batches.Count);
+        Assert.Equal((2L, between.BacklogBytes), (_hub.Batches[0].Outbox.BacklogRecords, _hub.Batches[0].Outbox.BacklogBytes));
+        Assert.Equal(between.OldestRecordUtc.HasValue, _hub.Batches[0].Outbox.OldestRecordUtc.HasValue);
+        Assert.True(between.BacklogBytes > 0 && between.BacklogBytes < all.BacklogBytes);
+        Assert.Equal((0L, 0L, (DateTimeOffset?)null), (_hub.Batches[1].Outbox.BacklogRecords, _hub.Batches[1].Outbox.BacklogBytes, _hub.Batches[1].Outbox.OldestRecordUtc));
     }
 
     [Fact]
@@ -227,13 +245,18 @@ public sealed class UplinkSenderTests : IAsyncLifetime
         await Sender().SendNextAsync(CancellationToken.None);
 
         var report = Assert.Single(_hub.Batches).Outbox;
-        Assert.Equal((3, 3L * size, 2, 0, 1), (report.BacklogRecords, report.BacklogBytes, report.DroppedOldest, report.RejectedNew, report.Quarantined));
+        Assert.Equal((0, 0L, 2, 0, 1), (report.BacklogRecords, report.BacklogBytes, report.DroppedOldest, report.RejectedNew, report.Quarantined));
         Assert.Equal([3, 4, 5], _hub.Applied.Values.Select(r => (int)r.Event!.Score).Order().ToArray());
     }
 
-    private UplinkSender Sender(Uri? hub = null)
+    private UplinkSender Sender(Uri? hub = null, int? maxRecords = null)
     {
         var options = new UplinkOptions { HubUrl = hub ?? _hub.Url, ApiKey = "edge-key", EdgeId = "edge-1", RequestTimeout = TimeSpan.FromSeconds(10) };
+        if (maxRecords is { } most)
+        {
+            options = new UplinkOptions { HubUrl = options.HubUrl, ApiKey = options.ApiKey, EdgeId = options.EdgeId, RequestTimeout = options.RequestTimeout, MaxBatchRecords = most };
+        }
+
         return new UplinkSender(_outbox, new UplinkClient(_http, options), options, _metrics, _log);
     }
 }
