@@ -37,7 +37,8 @@ internal static class RunCommand
             using var logs = new SerilogLoggerFactory(serilog);
             var watch = parse.GetValue(config) is not null && !parse.GetValue(noReload);
             var batching = new AiFactory.Edge.Core.Batching.DynamicBatcherOptions { MaxBatchSize = parse.GetValue(maxBatch), MaxQueueDelayMicroseconds = parse.GetValue(maxDelay), CallerRuns = parse.GetValue(maxDelay) == 0 };
-            return await LiveLine.RunAsync(line, console, logs, parse.GetValue(duration), cancellationToken, parse.GetValue(statusPort), watch, batching, hold).ConfigureAwait(false);
+            Task<int> Run(CancellationToken stop) => LiveLine.RunAsync(line, console, logs, parse.GetValue(duration), stop, parse.GetValue(statusPort), watch, batching, hold);
+            return ServiceHost.IsService ? await ServiceHost.RunAsync(Run, cancellationToken).ConfigureAwait(false) : await Run(cancellationToken).ConfigureAwait(false);
         }));
         return command;
     }

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Publishes the edge agent (edge/AiFactory.Edge) self-contained for each runtime named (default: win-x64
+# linux-arm64) into $AIFACTORY_PUBLISH_DIR/<rid> (default: a temporary folder, removed at exit), and checks each
+# output: the launcher, the .NET runtime, SQLite (the outbox), the serial port's native shim (Linux, macOS) and, when
+# asked, ONNX Runtime's native library, each a binary for that runtime's system and machine. Exits non-zero when a publish or a check fails.
+#   bash deploy/publish.sh                     # win-x64 and linux-arm64
+#   AIFACTORY_PUBLISH_DIR=out bash deploy/publish.sh linux-x64
+# AIFACTORY_PUBLISH_CHECK_ORT=1 also checks ONNX Runtime's native library. Off by default until the agent takes
+# ONNX Runtime from NuGet (Microsoft.ML.OnnxRuntime, issue 11): today's npm download is resolved in the library
+# project, which does not see the runtime published for, so every output holds the linux-x64 library. When that
+# lands, make 1 the default below.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+# shellcheck source=deploy/lib/common.sh
+source deploy/lib/common.sh
+
+rids=("$@")
+[ ${#rids[@]} -gt 0 ] || rids=(win-x64 linux-arm64)
+check_ort=${AIFACTORY_PUBLISH_CHECK_ORT:-0}
+out=${AIFACTORY_PUBLISH_DIR:-}
+if [ -z "$out" ]; then
+  out=$(mktemp -d -t aifactory-publish.XXXXXX)
+  trap 'rm -rf "$out"' EXIT
+fi
+
+failed=0
+for rid in "${rids[@]}"; do
+  dir="$out/$rid"
+  log "publishing the edge agent for $rid (self-contained) into $dir"
+  if ! dotnet publish edge/AiFactory.Edge -c Release -r "$rid" --self-contained -nologo -v:q -clp:ErrorsOnly -o "$dir"; then
+    log "FAILED: publishing the edge agent for $rid"
+    failed=1
+    continue
+  fi
+  # What must be in the folder, each file a binary for $rid's machine (python3: no 'file' command needed).
+  case "$rid" in
+    win-*) expect=(aifactory-edge.exe coreclr.dll e_sqlite3.dll) ;;
+    osx-*) expect=(aifactory-edge libcoreclr.dylib libe_sqlite3.dylib libSystem.IO.Ports.Native.dylib) ;;
+    *) expect=(aifactory-edge libcoreclr.so libe_sqlite3.so libSystem.IO.Ports.Native.so) ;;
+  esac
+  if [ "$check_ort" = 1 ]; then
+    case "$rid" in
+      win-*) ort=(onnxruntime.dll) ;;
+      osx-*) ort=("$dir"/libonnxruntime*.dylib) ;;
+      *) ort=("$dir"/libonnxruntime.so*) ;;
+    esac
+    expect+=("$(basename "${ort[0]}")")
+  fi
+  if ! python3 deploy/lib/check_binaries.py "$rid" "$dir" "${expect[@]}"; then
+    log "FAILED: the $rid output is incomplete or built for another machine"
+    failed=1
+    continue
+  fi
+  log "ok: $rid ($(du -sh "$dir" | cut -f1)) has ${expect[*]}"
+done
+exit "$failed"
