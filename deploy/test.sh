@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of AiFactory on a fresh Debian 12 machine that has the .NET 10 SDK.
 # It installs what the tests need (Debian packages, NuGet), starts the test servers on 127.0.0.1
-# in a temporary folder, runs the suite, stops the servers, and exits non-zero when any test fails.
+# in a temporary folder, runs the suite, stops the servers, publishes the edge agent for win-x64 and linux-arm64,
+# and exits non-zero when any test or either publish fails.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -39,4 +40,12 @@ for trx in pathlib.Path(sys.argv[1]).glob("*.trx"):
     skipped += int(c.get("notExecuted", 0))
 print(f"Tests: {passed} passed, {failed} failed, {skipped} skipped")
 PY
-exit "$status"
+
+# The agent for Windows plant PCs and ARM boxes: a failed publish fails the run as a failed test does.
+# AIFACTORY_PUBLISH_CHECK_ORT (deploy/publish.sh) decides whether ONNX Runtime's native library is checked too.
+set +e
+bash deploy/publish.sh win-x64 linux-arm64
+publish=$?
+set -e
+[ "$status" -ne 0 ] && exit "$status"
+exit "$publish"

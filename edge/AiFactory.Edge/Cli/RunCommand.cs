@@ -44,7 +44,8 @@ internal static class RunCommand
                 CallerRuns = parse.GetValue(maxDelay) == 0,
                 MaxHoldMicroseconds = hold,
             };
-            return await LiveLine.RunAsync(line, console, logs, parse.GetValue(duration), cancellationToken, parse.GetValue(statusPort), watch, batching).ConfigureAwait(false);
+            Task<int> Run(CancellationToken stop) => LiveLine.RunAsync(line, console, logs, parse.GetValue(duration), stop, parse.GetValue(statusPort), watch, batching);
+            return ServiceHost.IsService ? await ServiceHost.RunAsync(Run, cancellationToken).ConfigureAwait(false) : await Run(cancellationToken).ConfigureAwait(false);
         }));
         return command;
     }
