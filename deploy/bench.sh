@@ -2,7 +2,7 @@
 # Benchmarks (not tests): prints and records figures. Starts the servers a benchmark needs on 127.0.0.1 in a temp
 # folder (the same deploy/services/*.sh the test command uses), runs it, stops them.
 #   bash deploy/bench.sh inference   # ONNX Runtime, DynamicBatcher, Node.js peer  -> docs/benchmarks/inference.json
-#                                    # (installs Node.js and onnxruntime-node for the peer: nothing else needs them)
+#                                    # (it, ratio and node install Node.js and onnxruntime-node for the peer: nothing else needs them)
 #   bash deploy/bench.sh mqtt        # MQTT in -> agent (Release, child process) -> verdicts out, mosquitto on loopback -> docs/benchmarks/mqtt.json
 #   bash deploy/bench.sh ingest      # hub ingest: SQLite, PostgreSQL, 2 replicas + nginx, InfluxDB direct -> docs/benchmarks/ingest.json
 set -euo pipefail
@@ -15,10 +15,12 @@ prepare_services aifactory-bench
 if [ "$what" = ingest ]; then
   start_services postgresql influxdb
 fi
-if [ "$what" = inference ]; then
+if [[ "$what" =~ ^(inference|ratio|node)$ ]]; then
   # The Node.js per-message peer: onnxruntime-node in a cache folder outside the repository. npm runs inside that
   # folder rather than with --prefix, so it keeps the machine's global npmrc (a company CA lives there).
-  ensure_apt nodejs npm
+  # NodeSource's nodejs package carries npm and conflicts with Debian's: ask apt for npm only when the command is missing.
+  ensure_apt nodejs
+  command -v npm >/dev/null || ensure_apt npm
   ort_node_dir="${XDG_CACHE_HOME:-$HOME/.cache}/aifactory/onnxruntime-node-1.30.0"
   if [ ! -f "$ort_node_dir/node_modules/onnxruntime-node/package.json" ]; then
     log "installing onnxruntime-node@1.30.0 for the Node.js peer into $ort_node_dir"

@@ -11,24 +11,24 @@ public sealed class OnnxEnvironment : IDisposable
 {
     private static readonly Lock Creating = new();
 
-    private OnnxEnvironment(OrtEnv env) => Env = env;
+    private OnnxEnvironment()
+    {
+    }
 
     /// <summary>ONNX Runtime's own version string, e.g. "1.32.0".</summary>
     public static string RuntimeVersion => OrtEnv.Instance().GetVersionString();
-
-    internal OrtEnv Env { get; }
 
     public static OnnxEnvironment Create(string logId = "aifactory")
     {
         lock (Creating)
         {
-            if (OrtEnv.IsCreated)
+            if (!OrtEnv.IsCreated)
             {
-                return new OnnxEnvironment(OrtEnv.Instance());
+                var options = new EnvironmentCreationOptions { logId = logId, logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING };
+                OrtEnv.CreateInstanceWithOptions(ref options);
             }
 
-            var options = new EnvironmentCreationOptions { logId = logId, logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING };
-            return new OnnxEnvironment(OrtEnv.CreateInstanceWithOptions(ref options));
+            return new OnnxEnvironment();
         }
     }
 
