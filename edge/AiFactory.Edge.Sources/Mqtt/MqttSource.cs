@@ -61,7 +61,7 @@ public sealed partial class MqttSource : ISampleSource
     /// <summary>Messages whose topic matched no subscription.</summary>
     public long UnknownTopics => Interlocked.Read(ref _unknownTopics);
 
-    /// <summary>QoS 0 messages dropped because the inbox was full, and samples dropped at stop for want of room in the line.</summary>
+    /// <summary>QoS 0 messages dropped because the inbox was full or that came during the stop, and samples dropped at stop for want of room in the line.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>QoS 1/2 messages left unacknowledged because their samples never reached the line: the broker redelivers them.</summary>
@@ -72,7 +72,19 @@ public sealed partial class MqttSource : ISampleSource
 
     public async Task RunAsync(ChannelWriter<TagSample> writer, CancellationToken cancellationToken)
     {
-        var connection = new MqttConnection(_options, Status, _logger, SubscribeAsync);
+        MqttConnection connection;
+        try
+        {
+            connection = new MqttConnection(_options, Status, _logger, SubscribeAsync);
+        }
+        catch (InvalidDataException ex)
+        {
+            // A TLS file that changed since the configuration was checked: this source cannot run; the line goes on.
+            Status.SetState(SourceState.Stopped, ex.Message);
+            _badInput.Report("tls", ex.Message);
+            return;
+        }
+
         _connection = connection;
         connection.Client.ApplicationMessageReceivedAsync += Receive;
         var connecting = connection.RunAsync(cancellationToken);
@@ -123,6 +135,18 @@ public sealed partial class MqttSource : ISampleSource
             }
 
             await connection.DisposeAsync().ConfigureAwait(false);
+
+            // A message the handler was still handing over while the loop above drained: never queued, not acknowledged.
+            while (_inbox.Reader.TryRead(out var late))
+            {
+                if (late.Unacknowledged is null)
+                {
+                    Interlocked.Increment(ref _dropped);
+                }
+
+                await DoneAsync(late, queued: false).ConfigureAwait(false);
+            }
+
             Status.SetState(SourceState.Stopped);
         }
     }

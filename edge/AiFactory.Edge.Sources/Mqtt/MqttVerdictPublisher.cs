@@ -11,9 +11,10 @@ namespace AiFactory.Edge.Sources.Mqtt;
 /// <summary>
 /// Publishes verdicts to the plant broker, one topic per station from a pattern such as
 /// "plant/line1/{station}/verdict", so SCADA, historians and PLC gateways can subscribe. <see cref="Publish"/> copies
-/// the message into a pooled buffer and queues it (bounded; beyond it, counted as failed) without waiting; a send loop
-/// hands the queue to MQTTnet in order, several QoS 1/2 messages in flight at once, and holds it while the broker is
-/// away, so verdicts published meanwhile go out on reconnect.
+/// the message into a pooled buffer and, while connected with nothing queued, hands it to MQTTnet on the caller's
+/// thread (the socket write is the only cost; no thread is woken), several QoS 1/2 messages in flight at once.
+/// Otherwise it queues it (bounded; beyond it, counted as failed) without waiting, and a send loop hands the queue
+/// over in order once the broker is back, so verdicts published meanwhile go out on reconnect.
 /// </summary>
 public sealed class MqttVerdictPublisher : IAsyncDisposable
 {
@@ -29,6 +30,7 @@ public sealed class MqttVerdictPublisher : IAsyncDisposable
     private readonly SemaphoreSlim _window = new(InFlight, InFlight);
     private readonly Dictionary<string, string> _topics = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _order = new();
     private Task _running = Task.CompletedTask;
     private long _published;
     private long _failed;
@@ -99,16 +101,28 @@ public sealed class MqttVerdictPublisher : IAsyncDisposable
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, payload.Length));
         payload.CopyTo(buffer);
-        if (!_queue.Writer.TryWrite((TopicFor(station), buffer, payload.Length)))
+        var topic = TopicFor(station);
+        lock (_order)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-            Interlocked.Increment(ref _failed);
-            Status.CountDecodeError($"publishing to '{TopicFor(station)}': {_capacity} messages already wait for the broker; dropped");
-            return false;
+            // Queued messages go first; the send loop takes them under this lock, so the order holds.
+            if (_queue.Reader.Count == 0 && _connection.Client.IsConnected && _window.Wait(0))
+            {
+                Interlocked.Increment(ref _published);
+                Send(topic, buffer, payload.Length, CancellationToken.None);
+                return true;
+            }
+
+            if (_queue.Writer.TryWrite((topic, buffer, payload.Length)))
+            {
+                Interlocked.Increment(ref _published);
+                return true;
+            }
         }
 
-        Interlocked.Increment(ref _published);
-        return true;
+        ArrayPool<byte>.Shared.Return(buffer);
+        Interlocked.Increment(ref _failed);
+        Status.CountDecodeError($"publishing to '{topic}': {_capacity} messages already wait for the broker; dropped");
+        return false;
     }
 
     /// <summary>Waits until every queued message has left or been acknowledged, or the timeout passes; answers whether all did.</summary>
@@ -142,6 +156,7 @@ public sealed class MqttVerdictPublisher : IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>Hands the queue to MQTTnet in order, while connected, with at most <see cref="InFlight"/> unacknowledged.</summary>
     private async Task SendAsync(CancellationToken stop)
     {
         try
@@ -150,30 +165,38 @@ public sealed class MqttVerdictPublisher : IAsyncDisposable
             {
                 // Held, not taken, while the broker is away: it goes out first once the connection is back.
                 await _connection.WhenUp.WaitAsync(stop).ConfigureAwait(false);
-                while (_queue.Reader.TryRead(out var message))
+                await _window.WaitAsync(stop).ConfigureAwait(false);
+                lock (_order)
                 {
-                    await _window.WaitAsync(stop).ConfigureAwait(false);
-                    var sending = _connection.Client.PublishAsync(
-                        new MqttApplicationMessage
-                        {
-                            Topic = message.Topic,
-                            PayloadSegment = new ArraySegment<byte>(message.Buffer, 0, message.Length),
-                            QualityOfServiceLevel = _qos,
-                        },
-                        stop);
-                    if (sending.IsCompleted)
+                    if (_queue.Reader.TryRead(out var message))
                     {
-                        Finished(sending, message.Buffer);
+                        Send(message.Topic, message.Buffer, message.Length, stop);
                     }
                     else
                     {
-                        _ = sending.ContinueWith((t, buffer) => Finished(t, (byte[])buffer!), message.Buffer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                        _window.Release();
                     }
                 }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>Under the order lock, holding a place in the window: starts the publish; its end returns the buffer and the place.</summary>
+    private void Send(string topic, byte[] buffer, int length, CancellationToken stop)
+    {
+        var sending = _connection.Client.PublishAsync(
+            new MqttApplicationMessage { Topic = topic, PayloadSegment = new ArraySegment<byte>(buffer, 0, length), QualityOfServiceLevel = _qos },
+            stop);
+        if (sending.IsCompleted)
+        {
+            Finished(sending, buffer);
+        }
+        else
+        {
+            _ = sending.ContinueWith((t, b) => Finished(t, (byte[])b!), buffer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
