@@ -55,6 +55,7 @@ public static class HubApp
         services.AddSingleton<HubMetrics>();
         services.AddSingleton<Migrator>();
         services.AddSingleton<TenancyStore>();
+        services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<StationRegistry>();
         services.AddSingleton<IBatchAggregator, SqlBatchAggregator>();
         services.AddSingleton<IngestBufferPool>();
