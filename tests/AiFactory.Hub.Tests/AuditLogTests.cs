@@ -16,14 +16,19 @@ public sealed class AuditLogTests : IAsyncLifetime
 
     private string Connection => $"Data Source={Path.Combine(_dir, "hub.db")}";
 
-    public async Task InitializeAsync() => _hub = await HubHarness.StartAsync(connection: Connection);
+    private DateTimeOffset _started;
+
+    public async Task InitializeAsync()
+    {
+        _started = DateTimeOffset.UtcNow.AddSeconds(-1);
+        _hub = await HubHarness.StartAsync(connection: Connection);
+    }
 
     public Task DisposeAsync() => _hub.DisposeAsync().AsTask();
 
     [Fact]
     public async Task EveryAdminChange_ApiAndCli_IsAuditedWithWhoWhatAndOldNew()
     {
-        var started = DateTimeOffset.UtcNow.AddSeconds(-1);
         var adminId = ApiKey.TryParse(_hub.AdminKey, out var id, out _) ? id : throw new InvalidOperationException("admin key");
         await _hub.SetupPlantAsync("acme", "p1", "e1", ("l1", "s1"));
         var user = await _hub.UserAsync("acme", "company-admin");
@@ -32,7 +37,7 @@ public sealed class AuditLogTests : IAsyncLifetime
         using var output = new StringWriter();
         Assert.Equal(0, await HubCli.RunAsync(["admin", "line", "--provider", "Sqlite", "--connection", Connection, "--company", "acme", "--plant", "p1", "--id", "l2"], output));
 
-        var entries = (await _hub.Admin.GetFromJsonAsync<List<AuditEntry>>($"/api/v1/admin/audit?from={Uri.EscapeDataString(started.ToString("O"))}"))!;
+        var entries = (await _hub.Admin.GetFromJsonAsync<List<AuditEntry>>($"/api/v1/admin/audit?from={Uri.EscapeDataString(_started.ToString("O"))}"))!;
 
         var api = $"key {adminId} (hub-admin)";
         var cli = $"{Environment.UserName}@{Environment.MachineName}";
@@ -54,7 +59,7 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.StartsWith("{\"revokedUtc\":\"", revoke.NewValue, StringComparison.Ordinal);
         Assert.Equal("{\"id\":\"p1\",\"name\":\"p1\"}", entries.Single(e => e.Action == "plant.create").NewValue);
         Assert.DoesNotContain(entries, e => e.NewValue?.Contains(user.Key, StringComparison.Ordinal) == true);
-        Assert.All(entries, e => Assert.InRange(e.TimeUtc, started, DateTimeOffset.UtcNow));
+        Assert.All(entries, e => Assert.InRange(e.TimeUtc, _started, DateTimeOffset.UtcNow));
     }
 
     [Fact]
