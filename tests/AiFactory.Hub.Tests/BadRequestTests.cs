@@ -50,6 +50,14 @@ public sealed class BadRequestTests : IAsyncLifetime
         { "records[0].summary.scores: min and max must be finite with min ≤ max", s => s with { Scores = s.Scores with { Min = 0.9, Max = 0.1 } } },
         { "records[0].summary.edgeId 'other' is not the batch's edge 'e1'", s => s with { EdgeId = "other" } },
         { "records[0].summary.classCounts['Bumps'] is negative", s => s with { ClassCounts = new Dictionary<string, long> { ["Bumps"] = -1 } } },
+        { "records[0].summary.classCounts['Bumps'] (11) exceeds framesScored (10)", s => s with { ClassCounts = new Dictionary<string, long> { ["Bumps"] = 11 } } },
+        { "records[0].summary.anomalyCount (1000000000001) exceeds 1000000000000", s => s with { AnomalyCount = 1_000_000_000_001 } },
+        { "records[0].summary.framesScored (-1) must not be negative", s => s with { FramesScored = -1 } },
+        { "records[0].summary.dataQuality['t1'] has a counter above 1000000000000", s => s with { DataQuality = [new DataQualityCounters("t1", long.MaxValue, 0, 0, 0, 0)] } },
+        { "records[0].summary.scores: histogram count 0 (9223372036854775807) exceeds 1000000000000", s => s with { Scores = s.Scores with { Counts = [long.MaxValue, .. s.Scores.Counts.Skip(1)] } } },
+        { "records[0].summary.latencyMs: min 0 and max 1E+300 must lie within ±1e12", s => s with { LatencyMs = s.LatencyMs with { Min = 0, Max = 1e300, Sum = 1e300 } } },
+        { "records[0].summary.latencyMs: histogram sum 1E+20 is not between count × min (12) and count × max (12)", s => s with { LatencyMs = s.LatencyMs with { Sum = 1e20 } } },
+        { "records[0].summary: the window from 2026-11-22T10:00:00.0000000+00:00 to 2026-11-24T10:00:00.0000000+00:00 is longer than a day", s => s with { WindowEndUtc = s.WindowStartUtc.AddDays(2) } },
     };
 
     [Theory]

@@ -21,6 +21,8 @@ public sealed class HubOptionsValidatorTests
         { "Hub:Ingest:TrimAfterIdle 00:00:00 is outside", o => o.Ingest.TrimAfterIdle = TimeSpan.Zero },
         { "Hub:RateLimit:RequestsPerMinute 0 is outside 1..6000000", o => o.RateLimit.RequestsPerMinute = 0 },
         { "Hub:RateLimit:Burst 0 is outside 1..1000000", o => o.RateLimit.Burst = 0 },
+        { "Hub:Tls:CertificatePath '/nonexistent/hub.pem' does not exist.", o => o.Tls.CertificatePath = "/nonexistent/hub.pem" },
+        { "Hub:Tls:RequireEdgeCertificate needs Hub:Tls:CertificatePath and Hub:Tls:ClientCaPath", o => o.Tls.RequireEdgeCertificate = true },
     };
 
     [Theory]

@@ -17,7 +17,8 @@ public sealed partial class ApiKeyAuthenticationHandler(
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     TenancyStore tenancy,
-    HubMetrics metrics) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+    HubMetrics metrics,
+    IOptions<HubOptions> hubOptions) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiKey";
     private const string FailureKey = "aifactory.auth.failure";
@@ -51,6 +52,11 @@ public sealed partial class ApiKeyAuthenticationHandler(
             return Fail($"API key '{id}' has an unknown role '{stored.Role}'.");
         }
 
+        if (role == HubRole.Edge && hubOptions.Value.Tls.RequireEdgeCertificate && EdgeCertificateProblem(stored.EdgeId!) is { } problem)
+        {
+            return Fail(problem);
+        }
+
         var caller = new HubCaller(stored.Id, role, stored.CompanyId, stored.EdgeId, stored.PlantId);
         Context.Features.Set(caller);
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, stored.Id), new Claim(ClaimTypes.Role, stored.Role)], SchemeName);
@@ -70,6 +76,24 @@ public sealed partial class ApiKeyAuthenticationHandler(
     {
         Response.StatusCode = 403;
         await Results.Problem("this key's role may not use this endpoint.", statusCode: 403, title: "Forbidden").ExecuteAsync(Context).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Null when the connection carries a client certificate (already checked against Hub:Tls:ClientCaPath during the
+    /// handshake) whose subject CN is the key's edge; otherwise why not.
+    /// </summary>
+    private string? EdgeCertificateProblem(string edgeId)
+    {
+        var certificate = Context.Connection.ClientCertificate;
+        if (certificate is null)
+        {
+            return $"edge '{edgeId}' must present its client certificate (Hub:Tls:RequireEdgeCertificate); this connection has none.";
+        }
+
+        var name = certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false);
+        return string.Equals(name, edgeId, StringComparison.Ordinal)
+            ? null
+            : $"the client certificate names '{name}', not edge '{edgeId}' whose key was presented.";
     }
 
     private AuthenticateResult Fail(string detail)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AiFactory.Hub.Audit;
 using AiFactory.Hub.Hosting;
 using AiFactory.Hub.Tenancy;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,13 +16,13 @@ internal static class AdminCommands
     public static Command Create(TextWriter output)
     {
         var admin = new Command("admin", "Create companies, plants, lines, stations, edges and keys; revoke keys.");
-        admin.Subcommands.Add(Make(output, "company", "Create a company.", [], (t, a, ct) => t.CreateCompanyAsync(a.Id, a.Name, ct)));
-        admin.Subcommands.Add(Make(output, "plant", "Create a plant.", ["--company"], (t, a, ct) => t.CreatePlantAsync(a["--company"], a.Id, a.Name, ct)));
-        admin.Subcommands.Add(Make(output, "line", "Create a line.", ["--company", "--plant"], (t, a, ct) => t.CreateLineAsync(a["--company"], a["--plant"], a.Id, a.Name, ct)));
+        admin.Subcommands.Add(Make(output, "company", "Create a company.", [], (t, a, ct) => t.CreateCompanyAsync(AuditActor.Cli(), a.Id, a.Name, ct)));
+        admin.Subcommands.Add(Make(output, "plant", "Create a plant.", ["--company"], (t, a, ct) => t.CreatePlantAsync(AuditActor.Cli(), a["--company"], a.Id, a.Name, ct)));
+        admin.Subcommands.Add(Make(output, "line", "Create a line.", ["--company", "--plant"], (t, a, ct) => t.CreateLineAsync(AuditActor.Cli(), a["--company"], a["--plant"], a.Id, a.Name, ct)));
         admin.Subcommands.Add(Make(output, "station", "Create a station.", ["--company", "--plant", "--line"],
-            (t, a, ct) => t.CreateStationAsync(a["--company"], a["--plant"], a["--line"], a.Id, a.Name, ct)));
+            (t, a, ct) => t.CreateStationAsync(AuditActor.Cli(), a["--company"], a["--plant"], a["--line"], a.Id, a.Name, ct)));
         admin.Subcommands.Add(KeyCommand(output, "edge", "Register an edge bound to a plant and print its key once.", ["--company", "--plant"],
-            (t, a, ct) => t.CreateEdgeAsync(a["--company"], a["--plant"], a.Id, a.Name, ct)));
+            (t, a, ct) => t.CreateEdgeAsync(AuditActor.Cli(), a["--company"], a["--plant"], a.Id, a.Name, ct)));
         admin.Subcommands.Add(UserKeyCommand(output));
         admin.Subcommands.Add(RevokeCommand(output));
         return admin;
@@ -48,7 +49,7 @@ internal static class AdminCommands
             }
 
             var company = a.Optional("--company");
-            return KeyText(await t.CreateUserKeyAsync(company, r, a.Name, ct).ConfigureAwait(false), a.KeyFile);
+            return KeyText(await t.CreateUserKeyAsync(AuditActor.Cli(), company, r, a.Name, ct).ConfigureAwait(false), a.KeyFile);
         }, withKeyFile: true, idRequired: false, extra: [role, new Option<string?>("--company") { Description = "The company the key is scoped to (not for hub-admin)" }]);
         return command;
     }
@@ -58,7 +59,7 @@ internal static class AdminCommands
         var keyId = new Option<string>("--key-id") { Description = "The key's id (the part after 'aif_')", Required = true };
         return Build(output, "revoke", "Revoke a key at once on every replica.", [], async (t, a, ct) =>
         {
-            await t.RevokeKeyAsync(a["--key-id"], ct).ConfigureAwait(false);
+            await t.RevokeKeyAsync(AuditActor.Cli(), a["--key-id"], ct).ConfigureAwait(false);
             return $"revoked key '{a["--key-id"]}'";
         }, idRequired: false, extra: [keyId]);
     }

@@ -6,6 +6,7 @@ using AiFactory.Hub.Queries;
 using AiFactory.Hub.RateLimits;
 using AiFactory.Hub.Storage;
 using AiFactory.Hub.Tenancy;
+using AiFactory.Hub.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -55,11 +56,13 @@ public static class HubApp
         services.AddSingleton<HubMetrics>();
         services.AddSingleton<Migrator>();
         services.AddSingleton<TenancyStore>();
+        services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<StationRegistry>();
         services.AddSingleton<IBatchAggregator, SqlBatchAggregator>();
         services.AddSingleton<IngestBufferPool>();
         services.AddHostedService<IngestMemoryTrimmer>();
         var rateLimit = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>()?.RateLimit ?? new();
+        builder.UseHubTls(builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>()?.Tls ?? new());
         services.AddKeyRateLimits(rateLimit);
         var influx = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>()?.Influx;
         if (influx is { Enabled: true })

@@ -175,6 +175,11 @@ public static class BatchValidator
             Fail($"records[{i}].summary.windowStartUtc {s.WindowStartUtc:O} is not a plausible time.");
         }
 
+        if (s.WindowEndUtc - s.WindowStartUtc > TimeSpan.FromDays(1))
+        {
+            Fail($"records[{i}].summary: the window from {s.WindowStartUtc:O} to {s.WindowEndUtc:O} is longer than a day.");
+        }
+
         Count(i, "framesScored", s.FramesScored);
         Count(i, "passCount", s.PassCount);
         Count(i, "failCount", s.FailCount);
@@ -245,9 +250,14 @@ public static class BatchValidator
             Fail($"records[{i}].event.kind '{e.Kind}' must be 'defect' or 'anomaly'.");
         }
 
-        if (!double.IsFinite(e.Score))
+        if (!double.IsFinite(e.Score) || Math.Abs(e.Score) > WireLimits.MaxValue)
         {
-            Fail($"records[{i}].event.score must be a finite number.");
+            Fail($"records[{i}].event.score {e.Score} must be a finite number within ±{WireLimits.MaxValue:0e0} (AiFactory.Contracts.WireLimits.MaxValue).");
+        }
+
+        if (e.TimeUtc.Year is < 2000 or > 2200)
+        {
+            Fail($"records[{i}].event.timeUtc {e.TimeUtc:O} is not a plausible time.");
         }
 
         if (e.Kind == "defect" && string.IsNullOrEmpty(e.Class))

@@ -15,6 +15,9 @@ public sealed class HubOptions
     /// <summary>Optional InfluxDB time-series output (off without a Url).</summary>
     public Influx.InfluxOptions Influx { get; set; } = new();
 
+    /// <summary>HTTPS and edge client certificates.</summary>
+    public Tls.TlsOptions Tls { get; set; } = new();
+
     /// <summary>Per-key request limits.</summary>
     public RateLimits.RateLimitOptions RateLimit { get; set; } = new();
 

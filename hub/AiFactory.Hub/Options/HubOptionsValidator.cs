@@ -61,6 +61,7 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
 
         problems.AddRange(options.Influx.Problems());
         problems.AddRange(options.RateLimit.Problems());
+        problems.AddRange(options.Tls.Problems());
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

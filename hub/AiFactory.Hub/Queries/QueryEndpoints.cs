@@ -1,4 +1,3 @@
-using System.Globalization;
 using AiFactory.Hub.Auth;
 using AiFactory.Hub.Hosting;
 using AiFactory.Hub.Tenancy;
@@ -40,8 +39,8 @@ public static class QueryEndpoints
         {
             h.RequireRead(company);
             await RequireScopeAsync(t, new MetricsScope(company, plant, line), h.RequestAborted).ConfigureAwait(false);
-            var (from, to) = Range(h.Request.Query, time.GetUtcNow());
-            var limit = Int(h.Request.Query, "limit", 100, 1, 10_000);
+            var (from, to) = QueryParameters.Range(h.Request.Query, time.GetUtcNow(), TimeSpan.FromHours(1));
+            var limit = QueryParameters.Int(h.Request.Query, "limit", 100, 1, 10_000);
             return Results.Ok(await fleet.EventsAsync(company, plant, line, from, to, limit, h.RequestAborted).ConfigureAwait(false));
         });
         c.MapGet("/plants/{plant}/lines/{line}/stations/{station}/raw", async (HttpContext h, string company, string plant, string line, string station, FleetQuery fleet, TenancyStore t, TimeProvider time) =>
@@ -60,8 +59,8 @@ public static class QueryEndpoints
             }
 
             await RequireScopeAsync(t, new MetricsScope(company, plant, line, station), h.RequestAborted).ConfigureAwait(false);
-            var (from, to) = Range(h.Request.Query, time.GetUtcNow());
-            var limit = Int(h.Request.Query, "limit", 100, 1, 1_000);
+            var (from, to) = QueryParameters.Range(h.Request.Query, time.GetUtcNow(), TimeSpan.FromHours(1));
+            var limit = QueryParameters.Int(h.Request.Query, "limit", 100, 1, 1_000);
             return Results.Ok(await fleet.RawAsync(company, plant, line, station, from, to, limit, h.RequestAborted).ConfigureAwait(false));
         });
     }
@@ -70,7 +69,7 @@ public static class QueryEndpoints
     {
         h.RequireRead(scope.CompanyId);
         await RequireScopeAsync(tenancy, scope, h.RequestAborted).ConfigureAwait(false);
-        var (from, to) = Range(h.Request.Query, time.GetUtcNow());
+        var (from, to) = QueryParameters.Range(h.Request.Query, time.GetUtcNow(), TimeSpan.FromHours(1));
         var bucket = h.Request.Query["bucket"].ToString();
         var granularity = bucket switch
         {
@@ -93,43 +92,5 @@ public static class QueryEndpoints
         {
             throw HubProblemException.NotFound($"{scope.Describe()} does not exist in company '{scope.CompanyId}'.");
         }
-    }
-
-    private static (DateTimeOffset From, DateTimeOffset To) Range(IQueryCollection query, DateTimeOffset now)
-    {
-        var to = Time(query, "to") ?? now;
-        var from = Time(query, "from") ?? to.AddHours(-1);
-        if (from >= to)
-        {
-            throw HubProblemException.BadRequest($"query 'from' ({from:O}) must be before 'to' ({to:O}).");
-        }
-
-        return (from, to);
-    }
-
-    private static DateTimeOffset? Time(IQueryCollection query, string name)
-    {
-        var text = query[name].ToString();
-        if (text.Length == 0)
-        {
-            return null;
-        }
-
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
-            ? t
-            : throw HubProblemException.BadRequest($"query '{name}' is '{text}', not an ISO 8601 time (e.g. 2026-11-22T10:00:00Z).");
-    }
-
-    private static int Int(IQueryCollection query, string name, int fallback, int min, int max)
-    {
-        var text = query[name].ToString();
-        if (text.Length == 0)
-        {
-            return fallback;
-        }
-
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
-            ? v
-            : throw HubProblemException.BadRequest($"query '{name}' is '{text}'; expected a whole number from {min} to {max}.");
     }
 }

@@ -17,6 +17,11 @@ public static class Schema
                 row_count BIGINT NOT NULL, chunk TEXT NOT NULL, PRIMARY KEY (edge_id, seq));
             CREATE INDEX raw_chunks_by_station ON raw_chunks (company_id, plant_id, line_id, station_id, first_time_utc);
             """),
+        new(3, "audit log of admin changes", """
+            CREATE TABLE audit_log (id TEXT PRIMARY KEY, time_utc BIGINT NOT NULL, who TEXT NOT NULL, via TEXT NOT NULL,
+                action TEXT NOT NULL, company_id TEXT NULL, target TEXT NOT NULL, old_value TEXT NULL, new_value TEXT NULL);
+            CREATE INDEX audit_log_by_time ON audit_log (time_utc);
+            """),
     ];
 
     private static string BuildV1()

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using AiFactory.Hub.Audit;
 using AiFactory.Hub.Hosting;
 using AiFactory.Hub.Storage;
 using Dapper;
@@ -8,23 +9,26 @@ namespace AiFactory.Hub.Tenancy;
 /// <summary>Companies → plants → lines → stations, edges and API keys: created by the admin API and the CLI.</summary>
 public sealed class TenancyStore(HubDatabase database, TimeProvider time)
 {
-    public Task CreateCompanyAsync(string id, string name, CancellationToken ct)
+    public Task CreateCompanyAsync(AuditActor actor, string id, string name, CancellationToken ct)
     {
         TenancyIds.Check("company", id);
-        return InsertAsync("INSERT INTO companies (id, name, created_utc) VALUES (@id, @name, @t)", new { id, name, t = Now() }, $"company '{id}'", ct);
+        return InsertAsync(
+            "INSERT INTO companies (id, name, created_utc) VALUES (@id, @name, @t)", new { id, name, t = Now() }, $"company '{id}'",
+            new AuditChange(actor, "company.create", id, id, new { id, name }), ct);
     }
 
-    public async Task CreatePlantAsync(string company, string id, string name, CancellationToken ct)
+    public async Task CreatePlantAsync(AuditActor actor, string company, string id, string name, CancellationToken ct)
     {
         TenancyIds.Check("company", company);
         TenancyIds.Check("plant", id);
         await RequireAsync("SELECT COUNT(*) FROM companies WHERE id = @company", new { company }, $"company '{company}'", ct).ConfigureAwait(false);
         await InsertAsync(
             "INSERT INTO plants (company_id, id, name, created_utc) VALUES (@company, @id, @name, @t)",
-            new { company, id, name, t = Now() }, $"plant '{id}' in company '{company}'", ct).ConfigureAwait(false);
+            new { company, id, name, t = Now() }, $"plant '{id}' in company '{company}'",
+            new AuditChange(actor, "plant.create", company, $"{company}/{id}", new { id, name }), ct).ConfigureAwait(false);
     }
 
-    public async Task CreateLineAsync(string company, string plant, string id, string name, CancellationToken ct)
+    public async Task CreateLineAsync(AuditActor actor, string company, string plant, string id, string name, CancellationToken ct)
     {
         TenancyIds.Check("company", company);
         TenancyIds.Check("plant", plant);
@@ -32,10 +36,11 @@ public sealed class TenancyStore(HubDatabase database, TimeProvider time)
         await RequireAsync("SELECT COUNT(*) FROM plants WHERE company_id = @company AND id = @plant", new { company, plant }, $"plant '{plant}' in company '{company}'", ct).ConfigureAwait(false);
         await InsertAsync(
             "INSERT INTO lines (company_id, plant_id, id, name, created_utc) VALUES (@company, @plant, @id, @name, @t)",
-            new { company, plant, id, name, t = Now() }, $"line '{id}' in plant '{plant}'", ct).ConfigureAwait(false);
+            new { company, plant, id, name, t = Now() }, $"line '{id}' in plant '{plant}'",
+            new AuditChange(actor, "line.create", company, $"{company}/{plant}/{id}", new { id, name }), ct).ConfigureAwait(false);
     }
 
-    public async Task CreateStationAsync(string company, string plant, string line, string id, string name, CancellationToken ct)
+    public async Task CreateStationAsync(AuditActor actor, string company, string plant, string line, string id, string name, CancellationToken ct)
     {
         TenancyIds.Check("company", company);
         TenancyIds.Check("plant", plant);
@@ -46,11 +51,12 @@ public sealed class TenancyStore(HubDatabase database, TimeProvider time)
             new { company, plant, line }, $"line '{line}' in plant '{plant}' of company '{company}'", ct).ConfigureAwait(false);
         await InsertAsync(
             "INSERT INTO stations (company_id, plant_id, line_id, id, name, created_utc) VALUES (@company, @plant, @line, @id, @name, @t)",
-            new { company, plant, line, id, name, t = Now() }, $"station '{id}' on line '{line}'", ct).ConfigureAwait(false);
+            new { company, plant, line, id, name, t = Now() }, $"station '{id}' on line '{line}'",
+            new AuditChange(actor, "station.create", company, $"{company}/{plant}/{line}/{id}", new { id, name }), ct).ConfigureAwait(false);
     }
 
     /// <summary>Registers an edge bound to one plant and returns its API key (shown once).</summary>
-    public async Task<CreatedKey> CreateEdgeAsync(string company, string plant, string id, string name, CancellationToken ct)
+    public async Task<CreatedKey> CreateEdgeAsync(AuditActor actor, string company, string plant, string id, string name, CancellationToken ct)
     {
         TenancyIds.Check("company", company);
         TenancyIds.Check("plant", plant);
@@ -63,6 +69,7 @@ public sealed class TenancyStore(HubDatabase database, TimeProvider time)
                 await InsertInAsync(c, tx, "INSERT INTO edges (id, company_id, plant_id, name, created_utc) VALUES (@id, @company, @plant, @name, @t)",
                     new { id, company, plant, name, t = Now() }, $"edge '{id}'").ConfigureAwait(false);
                 await InsertKeyAsync(c, tx, key, HubRole.Edge, company, id, $"edge {id}").ConfigureAwait(false);
+                await AuditLog.WriteAsync(c, tx, Now(), actor, "edge.create", company, $"{company}/{plant}/{id}", null, new { id, name, keyId = key.Id }).ConfigureAwait(false);
                 return 0;
             },
             ct).ConfigureAwait(false);
@@ -70,7 +77,7 @@ public sealed class TenancyStore(HubDatabase database, TimeProvider time)
     }
 
     /// <summary>Creates a user key with a role scoped to a company (or a hub-admin key when company is null).</summary>
-    public async Task<CreatedKey> CreateUserKeyAsync(string? company, HubRole role, string name, CancellationToken ct)
+    public async Task<CreatedKey> CreateUserKeyAsync(AuditActor actor, string? company, HubRole role, string name, CancellationToken ct)
     {
         if (role == HubRole.Edge)
         {
@@ -91,7 +98,14 @@ public sealed class TenancyStore(HubDatabase database, TimeProvider time)
         }
 
         var key = ApiKey.Generate();
-        await database.WriteAsync(async (c, tx) => { await InsertKeyAsync(c, tx, key, role, company, null, name).ConfigureAwait(false); return 0; }, ct).ConfigureAwait(false);
+        await database.WriteAsync(
+            async (c, tx) =>
+            {
+                await InsertKeyAsync(c, tx, key, role, company, null, name).ConfigureAwait(false);
+                await AuditLog.WriteAsync(c, tx, Now(), actor, "key.create", company, $"key {key.Id}", null, new { keyId = key.Id, role = HubRoles.Name(role), name }).ConfigureAwait(false);
+                return 0;
+            },
+            ct).ConfigureAwait(false);
         return new CreatedKey(key.Id, key.Key, HubRoles.Name(role), company, null);
     }
 
@@ -125,17 +139,29 @@ public sealed class TenancyStore(HubDatabase database, TimeProvider time)
             async (c, tx) =>
             {
                 await InsertKeyAsync(c, tx, (id, presentedKey, ApiKey.Hash(secret)), HubRole.HubAdmin, null, null, "bootstrap hub admin").ConfigureAwait(false);
+                await AuditLog.WriteAsync(c, tx, Now(), AuditActor.Configuration, "key.create", null, $"key {id}", null, new { keyId = id, role = HubRoles.Name(HubRole.HubAdmin), name = "bootstrap hub admin" }).ConfigureAwait(false);
                 return 0;
             },
             ct).ConfigureAwait(false);
         return true;
     }
 
-    public async Task RevokeKeyAsync(string keyId, CancellationToken ct)
+    public async Task RevokeKeyAsync(AuditActor actor, string keyId, CancellationToken ct)
     {
         TenancyIds.Check("key", keyId);
         var changed = await database.WriteAsync(
-            (c, tx) => c.ExecuteAsync("UPDATE api_keys SET revoked_utc = @t WHERE id = @keyId AND revoked_utc IS NULL", new { keyId, t = Now() }, tx),
+            async (c, tx) =>
+            {
+                var now = Now();
+                var company = await c.QuerySingleOrDefaultAsync<string?>("SELECT company_id FROM api_keys WHERE id = @keyId", new { keyId }, tx).ConfigureAwait(false);
+                var n = await c.ExecuteAsync("UPDATE api_keys SET revoked_utc = @t WHERE id = @keyId AND revoked_utc IS NULL", new { keyId, t = now }, tx).ConfigureAwait(false);
+                if (n > 0)
+                {
+                    await AuditLog.WriteAsync(c, tx, now, actor, "key.revoke", company, $"key {keyId}", new { revokedUtc = (DateTimeOffset?)null }, new { revokedUtc = DateTimeOffset.FromUnixTimeMilliseconds(now) }).ConfigureAwait(false);
+                }
+
+                return n;
+            },
             ct).ConfigureAwait(false);
         if (changed == 0 && await FindKeyAsync(keyId, ct).ConfigureAwait(false) is null)
         {
@@ -199,8 +225,18 @@ public sealed class TenancyStore(HubDatabase database, TimeProvider time)
         }
     }
 
-    private Task InsertAsync(string sql, object args, string what, CancellationToken ct) =>
-        database.WriteAsync(async (c, tx) => { await InsertInAsync(c, tx, sql, args, what).ConfigureAwait(false); return 0; }, ct);
+    private Task InsertAsync(string sql, object args, string what, AuditChange audit, CancellationToken ct) =>
+        database.WriteAsync(
+            async (c, tx) =>
+            {
+                await InsertInAsync(c, tx, sql, args, what).ConfigureAwait(false);
+                await AuditLog.WriteAsync(c, tx, Now(), audit.Actor, audit.Action, audit.Company, audit.Target, null, audit.NewValue).ConfigureAwait(false);
+                return 0;
+            },
+            ct);
+
+    /// <summary>The audit entry of a created object.</summary>
+    private sealed record AuditChange(AuditActor Actor, string Action, string Company, string Target, object NewValue);
 
     private static async Task InsertInAsync(DbConnection c, DbTransaction tx, string sql, object args, string what)
     {
