@@ -24,7 +24,10 @@ public sealed class DelimitedPayloadDecoder(char separator, IReadOnlyDictionary<
             var text = fields[tc].Trim();
             if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms))
             {
-                time = DateTimeOffset.FromUnixTimeMilliseconds(ms);
+                if (!EpochMilliseconds.TryTime(ms, out time))
+                {
+                    return $"timestamp column {tc} = '{NumberPayloadDecoder.Shorten(text)}' is epoch milliseconds outside the years 0001–9999";
+                }
             }
             else if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time))
             {

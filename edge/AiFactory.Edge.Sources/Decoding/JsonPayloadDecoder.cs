@@ -39,7 +39,7 @@ public sealed class JsonPayloadDecoder : IPayloadDecoder
             {
                 if (PathStep.Find(document.RootElement, ts.Steps) is not { } t || !TryTime(t, out time))
                 {
-                    return $"timestamp field '{ts.Path}' is missing or is neither ISO-8601 text nor epoch milliseconds";
+                    return $"timestamp field '{ts.Path}' is missing or is neither ISO-8601 text nor epoch milliseconds of the years 0001–9999";
                 }
             }
 
@@ -70,8 +70,7 @@ public sealed class JsonPayloadDecoder : IPayloadDecoder
     {
         if (element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var ms))
         {
-            time = DateTimeOffset.FromUnixTimeMilliseconds(ms);
-            return true;
+            return EpochMilliseconds.TryTime(ms, out time);
         }
 
         time = default;

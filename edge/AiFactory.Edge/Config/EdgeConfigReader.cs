@@ -39,6 +39,11 @@ public static class EdgeConfigReader
             problems.Add(ex.Start, "(file)", $"not valid YAML: {ex.Message}");
             throw new EdgeConfigException(problems.All);
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's scanner throws this, without a position, for some unterminated flow collections ("key: {").
+            throw new EdgeConfigException([$"{file}: (file): not valid YAML: the parser stopped ({ex.Message}) (hint: look for an unclosed '{{' or '[' in a value)"]);
+        }
 
         if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode rootMap)
         {
@@ -198,7 +203,17 @@ public static class EdgeConfigReader
 
             var model = item.String("model", required: true, hint: "a model folder holding card.yaml, relative to this file");
             ModelCard? card = null;
-            var folder = model is null ? string.Empty : Path.GetFullPath(Path.Combine(baseFolder, model));
+            var folder = string.Empty;
+            try
+            {
+                folder = model is null ? string.Empty : Path.GetFullPath(Path.Combine(baseFolder, model));
+            }
+            catch (ArgumentException ex)
+            {
+                problems.Add(item.Child("model"), item.Key("model"), $"is not a usable path ({ex.Message})", "a model folder holding card.yaml, relative to this file");
+                model = null;
+            }
+
             if (model is not null)
             {
                 try

@@ -63,7 +63,22 @@ public sealed class DecoderTests
     {
         var problem = new JsonPayloadDecoder(new Dictionary<string, string> { ["p"] = "v" }, "ts").Decode("""{"v": 1, "ts": true}"""u8, Arrival, []);
 
-        Assert.Equal("timestamp field 'ts' is missing or is neither ISO-8601 text nor epoch milliseconds", problem);
+        Assert.Equal("timestamp field 'ts' is missing or is neither ISO-8601 text nor epoch milliseconds of the years 0001–9999", problem);
+    }
+
+    /// <summary>Found by the decoder properties: an epoch beyond 9999 threw out of the decoder.</summary>
+    [Theory]
+    [InlineData("""{"v": 1, "ts": 9223372036854775807}""")]
+    [InlineData("""{"v": 1, "ts": 253402300800000}""")]
+    [InlineData("""{"v": 1, "ts": -62135596800001}""")]
+    public void Json_EpochOutsideTheCalendar_IsReportedNotThrown(string payload)
+    {
+        var output = new List<TagSample>();
+
+        var problem = new JsonPayloadDecoder(new Dictionary<string, string> { ["p"] = "v" }, "ts").Decode(System.Text.Encoding.UTF8.GetBytes(payload), Arrival, output);
+
+        Assert.Equal("timestamp field 'ts' is missing or is neither ISO-8601 text nor epoch milliseconds of the years 0001–9999", problem);
+        Assert.Empty(output);
     }
 
     [Fact]

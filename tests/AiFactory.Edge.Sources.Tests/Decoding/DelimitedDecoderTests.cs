@@ -39,4 +39,17 @@ public sealed class DelimitedDecoderTests
 
         Assert.Equal("timestamp column 0 = 'yesterday' is neither ISO-8601 nor epoch milliseconds", decoder.Decode("yesterday,1"u8, Arrival, []));
     }
+
+    /// <summary>Found by the decoder properties: an epoch beyond 9999 threw out of the decoder.</summary>
+    [Theory]
+    [InlineData("922337203685477,1", "922337203685477")]
+    [InlineData("-62135596800001,1", "-62135596800001")]
+    public void Delimited_EpochOutsideTheCalendar_IsReportedNotThrown(string payload, string column)
+    {
+        var decoder = new DelimitedPayloadDecoder(',', new Dictionary<string, int> { ["flow"] = 1 }, timestampColumn: 0);
+        var output = new List<TagSample>();
+
+        Assert.Equal($"timestamp column 0 = '{column}' is epoch milliseconds outside the years 0001–9999", decoder.Decode(System.Text.Encoding.UTF8.GetBytes(payload), Arrival, output));
+        Assert.Empty(output);
+    }
 }
