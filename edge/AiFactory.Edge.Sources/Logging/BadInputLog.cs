@@ -1,3 +1,4 @@
+using AiFactory.Contracts;
 using Microsoft.Extensions.Logging;
 
 namespace AiFactory.Edge.Sources.Logging;
@@ -17,7 +18,7 @@ public sealed partial class BadInputLog(ILogger logger, string source, TimeSpan?
     public long Suppressed { get; private set; }
 
     /// <param name="reason">What kind of problem (e.g. a topic, "line", "slave 3"): the unit of rate limiting.</param>
-    /// <param name="detail">The problem, naming the thing.</param>
+    /// <param name="detail">The problem, naming the thing; its control characters are escaped before it is logged.</param>
     public void Report(string reason, string detail)
     {
         long held;
@@ -35,13 +36,15 @@ public sealed partial class BadInputLog(ILogger logger, string source, TimeSpan?
             _reasons[reason] = new Entry { LastLogged = now };
         }
 
+        // The detail quotes what a device or broker sent (a topic, a line, a payload): escaped, it cannot forge a log line.
+        var safe = ControlCharacters.Escape(detail);
         if (held == 0)
         {
-            LogBad(logger, source, detail);
+            LogBad(logger, source, safe);
         }
         else
         {
-            LogBadWithHeld(logger, source, detail, held, _interval.TotalSeconds);
+            LogBadWithHeld(logger, source, safe, held, _interval.TotalSeconds);
         }
     }
 

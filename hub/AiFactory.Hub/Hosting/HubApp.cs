@@ -61,8 +61,9 @@ public static class HubApp
         services.AddSingleton<IBatchAggregator, SqlBatchAggregator>();
         services.AddSingleton<IngestBufferPool>();
         services.AddHostedService<IngestMemoryTrimmer>();
-        var rateLimit = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>()?.RateLimit ?? new();
-        builder.UseHubTls(builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>()?.Tls ?? new());
+        var bound = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
+        var rateLimit = bound.RateLimit;
+        builder.UseHubTls(bound.Tls);
         services.AddKeyRateLimits(rateLimit);
         var influx = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>()?.Influx;
         if (influx is { Enabled: true })

@@ -35,7 +35,7 @@ public static class KeyRateLimiting
                     QueueLimit = 0,
                     AutoReplenishment = true,
                 }));
-            limiter.OnRejected = (rejected, ct) => RejectAsync(rejected, options, ct);
+            limiter.OnRejected = (rejected, _) => RejectAsync(rejected, options);
         });
     }
 
@@ -48,7 +48,7 @@ public static class KeyRateLimiting
             ? "key:" + caller.KeyId
             : "address:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
-    private static async ValueTask RejectAsync(OnRejectedContext rejected, RateLimitOptions options, CancellationToken ct)
+    private static async ValueTask RejectAsync(OnRejectedContext rejected, RateLimitOptions options)
     {
         var context = rejected.HttpContext;
         var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
@@ -59,6 +59,5 @@ public static class KeyRateLimiting
         await Results.Problem(
             $"{who} made more than {options.Burst} requests at once or {options.RequestsPerMinute} a minute (Hub:RateLimit); retry after {seconds} s.",
             statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests").ExecuteAsync(context).ConfigureAwait(false);
-        _ = ct;
     }
 }

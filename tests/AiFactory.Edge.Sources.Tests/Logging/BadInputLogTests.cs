@@ -31,6 +31,16 @@ public sealed class BadInputLogTests
     }
 
     [Fact]
+    public void DetailWithNewlines_IsLoggedEscapedOnOneLine()
+    {
+        var log = new BadInputLog(_logger, "MQTT source 'plant'", TimeSpan.FromSeconds(10), _time);
+
+        log.Report("unknown topic", "topic 'a\n[16:09:99 INF] FORGED\u001b[2J' matches no subscription");
+
+        Assert.Equal([@"MQTT source 'plant': bad input: topic 'a\n[16:09:99 INF] FORGED\u001b[2J' matches no subscription"], _logger.Lines.Select(l => l.Message));
+    }
+
+    [Fact]
     public void DifferentReasons_AreLimitedSeparately()
     {
         var log = new BadInputLog(_logger, "Modbus bus 'rs485'", TimeSpan.FromSeconds(10), _time);
