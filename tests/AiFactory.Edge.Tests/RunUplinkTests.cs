@@ -32,12 +32,12 @@ public sealed partial class RunUplinkTests : IAsyncLifetime
               window_s: 1
               outbox: {path: outbox.db}
             sources:
-              - {name: pump-sim, type: simulator, kind: pump, station: pump-1, speed: 100}
+              - {name: pump-sim, type: simulator, kind: pump, station: pump-1, speed: 400}
               - {name: plate-sim, type: simulator, kind: plate, station: plate-1, speed: 100}
             stations:
               - name: pump-1
                 line: line-1
-                model: {{RepoPaths.Model("pump-anomaly")}}
+                model: {{RepoPaths.Model("pump-vibration-flow")}}
                 tags: {Accelerometer1RMS: pump-1/Accelerometer1RMS, Accelerometer2RMS: pump-1/Accelerometer2RMS, Volume Flow RateRMS: pump-1/Volume Flow RateRMS}
               - name: plate-1
                 line: line-2
@@ -56,6 +56,7 @@ public sealed partial class RunUplinkTests : IAsyncLifetime
         var records = _hub.Applied.Values.ToArray();
         var summaries = records.Where(r => r.Summary is not null).Select(r => r.Summary!).ToArray();
         var events = records.Where(r => r.Event is not null).Select(r => r.Event!).ToArray();
+        // The pump's first simulated fault starts 520 samples in (120 after calibration): speed 400 reaches it.
         Assert.True(anomalous > 0, output);
         Assert.Equal(anomalous, summaries.Where(s => s.StationId == "pump-1").Sum(s => s.AnomalyCount));
         Assert.Equal(anomalous, events.Count(e => e.StationId == "pump-1" && e.Kind == "anomaly"));
