@@ -5,7 +5,9 @@ For each folder with a card.yaml: required keys and types; name/onnx/feature con
 file passes onnx.checker (full check) with default opset <= 17 and ai.onnx.ml <= 3; the graph's input
 width equals window * features; the graph, run by onnx_numpy.py on reference.json's inputs, matches the
 reference outputs within 1e-4 (labels exactly); for classifiers, the evaluation split is in range and,
-when the dataset is present, its sha256 matches. Prints one line per check; exit code 1 on any failure.
+when the dataset is present, its sha256 matches; for anomaly models with final_per_file.json, the card's
+per-family figures equal the SKAB metrics of its per-family counts; an optional `validation` section is
+text in the documented shape. Prints one line per check; exit code 1 on any failure.
 
 Usage: /usr/bin/python3 models/check_models.py [--datasets ../shared/datasets]
 """
@@ -60,6 +62,14 @@ def check_card(folder: str, card: dict) -> None:
     need(isinstance(card.get("metrics", {}), dict), "metrics must be a mapping")
     for k, v in card.get("metrics", {}).items():
         need(isinstance(v, (int, float)), f"metrics.{k} is not a number")
+    val = card.get("validation")
+    if val is not None:
+        need(isinstance(val, dict) and isinstance(val.get("protocol"), str), "validation.protocol must be text")
+        fams = val.get("families")
+        need(isinstance(fams, dict) and fams and all(isinstance(v, str) for v in fams.values()),
+             "validation.families must map each family to text")
+        need(isinstance(val.get("weak"), list) and all(isinstance(w, str) for w in val["weak"]),
+             "validation.weak must be a list of text lines")
     out = card.get("output", {})
     if card["task"] == "anomaly":
         cal = card.get("calibration", {})
@@ -70,6 +80,8 @@ def check_card(folder: str, card: dict) -> None:
             need(0 <= th.get("quantile", -1) <= 1 and th.get("factor", 0) > 0, "quantile/factor")
         else:
             need(isinstance(th.get("k"), (int, float)), "threshold.k")
+        if "floor" in th:
+            need(isinstance(th["floor"], (int, float)) and np.isfinite(th["floor"]), "threshold.floor must be a number")
         pp = card.get("postprocess", {})
         need(pp.get("smoothing") in ("none", "rolling_mean", "ema"), f"smoothing '{pp.get('smoothing')}'")
         if pp["smoothing"] == "rolling_mean":
@@ -121,6 +133,29 @@ def check_reference(folder: str, card: dict, g: OnnxNumpy) -> str:
     return f"{len(x)} reference inputs, max abs diff {worst:.1e}"
 
 
+def check_families(folder: str, card: dict) -> str:
+    """An anomaly card's per-family figures (metrics final_<family>_f1/far/mar) are the SKAB metrics of the
+    per-family counts in final_per_file.json, and validation.families names the same families."""
+    path = os.path.join(folder, "final_per_file.json")
+    if card["task"] != "anomaly" or not os.path.isfile(path):
+        return "no per-family figures"
+    with open(path, encoding="utf-8") as f:
+        per_family = json.load(f).get("per_family", {})
+    need(per_family, "final_per_file.json has no per_family counts")
+    metrics = card.get("metrics", {})
+    for fam, c in per_family.items():
+        tp, fp, fn, tn = c["tp"], c["fp"], c["fn"], c["tn"]
+        want = {"f1": tp / (tp + (fn + fp) / 2), "far": fp / (fp + tn), "mar": fn / (fn + tp)}
+        for k, v in want.items():
+            key = f"final_{fam}_{k}"
+            need(key in metrics, f"metrics.{key} missing")
+            need(abs(metrics[key] - round(v, 4)) < 1e-9, f"metrics.{key} {metrics[key]} != {round(v, 4)} "
+                                                           "(final_per_file.json)")
+    fams = (card.get("validation") or {}).get("families")
+    need(fams is None or set(fams) == set(per_family), "validation.families differ from final_per_file.json")
+    return f"per-family figures of {len(per_family)} families match final_per_file.json"
+
+
 def check_evaluation(card: dict, datasets: str) -> str:
     ev = card.get("evaluation")
     if not ev:
@@ -154,7 +189,8 @@ def main(argv=None) -> int:
             g = check_graph(folder, card)
             r = check_reference(folder, card, g)
             e = check_evaluation(card, a.datasets)
-            print(f"ok   {d}: card, graph, {r}; {e}")
+            fam = check_families(folder, card)
+            print(f"ok   {d}: card, graph, {r}; {e}; {fam}")
         except (Failure, KeyError, ValueError, onnx.checker.ValidationError) as ex:
             failed += 1
             print(f"FAIL {d}: {type(ex).__name__}: {ex}")

@@ -66,6 +66,10 @@ class OnnxNumpy:
         return np.tanh(a[0])
 
     @staticmethod
+    def _Abs(a, at):
+        return np.abs(a[0])
+
+    @staticmethod
     def _Relu(a, at):
         return np.maximum(a[0], 0).astype(a[0].dtype)
 

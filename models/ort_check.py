@@ -4,7 +4,7 @@ folder's ONNX graph on its reference.json inputs and compares with the reference
 labels exactly). Needs only numpy, onnxruntime and the standard library (no yaml: names come from
 reference.json). Exit code 1 on any difference, 2 when onnxruntime is missing.
 
-With --skab DIR it also replays the SKAB valve files through pump-anomaly/pipeline.py with ONNX
+With --skab DIR it also replays SKAB's visible fault families through pump-anomaly/pipeline.py with ONNX
 Runtime as the scorer (needs pandas and yaml), and with --steel CSV it scores the steel-defects
 hold-out rows of card.yaml with ONNX Runtime.
 
@@ -35,7 +35,7 @@ def replay_skab(ort, root: str) -> None:
     def score(frames):
         return sess.run([card["output"]["score"]], {card["input"]["name"]: frames})[0]
 
-    dfs = {n: P.read_skab(os.path.join(root, n)) for n in P.experiment_files(root)}
+    dfs = {n: P.read_skab(os.path.join(root, n)) for names in P.experiment_files(root).values() for n in names}
     per_file, total = P.evaluate(dfs, card, score)
     for n, c in per_file.items():
         print(json.dumps({"file": n, **c}))

@@ -14,12 +14,11 @@ this script checks the exported file itself, not the torch model it came from.
 
 Usage:
   /usr/bin/python3 models/pump-anomaly/pipeline.py [--data ../shared/datasets/skab] [--card card.yaml]
-      [--per-file]   prints per-file confusion counts and the totals as JSON lines
+      [--per-file]   prints per-file confusion counts, per-family and total metrics as JSON lines
 """
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import os
 import sys
@@ -35,15 +34,30 @@ FEATURES_ALL = ["Accelerometer1RMS", "Accelerometer2RMS", "Current", "Pressure",
 
 
 # ----------------------------------------------------------------------------------------- data
-def experiment_files(root: str) -> list[str]:
-    """valve1/*.csv then valve2/*.csv, numerically sorted, as paths relative to root."""
-    out = []
-    for group in ("valve1", "valve2"):
-        names = glob.glob(os.path.join(root, group, "*.csv"))
-        names.sort(key=lambda p: int(os.path.splitext(os.path.basename(p))[0]))
-        out += [os.path.relpath(p, root) for p in names]
+# SKAB's visible fault families (../shared/datasets/README.md): folder and file numbers of each.
+FAMILIES = {
+    "valve1": ("valve1", range(0, 16)),
+    "valve2": ("valve2", range(0, 4)),
+    "leaks": ("other", range(1, 5)),
+    "rotor": ("other", range(5, 10)),
+}
+
+
+def experiment_files(root: str, families=tuple(FAMILIES)) -> dict[str, list[str]]:
+    """family -> its experiment files (paths relative to root, numeric order); families whose files are
+    all absent are left out, a family with only some of its files is an error."""
+    out = {}
+    for fam in families:
+        folder, numbers = FAMILIES[fam]
+        names = [os.path.join(folder, f"{i}.csv") for i in numbers]
+        present = [n for n in names if os.path.isfile(os.path.join(root, n))]
+        if present and len(present) != len(names):
+            missing = sorted(set(names) - set(present))
+            raise FileNotFoundError(f"SKAB folder '{root}': family '{fam}' lacks {missing}")
+        if present:
+            out[fam] = present
     if not out:
-        raise FileNotFoundError(f"SKAB folder '{root}': no valve1/valve2 CSV files found")
+        raise FileNotFoundError(f"SKAB folder '{root}': none of the families {list(families)} found")
     return out
 
 
@@ -96,10 +110,12 @@ def smooth(raw: np.ndarray, kind: str, window: int = 1, alpha: float = 0.0) -> n
 
 
 def threshold_of(cal_scores: np.ndarray, th: dict) -> float:
+    """The method's value on the calibration scores, raised to th["floor"] when the card gives one."""
+    floor = th.get("floor", -np.inf)
     if th["method"] == "quantile":
-        return float(np.quantile(cal_scores, th["quantile"]) * th.get("factor", 1.0))
+        return float(max(np.quantile(cal_scores, th["quantile"]) * th.get("factor", 1.0), floor))
     if th["method"] == "mean_std":
-        return float(cal_scores.mean() + th["k"] * cal_scores.std())
+        return float(max(cal_scores.mean() + th["k"] * cal_scores.std(), floor))
     raise ValueError(f"calibration.threshold.method '{th['method']}': expected quantile or mean_std")
 
 
@@ -154,7 +170,7 @@ def main(argv=None) -> int:
     from onnx_numpy import OnnxNumpy
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", default=DEFAULT_DATA, help="SKAB folder (valve1/, valve2/)")
+    ap.add_argument("--data", default=DEFAULT_DATA, help="SKAB folder (valve1/, valve2/, other/)")
     ap.add_argument("--card", default=os.path.join(HERE, "card.yaml"))
     ap.add_argument("--per-file", action="store_true")
     a = ap.parse_args(argv)
@@ -166,11 +182,15 @@ def main(argv=None) -> int:
     def score_fn(frames):
         return model.run({in_name: frames})[out_name]
 
-    dfs = {n: read_skab(os.path.join(a.data, n)) for n in experiment_files(a.data)}
+    files = experiment_files(a.data)
+    dfs = {n: read_skab(os.path.join(a.data, n)) for names in files.values() for n in names}
     per_file, total = evaluate(dfs, card, score_fn)
     if a.per_file:
         for n, c in per_file.items():
             print(json.dumps({"file": n, **c}))
+    for fam, names in files.items():
+        c = {k: sum(per_file[n][k] for n in names) for k in ("tp", "fp", "fn", "tn")}
+        print(json.dumps({"family": fam, **c, **skab_metrics(c)}))
     print(json.dumps({"total": total}))
     return 0
 

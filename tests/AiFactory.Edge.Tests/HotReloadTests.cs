@@ -56,7 +56,7 @@ public sealed partial class HotReloadTests : IDisposable
     private static string Config(int plateSpeed, bool secondPump)
     {
         var plateTags = string.Join(", ", ModelCardReader.Read(RepoPaths.Model("steel-defects")).Input.Features.Select(f => $"{f}: plate-1/{f}"));
-        var pump = RepoPaths.Model("pump-anomaly");
+        var pump = RepoPaths.Model("pump-vibration-flow");
         var second = secondPump
             ? $$"""
               - name: pump-2

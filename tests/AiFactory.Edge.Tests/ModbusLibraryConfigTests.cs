@@ -35,7 +35,7 @@ public sealed class ModbusLibraryConfigTests : IDisposable
                 registers: {"{"}pump-1: 10{"}"}
             stations:
               - name: pump-1
-                model: {RepoPaths.Model("pump-anomaly")}
+                model: {RepoPaths.Model("pump-vibration-flow")}
                 tags:
                   Accelerometer1RMS: pump-1/Accelerometer1RMS
                   Accelerometer2RMS: pump-1/Accelerometer2RMS

@@ -58,7 +58,7 @@ public sealed class OutputsReloadTests : IDisposable
             topic: {{prefix}}/{station}/verdict
         stations:
           - name: pump-1
-            model: {{RepoPaths.Model("pump-anomaly")}}
+            model: {{RepoPaths.Model("pump-vibration-flow")}}
             tags: {Accelerometer1RMS: pump-1/Accelerometer1RMS, Accelerometer2RMS: pump-1/Accelerometer2RMS, Volume Flow RateRMS: pump-1/Volume Flow RateRMS}
 
         """;

@@ -3,7 +3,7 @@ using AiFactory.Testing;
 
 namespace AiFactory.Edge.Tests;
 
-/// <summary>`run --config` end to end: a real mosquitto, JSON telemetry, the pump-anomaly model, live verdicts.</summary>
+/// <summary>`run --config` end to end: a real mosquitto, JSON telemetry, the pump-vibration-flow model, live verdicts.</summary>
 [Trait("Category", "Integration")]
 public sealed class RunConfigTests : IDisposable
 {
@@ -37,7 +37,7 @@ public sealed class RunConfigTests : IDisposable
         await Eventually.WaitFor(() => verdicts.Payloads.Count == 200, "200 verdicts at the subscriber");
         var anomaly = verdicts.Payloads.Select(p => System.Text.Json.JsonDocument.Parse(p).RootElement).First(v => v.GetProperty("verdict").GetString() == "anomaly");
         Assert.Equal("pump-1", anomaly.GetProperty("station").GetString());
-        Assert.Equal("pump-anomaly", anomaly.GetProperty("model").GetString());
+        Assert.Equal("pump-vibration-flow", anomaly.GetProperty("model").GetString());
         Assert.True(anomaly.GetProperty("score").GetDouble() > anomaly.GetProperty("threshold").GetDouble());
     }
 
@@ -125,7 +125,7 @@ public sealed class RunConfigTests : IDisposable
               - {name: p/flow, unit: l/min, min: 0, max: 100}
             stations:
               - name: pump-1
-                model: {{RepoPaths.Model("pump-anomaly")}}
+                model: {{RepoPaths.Model("pump-vibration-flow")}}
                 frame: {missing: drop}
                 tags:
                   Accelerometer1RMS: p/a1
@@ -166,7 +166,7 @@ public sealed class RunConfigTests : IDisposable
 
     /// <summary>
     /// The pump line the verdict tests run: JSON telemetry (vib[0], vib[1], flow) on plant/line1/pump1/telemetry,
-    /// the pump-anomaly model, verdicts to plant/line1/{station}/verdict.
+    /// the pump-vibration-flow model, verdicts to plant/line1/{station}/verdict.
     /// </summary>
     private string WritePumpLine(string file, string clientId, string? timestamp = null, string? outputExtra = null)
     {
@@ -194,7 +194,7 @@ public sealed class RunConfigTests : IDisposable
                 topic: plant/line1/{station}/verdict{{outputLine}}
             stations:
               - name: pump-1
-                model: {{RepoPaths.Model("pump-anomaly")}}
+                model: {{RepoPaths.Model("pump-vibration-flow")}}
                 tags:
                   Accelerometer1RMS: p/a1
                   Accelerometer2RMS: p/a2

@@ -48,6 +48,7 @@ public sealed partial class RunUplinkTests : IAsyncLifetime
         var records = _hub.Applied.Values.ToArray();
         var summaries = records.Where(r => r.Summary is not null).Select(r => r.Summary!).ToArray();
         var events = records.Where(r => r.Event is not null).Select(r => r.Event!).ToArray();
+        // The pump's first simulated fault starts 520 samples in (120 after calibration): speed 400 reaches it.
         Assert.True(anomalous > 0, output);
         Assert.Equal(anomalous, summaries.Where(s => s.StationId == "pump-1").Sum(s => s.AnomalyCount));
         Assert.Equal(anomalous, events.Count(e => e.StationId == "pump-1" && e.Kind == "anomaly"));
@@ -71,7 +72,7 @@ public sealed partial class RunUplinkTests : IAsyncLifetime
         Environment.SetEnvironmentVariable("AIFACTORY_RUN_UPLINK_COUNTS_KEY", _hub.Key);
         var config = Path.Combine(_dir, "line.yaml");
         File.WriteAllText(config, UplinkLineYaml.PumpLine("edge-counts", _hub.Url, "AIFACTORY_RUN_UPLINK_COUNTS_KEY"));
-        var calibration = Core.Models.ModelCardReader.Read(RepoPaths.Model("pump-anomaly")).Calibration!.Samples;
+        var calibration = Core.Models.ModelCardReader.Read(RepoPaths.Model("pump-vibration-flow")).Calibration!.Samples;
         var port = FreePort.Next();
         var output = new StringWriter();
         var run = CliRunner.RunAsync(TextWriter.Synchronized(output), "run", "--config", config, "--duration", "6", "--status-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));

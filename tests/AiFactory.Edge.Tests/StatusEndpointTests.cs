@@ -35,7 +35,7 @@ public sealed class StatusEndpointTests
         Assert.Equal(["pump-anomaly", "steel-defects"], status.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("model").GetString()).Order());
         Assert.Equal(["pump-1", "plate-1"], status.GetProperty("stations").EnumerateArray().Select(s => s.GetProperty("station").GetString()));
         Assert.Equal(
-            ["Accelerometer1RMS", "Accelerometer2RMS", "Volume Flow RateRMS"],
+            ["Accelerometer1RMS", "Accelerometer2RMS", "Current", "Pressure", "Temperature", "Thermocouple", "Voltage", "Volume Flow RateRMS"],
             status.GetProperty("stations")[0].GetProperty("tags").EnumerateArray().Select(t => t.GetProperty("tag").GetString()!.Split('/')[1]));
         Assert.All(status.GetProperty("stations")[0].GetProperty("tags").EnumerateArray(), t => Assert.Equal(0, t.GetProperty("nan").GetInt64()));
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{port}/other")).StatusCode);

@@ -93,7 +93,7 @@ public sealed class UplinkConfigTests : IDisposable
             stations:
               - name: pump-1
                 pass_classes: [ok]
-                model: MODELS/pump-anomaly
+                model: MODELS/pump-vibration-flow
                 tags:
                   Accelerometer1RMS: pump-1/Accelerometer1RMS
                   Accelerometer2RMS: pump-1/Accelerometer2RMS
@@ -115,7 +115,7 @@ public sealed class UplinkConfigTests : IDisposable
         Assert.Contains(problems, p => p.StartsWith($"{file}:5:3: uplink.retries: unknown key (hint: known keys here: hub, api_key, window_s, outbox,", StringComparison.Ordinal));
         Assert.Contains($"{file}:7:16: uplink.outbox.when_full: 'drop-newest' is not a policy (hint: drop-oldest (keep producing, lose the oldest unsent records) or reject-new (keep what is stored, refuse new records))", problems);
         Assert.Contains($"{file}:12:5: stations[0].line: is required (hint: the line the station belongs to on the hub, e.g. line: line-1)", problems);
-        Assert.Contains($"{file}:13:19: stations[0].pass_classes: station 'pump-1' runs anomaly model 'pump-anomaly', which has no classes (hint: pass_classes applies to classification stations)", problems);
+        Assert.Contains($"{file}:13:19: stations[0].pass_classes: station 'pump-1' runs anomaly model 'pump-vibration-flow', which has no classes (hint: pass_classes applies to classification stations)", problems);
         Assert.Contains(problems, p => p.StartsWith($"{file}:21:20: stations[1].pass_classes: 'Scratch' is not a class of model 'steel-defects' (hint: its classes: Pastry_Fault, Z_Scratch_Fault,", StringComparison.Ordinal));
         Assert.Equal(9, problems.Count);
     }

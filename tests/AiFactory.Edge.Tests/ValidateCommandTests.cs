@@ -56,7 +56,7 @@ public sealed class ValidateCommandTests : IDisposable
                 type: opcua
             stations:
               - name: pump-1
-                model: MODELS/pump-anomaly
+                model: MODELS/pump-vibration-flow
                 tags:
                   Accelerometer1RMS: pump-1/acc1
                   Volume Flow RateRMS: pump-1/flow
@@ -71,8 +71,8 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Contains($"error: {file}:10:11: sources[1].name: 'plc' names two sources (hint: every source needs its own name)", output, StringComparison.Ordinal);
         Assert.Contains($"error: {file}:11:11: sources[1].type: 'opcua' is not a source type (hint: mqtt, serial, modbus or simulator)", output, StringComparison.Ordinal);
         Assert.Contains($"error: {file}:16:26: stations[0].tags.Accelerometer1RMS: tag 'pump-1/acc1' is produced by no source", output, StringComparison.Ordinal);
-        Assert.Contains("stations[0].tags.Accelerometer2RMS: model 'pump-anomaly' needs feature 'Accelerometer2RMS' and no tag feeds it", output, StringComparison.Ordinal);
-        Assert.Contains("stations[0].tags.Pressure: model 'pump-anomaly' has no feature 'Pressure'", output, StringComparison.Ordinal);
+        Assert.Contains("stations[0].tags.Accelerometer2RMS: model 'pump-vibration-flow' needs feature 'Accelerometer2RMS' and no tag feeds it", output, StringComparison.Ordinal);
+        Assert.Contains("stations[0].tags.Pressure: model 'pump-vibration-flow' has no feature 'Pressure'", output, StringComparison.Ordinal);
         Assert.Contains("7 problem(s); the agent will not start with this file", output, StringComparison.Ordinal);
     }
 
@@ -91,7 +91,7 @@ public sealed class ValidateCommandTests : IDisposable
                 max_results_per_message: {limit}
             stations:
               - name: pump-1
-                model: {RepoPaths.Model("pump-anomaly")}
+                model: {RepoPaths.Model("pump-vibration-flow")}
                 tags:
                   Accelerometer1RMS: pump-1/Accelerometer1RMS
                   Accelerometer2RMS: pump-1/Accelerometer2RMS
@@ -121,7 +121,7 @@ public sealed class ValidateCommandTests : IDisposable
               - {name: pump-1/Accelerometer1RMS, stale_after_ms: soon}
             stations:
               - name: pump-1
-                model: MODELS/pump-anomaly
+                model: MODELS/pump-vibration-flow
                 frame: {missing: guess, max_skew_ms: 0, stride: 0}
                 tags:
                   Accelerometer1RMS: pump-1/Accelerometer1RMS
@@ -177,7 +177,7 @@ public sealed class ValidateCommandTests : IDisposable
                       metrics: {pump-1/flow: gw1/pump1/Flow, pump-1/acc1: gw1/pump1/Vib1, pump-1/acc2: gw1/pump1/Vib2}
             stations:
               - name: pump-1
-                model: MODELS/pump-anomaly
+                model: MODELS/pump-vibration-flow
                 tags: {Accelerometer1RMS: pump-1/acc1, Accelerometer2RMS: pump-1/acc2, Volume Flow RateRMS: pump-1/flow}
             """);
         Assert.Equal(["pump-1/acc1", "pump-1/acc2", "pump-1/flow"], EdgeConfigReader.Read(good).Sources[0].Tags.Order());

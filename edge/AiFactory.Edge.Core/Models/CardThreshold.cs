@@ -10,4 +10,7 @@ public sealed class CardThreshold
     public double Factor { get; set; } = 1.0;
 
     public double K { get; set; }
+
+    /// <summary>The threshold never goes below this score (absent: no lower bound), so a very quiet calibration run cannot leave an asset with a hair trigger.</summary>
+    public double? Floor { get; set; }
 }

@@ -259,6 +259,11 @@ public static class ModelCardReader
             problem("calibration.threshold.method", $"'{t.Method}' must be quantile or mean_std");
         }
 
+        if (t.Floor is { } floor && !double.IsFinite(floor))
+        {
+            problem("calibration.threshold.floor", $"must be a finite number (was {floor})");
+        }
+
         var post = card.Postprocess ?? new CardPostprocess();
         if (post.Smoothing is not ("none" or "rolling_mean" or "ema"))
         {

@@ -2,7 +2,7 @@ using AiFactory.Edge.Core.Models;
 
 namespace AiFactory.Edge.Core.Stations;
 
-/// <summary>The anomaly threshold from an asset's calibration scores, as the card says.</summary>
+/// <summary>The anomaly threshold from an asset's calibration scores, as the card says: the method's value, raised to <c>floor</c> when the card gives one.</summary>
 public static class ThresholdRule
 {
     public static double Compute(CardThreshold rule, IReadOnlyList<double> calibrationScores)
@@ -13,12 +13,13 @@ public static class ThresholdRule
             throw new InvalidOperationException("no finite calibration score to compute a threshold from");
         }
 
-        return rule.Method switch
+        var threshold = rule.Method switch
         {
             "quantile" => Quantile(finite, rule.Quantile) * rule.Factor,
             "mean_std" => MeanPlusKStd(finite, rule.K),
             _ => throw new InvalidOperationException($"calibration.threshold.method '{rule.Method}' must be quantile or mean_std"),
         };
+        return rule.Floor is { } floor ? Math.Max(threshold, floor) : threshold;
     }
 
     /// <summary>numpy's default (linear interpolation between the closest ranks).</summary>

@@ -9,6 +9,7 @@ public sealed class AnomalyReplay(ModelPackage package, TextWriter console)
 {
     private readonly ConfusionCounts _total = new();
     private readonly List<(string File, ConfusionCounts Counts, double Threshold)> _perFile = [];
+    private readonly FamilyCounts _families = new();
 
     public async Task ReplayAsync(ReplayInput input, string outputPath, CancellationToken cancellationToken)
     {
@@ -57,6 +58,7 @@ public sealed class AnomalyReplay(ModelPackage package, TextWriter console)
         }
 
         _total.Add(counts);
+        _families.Add(input.RelativePath, counts);
         _perFile.Add((input.RelativePath, counts, station.Threshold));
     }
 
@@ -71,6 +73,15 @@ public sealed class AnomalyReplay(ModelPackage package, TextWriter console)
         foreach (var (file, c, threshold) in _perFile)
         {
             await console.WriteLineAsync($"{file,-24} {c.TruePositives,6} {c.FalsePositives,6} {c.FalseNegatives,6} {c.TrueNegatives,6} {threshold,12:F6}").ConfigureAwait(false);
+        }
+
+        if (_families.Families.Count > 0)
+        {
+            await console.WriteLineAsync($"{"family",-24} {"TP",6} {"FP",6} {"FN",6} {"TN",6} {"files",6} {"F1",7} {"FAR %",7} {"MAR %",7}").ConfigureAwait(false);
+            foreach (var (family, files, c) in _families.Families)
+            {
+                await console.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{family,-24} {c.TruePositives,6} {c.FalsePositives,6} {c.FalseNegatives,6} {c.TrueNegatives,6} {files,6} {c.F1,7:F4} {c.FalseAlarmRate * 100,7:F2} {c.MissedAlarmRate * 100,7:F2}")).ConfigureAwait(false);
+            }
         }
 
         var t = _total;

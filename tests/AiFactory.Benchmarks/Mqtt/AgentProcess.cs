@@ -44,7 +44,7 @@ internal sealed class AgentProcess : IDisposable
                 max_results_per_message: {resultsPerMessage}
             stations:
               - name: pump
-                model: {Path.Combine(repository, "models", "pump-anomaly")}
+                model: {Path.Combine(repository, "models", "pump-vibration-flow")}
                 tags:
                   Accelerometer1RMS: pump/acc1
                   Accelerometer2RMS: pump/acc2

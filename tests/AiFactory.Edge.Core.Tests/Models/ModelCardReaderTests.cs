@@ -84,7 +84,7 @@ public sealed class ModelCardReaderTests : IDisposable
             onnx: missing.onnx
             input: {name: input, features: [a, b], window: 0}
             normalisation: {kind: per_asset}
-            calibration: {samples: 400, threshold: {method: median}}
+            calibration: {samples: 400, threshold: {method: median, floor: .inf}}
             output: {score: score}
             """);
 
@@ -95,7 +95,8 @@ public sealed class ModelCardReaderTests : IDisposable
         Assert.Contains($"{card}: onnx: 'missing.onnx' does not exist next to card.yaml", ex.Problems);
         Assert.Contains($"{card}: input.window: must be ≥ 1 (was 0)", ex.Problems);
         Assert.Contains($"{card}: calibration.threshold.method: 'median' must be quantile or mean_std", ex.Problems);
-        Assert.Equal(4, ex.Problems.Count);
+        Assert.Contains($"{card}: calibration.threshold.floor: must be a finite number (was {double.PositiveInfinity})", ex.Problems);
+        Assert.Equal(5, ex.Problems.Count);
     }
 
     [Fact]
@@ -104,7 +105,7 @@ public sealed class ModelCardReaderTests : IDisposable
         var ex = LoadWithCardEdit("pump-anomaly", "window: 5", "window: 4");
 
         Assert.Contains("model 'pump-anomaly'", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("input 'input' takes 15 values per row in the graph, the card's window × features is 4 × 3 = 12", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("input 'input' takes 40 values per row in the graph, the card's window × features is 4 × 8 = 32", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,6 +12,7 @@ public sealed class ReferenceOutputTests
 {
     [Theory]
     [InlineData("pump-anomaly")]
+    [InlineData("pump-vibration-flow")]
     [InlineData("steel-defects")]
     public async Task Model_OnReferenceInputs_MatchesPythonWithin1e4(string name)
     {

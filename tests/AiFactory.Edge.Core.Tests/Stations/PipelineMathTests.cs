@@ -67,4 +67,14 @@ public sealed class PipelineMathTests
 
         Assert.Equal(9.0, t, 12);
     }
+
+    [Theory]
+    [InlineData(0.5, 3.7)]
+    [InlineData(5.0, 5.0)]
+    public void Threshold_WithFloor_IsTheMethodsValueRaisedToTheFloor(double floor, double expected)
+    {
+        var t = ThresholdRule.Compute(new CardThreshold { Method = "quantile", Quantile = 0.9, Factor = 1, Floor = floor }, [4.0, 1.0, 3.0, 2.0]);
+
+        Assert.Equal(expected, t, 12);
+    }
 }
