@@ -5,6 +5,7 @@ using AiFactory.Hub.Queries;
 using AiFactory.Hub.Tenancy;
 using AiFactory.Hub.Tests.Support;
 using AiFactory.Testing;
+using Xunit.Abstractions;
 using static AiFactory.Hub.Tests.Support.Batches;
 
 namespace AiFactory.Hub.Tests.Live;
