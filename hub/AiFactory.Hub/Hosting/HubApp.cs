@@ -1,7 +1,9 @@
 using AiFactory.Hub.Admin;
 using AiFactory.Hub.Auth;
+using AiFactory.Hub.Cluster;
 using AiFactory.Hub.Influx;
 using AiFactory.Hub.Ingest;
+using AiFactory.Hub.Live;
 using AiFactory.Hub.Queries;
 using AiFactory.Hub.RateLimits;
 using AiFactory.Hub.Storage;
@@ -35,6 +37,8 @@ public static class HubApp
         var logger = new LoggerConfiguration()
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Orleans", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Polly", Serilog.Events.LogEventLevel.Warning)
             .Enrich.WithProperty("Service", "aifactory-hub")
             .Enrich.With<ControlCharacterEnricher>()
             .ReadFrom.Configuration(builder.Configuration, new Serilog.Settings.Configuration.ConfigurationReaderOptions(
@@ -58,7 +62,9 @@ public static class HubApp
         services.AddSingleton<TenancyStore>();
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<StationRegistry>();
-        services.AddSingleton<IBatchAggregator, SqlBatchAggregator>();
+        services.AddSingleton<SqlBatchAggregator>();
+        services.AddSingleton<IBatchAggregator, GrainBatchAggregator>();
+        services.AddLiveState();
         services.AddSingleton<IngestBufferPool>();
         services.AddHostedService<IngestMemoryTrimmer>();
         var bound = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
@@ -88,6 +94,7 @@ public static class HubApp
         services.AddAuthorization();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
+        builder.AddHubSilo();
         var app = builder.Build();
         var instance = $"{Environment.MachineName}/{Environment.ProcessId}";
         app.Use((context, next) =>
@@ -106,6 +113,7 @@ public static class HubApp
         app.MapGet("/", () => Results.Text("AiFactory hub: API under /api/v1 (docs/hub-api.md), health under /health/live and /health/ready.\n"));
         IngestEndpoint.Map(app);
         QueryEndpoints.Map(app);
+        LiveEndpoints.Map(app);
         AdminEndpoints.Map(app);
         return app;
     }
