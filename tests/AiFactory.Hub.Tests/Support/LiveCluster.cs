@@ -1,3 +1,4 @@
+using AiFactory.Hub.Audit;
 using AiFactory.Hub.Cluster;
 using AiFactory.Hub.Ingest;
 using AiFactory.Hub.Live;
@@ -73,30 +74,33 @@ public sealed class LiveCluster : IAsyncDisposable
         return new LiveCluster(dir, cluster, database, clock);
     }
 
+    /// <summary>Who the audit log names for the tenancy a test sets up.</summary>
+    private static readonly AuditActor SetupActor = new("live-cluster test setup", "test");
+
     /// <summary>Company → plant → lines and stations, and one edge of the plant.</summary>
     public async Task SetupPlantAsync(string company, string plant, string edge, params (string Line, string Station)[] stations)
     {
         if (!await Tenancy.CompanyExistsAsync(company, CancellationToken.None))
         {
-            await Tenancy.CreateCompanyAsync(company, company, CancellationToken.None);
+            await Tenancy.CreateCompanyAsync(SetupActor, company, company, CancellationToken.None);
         }
 
         if (!await Tenancy.ScopeExistsAsync(company, plant, null, null, CancellationToken.None))
         {
-            await Tenancy.CreatePlantAsync(company, plant, plant, CancellationToken.None);
+            await Tenancy.CreatePlantAsync(SetupActor, company, plant, plant, CancellationToken.None);
         }
 
         foreach (var line in stations.Select(s => s.Line).Distinct())
         {
-            await Tenancy.CreateLineAsync(company, plant, line, line, CancellationToken.None);
+            await Tenancy.CreateLineAsync(SetupActor, company, plant, line, line, CancellationToken.None);
         }
 
         foreach (var (line, station) in stations)
         {
-            await Tenancy.CreateStationAsync(company, plant, line, station, station, CancellationToken.None);
+            await Tenancy.CreateStationAsync(SetupActor, company, plant, line, station, station, CancellationToken.None);
         }
 
-        await Tenancy.CreateEdgeAsync(company, plant, edge, edge, CancellationToken.None);
+        await Tenancy.CreateEdgeAsync(SetupActor, company, plant, edge, edge, CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()
