@@ -17,6 +17,7 @@ public static class Schema
                 row_count BIGINT NOT NULL, chunk TEXT NOT NULL, PRIMARY KEY (edge_id, seq));
             CREATE INDEX raw_chunks_by_station ON raw_chunks (company_id, plant_id, line_id, station_id, first_time_utc);
             """),
+        .. OrleansScripts.Migrations,
     ];
 
     private static string BuildV1()
