@@ -1,5 +1,6 @@
 using AiFactory.Hub.Admin;
 using AiFactory.Hub.Auth;
+using AiFactory.Hub.Cluster;
 using AiFactory.Hub.Influx;
 using AiFactory.Hub.Ingest;
 using AiFactory.Hub.Queries;
@@ -54,7 +55,8 @@ public static class HubApp
         services.AddSingleton<Migrator>();
         services.AddSingleton<TenancyStore>();
         services.AddSingleton<StationRegistry>();
-        services.AddSingleton<IBatchAggregator, SqlBatchAggregator>();
+        services.AddSingleton<SqlBatchAggregator>();
+        services.AddSingleton<IBatchAggregator, GrainBatchAggregator>();
         var influx = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>()?.Influx;
         if (influx is { Enabled: true })
         {
@@ -78,6 +80,7 @@ public static class HubApp
         services.AddAuthorization();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
+        builder.AddHubSilo();
         var app = builder.Build();
         var instance = $"{Environment.MachineName}/{Environment.ProcessId}";
         app.Use((context, next) =>
@@ -96,6 +99,7 @@ public static class HubApp
         IngestEndpoint.Map(app);
         QueryEndpoints.Map(app);
         AdminEndpoints.Map(app);
+        app.MapHubSilo();
         return app;
     }
 }

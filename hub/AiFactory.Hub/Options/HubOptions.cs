@@ -15,9 +15,6 @@ public sealed class HubOptions
     /// <summary>Optional InfluxDB time-series output (off without a Url).</summary>
     public Influx.InfluxOptions Influx { get; set; } = new();
 
-    /// <summary>The Orleans silo this hub also is: clustering, endpoints, dashboard.</summary>
-    public Cluster.ClusterSettings Cluster { get; set; } = new();
-
     /// <summary>An edge not heard from for this long is shown offline.</summary>
     public TimeSpan EdgeOfflineAfter { get; set; } = TimeSpan.FromSeconds(60);
 

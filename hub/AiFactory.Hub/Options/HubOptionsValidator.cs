@@ -50,7 +50,6 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
         }
 
         problems.AddRange(options.Influx.Problems());
-        problems.AddRange(options.Cluster.Problems(options.Database));
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -51,14 +51,11 @@ public sealed class AdoNetClusteringTests
 
     private static async Task<IHost> StartSiloAsync(string connectionString, string clusterId)
     {
-        var options = new HubOptions { Database = new DatabaseSettings { Provider = DatabaseProvider.PostgreSql, ConnectionString = connectionString } };
-        options.Cluster.Clustering = ClusteringMode.AdoNet;
-        options.Cluster.ClusterId = clusterId;
-        options.Cluster.SiloPort = FreePort.Next();
-        options.Cluster.GatewayPort = FreePort.Next();
+        var database = new DatabaseSettings { Provider = DatabaseProvider.PostgreSql, ConnectionString = connectionString };
+        var options = new SiloOptions { Clustering = ClusteringMode.AdoNet, ClusterId = clusterId, GatewayPort = FreePort.Next() };
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.UseOrleans(silo => silo.UseHubClustering(options));
+        builder.UseOrleans(silo => silo.UseHubClustering(options, FreePort.Next(), database));
         var host = builder.Build();
         await host.StartAsync();
         return host;

@@ -63,6 +63,26 @@ public sealed class KubernetesManifestTests
         Assert.Equal("/health/live", Map(container, "livenessProbe", "httpGet")["path"].ToString());
     }
 
+    [Fact]
+    public void HubSettingsInTheManifest_BindToValidAdoNetClusteringOnThePodsPorts()
+    {
+        var container = Container(Map(Map(Kind("Deployment"), "spec"), "template"));
+        var ports = ((YamlSequenceNode)container["ports"]).Cast<YamlMappingNode>().ToDictionary(p => p["name"].ToString(), p => p["containerPort"].ToString());
+        var settings = Env(container).Where(e => e.Key.StartsWith("Hub__", StringComparison.Ordinal)).ToDictionary(
+            e => e.Key.Replace("__", ":", StringComparison.Ordinal),
+            e => e.Value.Children.ContainsKey("value") ? e.Value["value"].ToString() : "Host=postgres;Database=hub (from the Secret)");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings!).Build();
+
+        var hub = configuration.GetSection(HubOptions.Section).Get<HubOptions>()!;
+        var silo = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>()!;
+
+        Assert.True(new HubOptionsValidator().Validate(null, hub).Succeeded);
+        Assert.Empty(silo.Problems(hub.Database));
+        Assert.Equal((ClusteringMode.AdoNet, true), (silo.Clustering, silo.Kubernetes));
+        Assert.Equal(ports["silo"], silo.SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(ports["gateway"], silo.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     private static List<YamlMappingNode> Documents(string file)
     {
         var stream = new YamlStream();
