@@ -32,6 +32,9 @@ public sealed class HubProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The value of the command-line argument starting with <paramref name="prefix"/> (e.g. "--Hub:Silo:SiloPort="), or null.</summary>
+    public string? Argument(string prefix) => _args.FirstOrDefault(a => a.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..];
+
     /// <summary>The process id while it runs.</summary>
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
 
