@@ -80,8 +80,8 @@ internal sealed class SiloCluster : IAsyncDisposable
         return keys;
     }
 
-    /// <summary>The membership rows of one silo's port, oldest generation first, once every generation but the last is dead.</summary>
-    public async Task<List<SiloStatus>> GenerationsAsync(HubProcess silo)
+    /// <summary>The membership rows of one silo's port, oldest generation first, once <paramref name="dead"/> of them are dead (or after 60 s).</summary>
+    public async Task<List<SiloStatus>> GenerationsAsync(HubProcess silo, int dead)
     {
         var port = int.Parse(silo.Argument("--Hub:Silo:SiloPort=")!, CultureInfo.InvariantCulture);
         await using var connection = new NpgsqlConnection(_db.ConnectionString);
@@ -92,7 +92,7 @@ internal sealed class SiloCluster : IAsyncDisposable
             var rows = (await connection.QueryAsync<int>(
                 "SELECT status FROM orleansmembershiptable WHERE deploymentid = @ClusterId AND port = @port ORDER BY generation", new { ClusterId, port }))
                 .Select(s => (SiloStatus)s).ToList();
-            if (rows.Count(r => r == SiloStatus.Dead) == rows.Count - 1 || DateTime.UtcNow > deadline)
+            if (rows.Count(r => r == SiloStatus.Dead) >= dead || DateTime.UtcNow > deadline)
             {
                 return rows;
             }
