@@ -7,7 +7,7 @@ namespace AiFactory.Benchmarks;
 
 /// <summary>
 /// Runs every inference benchmark for each model side by side in one process and prints a table per part;
-/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|single|node|ratio|ingest|mqtt-steps] [--model pump-anomaly|steel-defects] [--edges N] [--batch N] [--setup sqlite|postgres|shared|nginx|influx (ingest); batching_on,batching_off,batching_on_packed,batching_on_packed_no_hold (mqtt-steps)] [--rates 1000,20000 (mqtt-steps)] [--baseline-hub PATH/aifactory-hub.dll (ingest: another build, e.g. main's stateless hub, run on PostgreSQL beside this one)]
+/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|single|node|ratio|ingest|mqtt-steps] [--model pump-anomaly|steel-defects] [--edges N] [--batch N] [--setup sqlite|postgres|shared|nginx|cluster|influx (ingest); batching_on,batching_off,batching_on_packed,batching_on_packed_no_hold (mqtt-steps)] [--rates 1000,20000 (mqtt-steps)] [--baseline-hub PATH/aifactory-hub.dll (ingest: another build, e.g. main's stateless hub, run on PostgreSQL beside this one)]
 /// </summary>
 internal static class BenchmarkSuite
 {

@@ -27,7 +27,7 @@ internal static class IngestBenchmark
     /// <param name="seconds">Measured seconds per setup (after an 8-s warm-up).</param>
     /// <param name="edges">Edges uploading at once.</param>
     /// <param name="batchSize">Summaries per batch.</param>
-    /// <param name="only">One setup (sqlite, postgres, shared, nginx, influx), or all.</param>
+    /// <param name="only">One setup (sqlite, postgres, shared, nginx, cluster, influx), or all.</param>
     /// <param name="baselineHub">Another build's aifactory-hub.dll (the stateless hub of main) to run on PostgreSQL first, side by side.</param>
     public static async Task<List<Dictionary<string, object>>> RunAsync(double seconds, int edges, int batchSize, string? only = null, string? baselineHub = null)
     {
@@ -51,7 +51,8 @@ internal static class IngestBenchmark
             if (Wanted("postgres"))
             {
                 await using var db1 = await PostgresDatabase.CreateAsync();
-                rows.Add(await HubRunAsync("1 replica, PostgreSQL", "PostgreSql", db1.ConnectionString, 1, bodies, seconds, batchSize));
+                var name = baselineHub is null ? "1 replica, PostgreSQL" : "1 Orleans silo (this build), PostgreSQL";
+                rows.Add(await HubRunAsync(name, "PostgreSql", db1.ConnectionString, 1, bodies, seconds, batchSize));
             }
 
             if (Wanted("shared"))
@@ -65,6 +66,14 @@ internal static class IngestBenchmark
             {
                 await using var db2 = await PostgresDatabase.CreateAsync();
                 rows.Add(await HubRunAsync("2 replicas + nginx, PostgreSQL", "PostgreSql", db2.ConnectionString, 2, bodies, seconds, batchSize));
+            }
+
+            if (NginxProxy.Missing is null && Wanted("cluster"))
+            {
+                // One Orleans cluster: an edge's grain lives on one silo, so two requests in three cross to another silo.
+                await using var db4 = await PostgresDatabase.CreateAsync();
+                rows.Add(await HubRunAsync("3 Orleans silos (one cluster) + nginx, PostgreSQL", "PostgreSql", db4.ConnectionString, 3, bodies, seconds, batchSize,
+                    clusterArgs: ["--Hub:Silo:Clustering=AdoNet", "--Hub:Silo:ClusterId=bench-" + Guid.NewGuid().ToString("N")[..8]]));
             }
         }
         else
@@ -82,7 +91,7 @@ internal static class IngestBenchmark
     }
 
     private static async Task<Dictionary<string, object>> HubRunAsync(
-        string name, string provider, string connection, int replicas, byte[][][] bodies, double seconds, int batchSize, bool shared = false, string? hubDll = null)
+        string name, string provider, string connection, int replicas, byte[][][] bodies, double seconds, int batchSize, bool shared = false, string? hubDll = null, string[]? clusterArgs = null)
     {
         var adminKey = ApiKey.Generate().Key;
         var hubs = new List<HubProcess>();
@@ -92,7 +101,7 @@ internal static class IngestBenchmark
             for (var r = 0; r < replicas; r++)
             {
                 hubs.Add(await HubProcess.StartAsync(
-                    hubDll ?? Path.Combine(AppContext.BaseDirectory, "aifactory-hub.dll"), provider, connection, adminKey, ["--Serilog:MinimumLevel:Default=Warning", .. (Environment.GetEnvironmentVariable("AIFACTORY_BENCH_HUB_ARGS") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries)]));
+                    hubDll ?? Path.Combine(AppContext.BaseDirectory, "aifactory-hub.dll"), provider, connection, adminKey, ["--Serilog:MinimumLevel:Default=Warning", .. clusterArgs ?? [], .. (Environment.GetEnvironmentVariable("AIFACTORY_BENCH_HUB_ARGS") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries)]));
             }
 
             nginx = replicas > 1 ? await NginxProxy.StartAsync(hubs.Select(h => h.Port).ToList()) : null;
