@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;
 
@@ -31,7 +30,6 @@ public static class HubSilo
 
         var siloPort = options.SiloPort == 0 ? FreeLoopbackPort() : options.SiloPort;
         builder.Services.AddSingleton(Options.Create(options));
-        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.UseOrleans(silo =>
         {
             silo.UseHubClustering(options, siloPort, database);
@@ -40,10 +38,7 @@ public static class HubSilo
                 silo.AddHubDashboard();
             }
 
-            // The wire types shared with the edge carry no Orleans attributes; between silos they travel as their own JSON.
-            silo.Services.AddSerializer(s => s.AddJsonSerializer(
-                t => t.Assembly == typeof(UplinkBatch).Assembly,
-                new JsonSerializerOptions { TypeInfoResolver = AiFactoryJsonContext.Default, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+            silo.Services.AddContractsSerializer();
         });
         return builder;
     }
@@ -57,6 +52,15 @@ public static class HubSilo
             app.MapHubDashboard(options.DashboardPath);
         }
     }
+
+    /// <summary>
+    /// The wire types shared with the edge (<see cref="UplinkBatch"/> …) carry no Orleans attributes: between silos,
+    /// and to clients, they travel as their own JSON.
+    /// </summary>
+    public static IServiceCollection AddContractsSerializer(this IServiceCollection services) =>
+        services.AddSerializer(s => s.AddJsonSerializer(
+            t => t.Assembly == typeof(UplinkBatch).Assembly,
+            new JsonSerializerOptions { TypeInfoResolver = AiFactoryJsonContext.Default, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
 
     /// <summary>A loopback port free right now (the OS's choice); the silo binds it moments later.</summary>
     private static int FreeLoopbackPort()

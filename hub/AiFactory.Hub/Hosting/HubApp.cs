@@ -3,6 +3,7 @@ using AiFactory.Hub.Auth;
 using AiFactory.Hub.Cluster;
 using AiFactory.Hub.Influx;
 using AiFactory.Hub.Ingest;
+using AiFactory.Hub.Live;
 using AiFactory.Hub.Queries;
 using AiFactory.Hub.Storage;
 using AiFactory.Hub.Tenancy;
@@ -34,6 +35,8 @@ public static class HubApp
         var logger = new LoggerConfiguration()
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Orleans", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Polly", Serilog.Events.LogEventLevel.Warning)
             .Enrich.WithProperty("Service", "aifactory-hub")
             .ReadFrom.Configuration(builder.Configuration, new Serilog.Settings.Configuration.ConfigurationReaderOptions(
                 typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(FileLoggerConfigurationExtensions).Assembly))
@@ -57,6 +60,7 @@ public static class HubApp
         services.AddSingleton<StationRegistry>();
         services.AddSingleton<SqlBatchAggregator>();
         services.AddSingleton<IBatchAggregator, GrainBatchAggregator>();
+        services.AddLiveState();
         var influx = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>()?.Influx;
         if (influx is { Enabled: true })
         {
@@ -98,6 +102,7 @@ public static class HubApp
         app.MapGet("/", () => Results.Text("AiFactory hub: API under /api/v1 (docs/hub-api.md), health under /health/live and /health/ready.\n"));
         IngestEndpoint.Map(app);
         QueryEndpoints.Map(app);
+        LiveEndpoints.Map(app);
         AdminEndpoints.Map(app);
         app.MapHubSilo();
         return app;

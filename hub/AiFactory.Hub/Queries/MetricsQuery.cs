@@ -99,9 +99,11 @@ public sealed class MetricsQuery(HubDatabase database)
         return sb.Append(" FROM station_buckets WHERE ").Append(where).Append(" GROUP BY bucket_start ORDER BY bucket_start").ToString();
     }
 
-    private static DbCommand Command(DbConnection c, string sql, Dictionary<string, object?> args)
+    /// <summary>A command with named parameters (@name), in <paramref name="tx"/> when given.</summary>
+    internal static DbCommand Command(DbConnection c, string sql, Dictionary<string, object?> args, DbTransaction? tx = null)
     {
         var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
         cmd.CommandText = sql;
         foreach (var (name, value) in args)
         {

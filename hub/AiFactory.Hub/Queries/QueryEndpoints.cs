@@ -87,7 +87,7 @@ public static class QueryEndpoints
         return Results.Ok(await query.RunAsync(scope, from, to, granularity, h.RequestAborted).ConfigureAwait(false));
     }
 
-    private static async Task RequireScopeAsync(TenancyStore tenancy, MetricsScope scope, CancellationToken ct)
+    internal static async Task RequireScopeAsync(TenancyStore tenancy, MetricsScope scope, CancellationToken ct)
     {
         if (!await tenancy.ScopeExistsAsync(scope.CompanyId, scope.PlantId, scope.LineId, scope.StationId, ct).ConfigureAwait(false))
         {

@@ -41,6 +41,34 @@ public sealed class SiloOptionsTests
         Assert.Equal([expected], options.Problems(new DatabaseSettings()));
     }
 
+    public static TheoryData<string, Action<SiloOptions>> BadPortsAndIds => new()
+    {
+        { "Hub:Silo:SiloPort -1 is outside 0..65535", o => o.SiloPort = -1 },
+        { "Hub:Silo:GatewayPort 70000 is outside 0..65535", o => o.GatewayPort = 70000 },
+        { "Hub:Silo:SiloPort and GatewayPort are both 11111", o => (o.SiloPort, o.GatewayPort) = (11111, 11111) },
+        { "Hub:Silo:ClusterId is empty", o => o.ClusterId = " " },
+        { "Hub:Silo:ServiceId is empty", o => o.ServiceId = "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadPortsAndIds))]
+    public void BadPortOrId_IsReportedNamingTheKey(string expected, Action<SiloOptions> spoil)
+    {
+        var options = new SiloOptions();
+        spoil(options);
+
+        Assert.Contains(options.Problems(new DatabaseSettings()), p => p.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task InvalidSiloOptions_StopTheHubAtStart()
+    {
+        var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            Support.HubHarness.StartAsync(extra: ["--Hub:Silo:SiloPort=-1"]));
+
+        Assert.Contains("Hub:Silo:SiloPort -1 is outside 0..65535", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AdoNetOnSqlite_IsRefusedNamingBothKeys()
     {

@@ -1,0 +1,50 @@
+using System.Runtime.CompilerServices;
+using AiFactory.Hub.Auth;
+using AiFactory.Hub.Queries;
+using AiFactory.Hub.Tenancy;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace AiFactory.Hub.Live;
+
+/// <summary>
+/// Live views as server-sent events: <c>GET …/live</c> of a company, plant or line answers a stream of
+/// <c>snapshot</c> events (the current one first), fed by the scope's grain. Keys and roles are checked as on every
+/// read: another company's key gets 404, an edge key 403.
+/// </summary>
+public static class LiveEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        var c = routes.MapGroup("/api/v1/companies/{company}").RequireAuthorization();
+        c.MapGet("/live", (HttpContext h, string company, TenancyStore t, LiveFeeds feeds) =>
+            StreamAsync(h, new MetricsScope(company), t, feeds));
+        c.MapGet("/plants/{plant}/live", (HttpContext h, string company, string plant, TenancyStore t, LiveFeeds feeds) =>
+            StreamAsync(h, new MetricsScope(company, plant), t, feeds));
+        c.MapGet("/plants/{plant}/lines/{line}/live", (HttpContext h, string company, string plant, string line, TenancyStore t, LiveFeeds feeds) =>
+            StreamAsync(h, new MetricsScope(company, plant, line), t, feeds));
+    }
+
+    private static async Task<IResult> StreamAsync(HttpContext h, MetricsScope scope, TenancyStore tenancy, LiveFeeds feeds)
+    {
+        h.RequireRead(scope.CompanyId);
+        await QueryEndpoints.RequireScopeAsync(tenancy, scope, h.RequestAborted).ConfigureAwait(false);
+
+        // nginx passes events on as they come instead of buffering the stream.
+        h.Response.Headers["X-Accel-Buffering"] = "no";
+        return TypedResults.ServerSentEvents(SnapshotsAsync(feeds, scope, h.RequestAborted), eventType: "snapshot");
+    }
+
+    private static async IAsyncEnumerable<LiveSnapshot> SnapshotsAsync(LiveFeeds feeds, MetricsScope scope, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var view = feeds.Open(scope);
+        while (await view.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+        {
+            while (view.Reader.TryRead(out var snapshot))
+            {
+                yield return snapshot;
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+namespace AiFactory.Hub.Live;
+
+/// <summary>How live state moves (configuration section <c>Hub:Live</c>); edges go offline after <c>Hub:EdgeOfflineAfter</c>.</summary>
+public sealed class LiveOptions
+{
+    public const string Section = "Hub:Live";
+
+    /// <summary>
+    /// Key of the clock live state reads (rolling windows, edge silence): the hub's <see cref="TimeProvider"/>, kept
+    /// apart from Orleans' own so that a test can move it without moving the silo's timers.
+    /// </summary>
+    public const string ClockKey = "AiFactory.Hub.Live.Clock";
+
+    /// <summary>
+    /// Each stage (station → line → plant → company, and a view's publication) passes on what changed at most this often;
+    /// the first change after a quiet spell goes at once.
+    /// </summary>
+    public TimeSpan PushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>A view with subscribers is republished this often without changes, so its rolling windows move on.</summary>
+    public TimeSpan SnapshotRefresh { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A scope grain forgets a subscriber not renewed within this; subscribers renew at a third of it.</summary>
+    public TimeSpan ObserverLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Latest events kept per scope.</summary>
+    public int EventsKept { get; set; } = 20;
+}

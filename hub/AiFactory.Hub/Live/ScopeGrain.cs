@@ -1,0 +1,220 @@
+using AiFactory.Hub.Queries;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Utilities;
+
+namespace AiFactory.Hub.Live;
+
+/// <summary>
+/// What a line, plant and company grain share: each holds the last hour of every child per minute (whole totals as
+/// the child last reported them, so a report repeated or crossing a rebuild changes nothing twice), its own minutes
+/// as their sum, and its latest events. Rebuilt from SQL on activation; what changed goes to the parent and to the
+/// subscribed live views at most once per push interval.
+/// </summary>
+public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> options, TimeProvider time, ILogger log) : Grain, ILiveScopeGrain
+{
+    private readonly Dictionary<string, KpiSeries> _children = new(StringComparer.Ordinal);
+    private readonly KpiSeries _total = new();
+    private readonly HashSet<long> _dirty = [];
+    private readonly List<LiveEvent> _newEvents = [];
+    private EventLog _events = null!;
+    private ObserverManager<ILiveObserver> _observers = null!;
+    private PushSchedule _push = null!;
+    private bool _reportDue;
+
+    protected MetricsScope Scope { get; private set; } = null!;
+
+    protected TimeProvider Time => time;
+
+    protected LiveStore Store => store;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        Scope = ScopeKeys.Parse(this.GetPrimaryKeyString());
+        _observers = new ObserverManager<ILiveObserver>(options.Value.ObserverLease, log);
+        _events = new EventLog(options.Value.EventsKept);
+        var timer = this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+        _push = new PushSchedule(timer, options.Value.PushInterval);
+        var now = KpiSeries.MinuteOf(time.GetUtcNow());
+        var state = await store.ScopeAsync(Scope, KpiSeries.OldestKept(now), options.Value.EventsKept, cancellationToken);
+        foreach (var (child, series) in state.Children)
+        {
+            _children[child] = series;
+            foreach (var minute in series.Minutes.Keys)
+            {
+                _dirty.Add(minute);
+            }
+        }
+
+        foreach (var minute in _dirty)
+        {
+            Recompute(minute);
+        }
+
+        foreach (var e in state.Events)
+        {
+            _events.Add(e);
+        }
+
+        await OnRebuiltAsync(cancellationToken);
+
+        // The parent may hold less of this scope than SQL does: tell it everything once.
+        Changed();
+    }
+
+    public Task PushAsync(ChildReport report)
+    {
+        if (!_children.TryGetValue(report.ChildId, out var series))
+        {
+            _children[report.ChildId] = series = new KpiSeries();
+        }
+
+        foreach (var (minute, totals) in report.Minutes)
+        {
+            series.Set(minute, totals);
+            Recompute(minute);
+            _dirty.Add(minute);
+        }
+
+        foreach (var e in report.Events)
+        {
+            if (_events.Add(e))
+            {
+                _newEvents.Add(e);
+            }
+        }
+
+        OnReport(report);
+        Changed();
+        return Task.CompletedTask;
+    }
+
+    public Task<LiveSnapshot> SnapshotAsync() => Task.FromResult(Snapshot());
+
+    public Task SubscribeAsync(ILiveObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        _push.Again(options.Value.SnapshotRefresh);
+        return observer.OnSnapshotAsync(Snapshot());
+    }
+
+    public Task UnsubscribeAsync(ILiveObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The grain one level up; null for a company.</summary>
+    protected abstract ILiveScopeGrain? Parent();
+
+    /// <summary>Loads what this kind of scope shows besides buckets and events (a plant's edges).</summary>
+    protected virtual Task OnRebuiltAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Takes what this kind of scope keeps from a child's report besides minutes and events.</summary>
+    protected virtual void OnReport(ChildReport report)
+    {
+    }
+
+    /// <summary>The scope's edges, each online or offline (plants).</summary>
+    protected virtual IReadOnlyList<EdgeLive> Edges() => [];
+
+    /// <summary>Edges online and in all (plants and companies).</summary>
+    protected virtual (int Online, int Total) EdgeCounts() => (0, 0);
+
+    /// <summary>Something changed: publish, and report to the parent, when the push schedule allows.</summary>
+    protected void Changed()
+    {
+        _reportDue = true;
+        _push.Changed();
+    }
+
+    private void Recompute(long minute)
+    {
+        var sum = new MinuteTotals();
+        foreach (var child in _children.Values)
+        {
+            if (child.Get(minute) is { } totals)
+            {
+                sum.Add(totals);
+            }
+        }
+
+        _total.Set(minute, sum);
+    }
+
+    private LiveSnapshot Snapshot()
+    {
+        var now = time.GetUtcNow();
+        var minute = KpiSeries.MinuteOf(now);
+        Trim(minute);
+        var kpis = _total.Kpis(minute);
+        var children = new List<ChildLive>(_children.Count);
+        foreach (var (id, series) in _children.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            var lastMinute = series.Window(minute, 1);
+            children.Add(new ChildLive(id, KpiSeries.Status(lastMinute), Latest(series), lastMinute, series.Window(minute, KpiSeries.WindowMinutes)));
+        }
+
+        var (online, total) = EdgeCounts();
+        return new LiveSnapshot(
+            Scope.CompanyId, Scope.PlantId, Scope.LineId, now, KpiSeries.Status(kpis.OneMinute), kpis, Latest(_total), children, [.. _events.Items], Edges(), online, total);
+    }
+
+    private static LatestVerdicts? Latest(KpiSeries series)
+    {
+        foreach (var (minute, t) in series.Minutes.Reverse())
+        {
+            if (t.Frames > 0)
+            {
+                return new LatestVerdicts(DateTimeOffset.FromUnixTimeSeconds(minute), t.Frames, t.Pass, t.Fail, t.Anomalies);
+            }
+        }
+
+        return null;
+    }
+
+    private void Trim(long minute)
+    {
+        _total.Trim(minute);
+        foreach (var child in _children.Values)
+        {
+            child.Trim(minute);
+        }
+    }
+
+    private async Task FlushAsync()
+    {
+        _push.Pushing();
+        if (_observers.Count > 0)
+        {
+            var snapshot = Snapshot();
+            await _observers.Notify(o => o.OnSnapshotAsync(snapshot));
+            _push.Again(options.Value.SnapshotRefresh);
+        }
+
+        var parent = Parent();
+        if (parent is null || !_reportDue)
+        {
+            return;
+        }
+
+        _reportDue = false;
+        var minute = KpiSeries.MinuteOf(time.GetUtcNow());
+        Trim(minute);
+        var (online, total) = EdgeCounts();
+        var report = ScopeReports.Take(ScopeKeys.ChildId(Scope), _total, _dirty, _newEvents, KpiSeries.OldestKept(minute), online, total, force: true)!;
+        try
+        {
+            await parent.PushAsync(report);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            ScopeReports.PutBack(report, _dirty, _newEvents);
+            LogPushFailed(log, ex, this.GetPrimaryKeyString());
+            Changed();
+        }
+    }
+
+    [LoggerMessage(EventId = 1221, Level = LogLevel.Warning, Message = "{Scope} could not push to its parent; it tries again")]
+    private static partial void LogPushFailed(ILogger log, Exception ex, string scope);
+}

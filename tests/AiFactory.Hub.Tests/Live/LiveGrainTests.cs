@@ -1,0 +1,208 @@
+using System.Text.Json;
+using AiFactory.Contracts;
+using AiFactory.Hub.Live;
+using AiFactory.Hub.Queries;
+using AiFactory.Hub.Tenancy;
+using AiFactory.Hub.Tests.Support;
+using Orleans.Concurrency;
+using static AiFactory.Hub.Tests.Support.Batches;
+
+namespace AiFactory.Hub.Tests.Live;
+
+/// <summary>The live grains in Orleans' in-process test cluster: staged sums, rebuilds and edge silence against SQL.</summary>
+[Trait("Category", "Unit")]
+public sealed class LiveGrainTests(LiveGrainTests.ClusterFixture fixture) : IClassFixture<LiveGrainTests.ClusterFixture>
+{
+    private LiveCluster Live => fixture.Live;
+
+    [Fact]
+    public async Task StagedAggregation_EveryLinePlantAndCompany_EqualsSql()
+    {
+        var (company, edges) = await StreamAsync("stage");
+
+        await AssertScopesEqualSqlAsync(company, edges);
+    }
+
+    [Fact]
+    public async Task GrainsDeactivated_RebuildFromSql_ToExactlyTheStateBefore()
+    {
+        var (company, edges) = await StreamAsync("rebuild");
+        var scopes = Scopes(company);
+        var before = new List<string>();
+        foreach (var scope in scopes)
+        {
+            before.Add(JsonSerializer.Serialize(await scope.SnapshotAsync()));
+        }
+
+        var stations = new[] { "p1/l1/s1", "p1/l1/s2", "p1/l2/s3", "p2/l3/s4" }.Select(s => Live.Grains.GetGrain<IStationGrain>($"{company}/{s}")).ToList();
+        var stationKpis = new List<string>();
+        foreach (var station in stations)
+        {
+            stationKpis.Add(JsonSerializer.Serialize(await station.KpisAsync()));
+        }
+
+        foreach (var grain in scopes.Cast<IAddressable>().Concat(stations))
+        {
+            await Live.Cluster.DeactivateAsync(grain);
+        }
+
+        for (var i = 0; i < scopes.Count; i++)
+        {
+            Assert.Equal(before[i], JsonSerializer.Serialize(await scopes[i].SnapshotAsync()));
+        }
+
+        for (var i = 0; i < stations.Count; i++)
+        {
+            Assert.Equal(stationKpis[i], JsonSerializer.Serialize(await stations[i].KpisAsync()));
+        }
+
+        await AssertScopesEqualSqlAsync(company, edges);
+    }
+
+    [Fact]
+    public async Task StationThatMissedABatch_RebuildsFromSql_OnItsEdgesNextBatch()
+    {
+        const string Company = "gap";
+        await Live.SetupPlantAsync(Company, "p1", "gap-e1", ("l1", "s1"));
+        var now = Live.Clock.GetUtcNow();
+        var edge = Live.Grains.GetGrain<IEdgeGrain>("gap-e1");
+        var station = Live.Grains.GetGrain<IStationGrain>($"{Company}/p1/l1/s1");
+        await edge.ApplyAsync(new(Batch("gap-e1", 1, [Summary("gap-e1", Company, "p1", "l1", "s1", now, 10, 9, 1)])));
+        Assert.Equal(10, (await station.KpisAsync()).OneHour.Frames);
+
+        // The second batch is committed but its delta never reaches the station (as when a silo dies in between);
+        // the edge's grain comes back knowing only SQL's high-water mark.
+        await Live.Sql.ApplyAsync(EdgeCaller("gap-e1", Company), Batch("gap-e1", 2, [Summary("gap-e1", Company, "p1", "l1", "s1", now, 20, 20, 0)]), CancellationToken.None);
+        await Live.Cluster.DeactivateAsync(edge);
+        Assert.Equal(10, (await station.KpisAsync()).OneHour.Frames);
+
+        await edge.ApplyAsync(new(Batch("gap-e1", 3, [Summary("gap-e1", Company, "p1", "l1", "s1", now, 5, 5, 0)])));
+
+        var kpis = await station.KpisAsync();
+        Assert.Equal((35L, 34L, 1L), (kpis.OneHour.Frames, kpis.OneHour.Pass, kpis.OneHour.Fail));
+        var (from, to) = LiveAssert.Window(now, 60);
+        LiveAssert.EqualsSql(await Live.Metrics.RunAsync(new MetricsScope(Company, "p1", "l1", "s1"), from, to, 60, CancellationToken.None), kpis.OneHour, "station s1");
+    }
+
+    [Fact]
+    public async Task EdgeSilentForTheConfiguredTime_GoesOffline_AndComesBackWithItsNextUplink()
+    {
+        const string Company = "quiet";
+        await Live.SetupPlantAsync(Company, "p1", "quiet-e1", ("l1", "s1"));
+        var plant = Live.Grains.GetGrain<IPlantGrain>($"{Company}/p1");
+        var probe = new SnapshotProbe();
+        await plant.SubscribeAsync(Live.Grains.CreateObjectReference<ILiveObserver>(probe));
+        var edge = Live.Grains.GetGrain<IEdgeGrain>("quiet-e1");
+        var heartbeat = Batch("quiet-e1", 0, []);
+
+        await edge.ApplyAsync(new(heartbeat));
+        await probe.WaitForAsync(s => s.EdgesOnline == 1, "the edge online after its heartbeat");
+        Live.Clock.Advance(LiveCluster.OfflineAfter - TimeSpan.FromMilliseconds(1));
+        Assert.True((await edge.StatusAsync()).Online);
+
+        Live.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        var offline = await probe.WaitForAsync(s => s.EdgesOnline == 0, "the edge offline after its silence");
+        var shown = Assert.Single(offline.Edges);
+        Assert.Equal(new EdgeLive("quiet-e1", false, Live.Clock.GetUtcNow() - LiveCluster.OfflineAfter), shown);
+        Assert.False((await edge.StatusAsync()).Online);
+
+        await edge.ApplyAsync(new(heartbeat));
+        var back = await probe.WaitForAsync(s => s.EdgesOnline == 1, "the edge online again");
+        Assert.Equal(new EdgeLive("quiet-e1", true, Live.Clock.GetUtcNow()), Assert.Single(back.Edges));
+    }
+
+    private static HubCaller EdgeCaller(string edge, string company) => new(edge, HubRole.Edge, company, edge, "p1");
+
+    private List<ILiveScopeGrain> Scopes(string company) =>
+    [
+        Live.Grains.GetGrain<ILineGrain>($"{company}/p1/l1"), Live.Grains.GetGrain<ILineGrain>($"{company}/p1/l2"), Live.Grains.GetGrain<ILineGrain>($"{company}/p2/l3"),
+        Live.Grains.GetGrain<IPlantGrain>($"{company}/p1"), Live.Grains.GetGrain<IPlantGrain>($"{company}/p2"), Live.Grains.GetGrain<ICompanyGrain>(company),
+    ];
+
+    /// <summary>
+    /// Two plants, three lines, four stations and two edges; six batches each over the last few minutes, with events,
+    /// classes, anomalies and several latencies. Waits until the company shows every frame; answers the edges.
+    /// </summary>
+    private async Task<(string Company, string[] Edges)> StreamAsync(string company)
+    {
+        var edges = new[] { $"{company}-e1", $"{company}-e2" };
+        await Live.SetupPlantAsync(company, "p1", edges[0], ("l1", "s1"), ("l1", "s2"), ("l2", "s3"));
+        await Live.SetupPlantAsync(company, "p2", edges[1], ("l3", "s4"));
+        var probe = new SnapshotProbe();
+        await Live.Grains.GetGrain<ICompanyGrain>(company).SubscribeAsync(Live.Grains.CreateObjectReference<ILiveObserver>(probe));
+        var now = Live.Clock.GetUtcNow();
+        long frames = 0;
+        var plants = new[] { (edges[0], "p1", new[] { ("l1", "s1"), ("l1", "s2"), ("l2", "s3") }), (edges[1], "p2", new[] { ("l3", "s4") }) };
+        foreach (var (_, _, stations) in plants)
+        {
+            frames += stations.Length * Enumerable.Range(0, 6).Sum(b => 10 + (3 * b));
+        }
+
+        // Each edge sends its batches in order, each after the last one's ack; the two edges at once.
+        await Task.WhenAll(plants.Select(async p =>
+        {
+            var (edge, plant, stations) = p;
+            var grain = Live.Grains.GetGrain<IEdgeGrain>(edge);
+            var sequence = 1L;
+            for (var b = 0; b < 6; b++)
+            {
+                var items = new List<object>();
+                foreach (var (line, station) in stations)
+                {
+                    var f = 10 + (3 * b);
+                    items.Add(Summary(edge, company, plant, line, station, now.AddMinutes(-b).AddSeconds(b), f, f - b, b, anomalies: b % 2, latencyMs: 0.4 + (b * 7),
+                        classes: new Dictionary<string, long> { ["ok"] = f - b, [b % 2 == 0 ? "scratch" : "dent"] = b }));
+                    if (b % 2 == 1)
+                    {
+                        items.Add(Event(company, plant, line, station, now.AddMinutes(-b).AddSeconds(b), "defect", "dent"));
+                    }
+                }
+
+                var ack = await grain.ApplyAsync(new Immutable<UplinkBatch>(Batch(edge, sequence, items)));
+                Assert.Equal(items.Count, ack.Applied);
+                sequence += items.Count;
+            }
+        }));
+        await probe.WaitForAsync(s => s.Kpis.OneHour.Frames == frames, $"all {frames} frames in the company");
+        return (company, edges);
+    }
+
+    private async Task AssertScopesEqualSqlAsync(string company, string[] edges)
+    {
+        var now = Live.Clock.GetUtcNow();
+        foreach (var scope in Scopes(company))
+        {
+            var snapshot = await scope.SnapshotAsync();
+            var where = new MetricsScope(snapshot.CompanyId, snapshot.PlantId, snapshot.LineId);
+            foreach (var (minutes, kpi) in new[] { (1, snapshot.Kpis.OneMinute), (15, snapshot.Kpis.FifteenMinutes), (60, snapshot.Kpis.OneHour) })
+            {
+                var (from, to) = LiveAssert.Window(now, minutes);
+                LiveAssert.EqualsSql(await Live.Metrics.RunAsync(where, from, to, 60, CancellationToken.None), kpi, $"{where.Describe()} over {minutes} min");
+            }
+
+            if (where.LineId is not null)
+            {
+                var fleet = new FleetQuery(Live.Database, Microsoft.Extensions.Options.Options.Create(new HubOptions()), Live.Clock);
+                var stored = await fleet.EventsAsync(company, where.PlantId!, where.LineId, now.AddHours(-1), now.AddHours(1), 20, CancellationToken.None);
+                Assert.NotEmpty(stored);
+                Assert.Equal(
+                    stored.Select(e => (e.EdgeId, e.Sequence, e.StationId, e.TimeUtc, e.Kind, e.Class)),
+                    snapshot.Events.Select(e => (e.EdgeId, e.Sequence, e.StationId, e.TimeUtc, e.Kind, e.Class)));
+            }
+        }
+
+        var p1 = await Live.Grains.GetGrain<IPlantGrain>($"{company}/p1").SnapshotAsync();
+        Assert.Equal(new EdgeLive(edges[0], true, now), Assert.Single(p1.Edges));
+        Assert.Equal((2, 2), ((await Live.Grains.GetGrain<ICompanyGrain>(company).SnapshotAsync()).EdgesOnline, 2));
+    }
+
+    /// <summary>One in-process cluster for the class; each test works in its own company.</summary>
+    public sealed class ClusterFixture : IAsyncLifetime
+    {
+        public LiveCluster Live { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Live = await LiveCluster.StartAsync();
+
+        public async Task DisposeAsync() => await Live.DisposeAsync();
+    }
+}
