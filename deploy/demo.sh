@@ -45,6 +45,8 @@ cat >&2 <<TXT
 [aifactory] line metrics, as a plant engineer (while this runs, in another terminal):
   curl -s -H "Authorization: Bearer \$(cat $state/engineer.key)" http://127.0.0.1:$port/api/v1/companies/acme/plants/plant-1/lines/line-1/metrics
   curl -s -H "Authorization: Bearer \$(cat $state/engineer.key)" http://127.0.0.1:$port/api/v1/companies/acme/plants/plant-1/edges
+[aifactory] the line live (server-sent events: status, rolling KPIs, latest events):
+  curl -sN -H "Authorization: Bearer \$(cat $state/engineer.key)" http://127.0.0.1:$port/api/v1/companies/acme/plants/plant-1/lines/line-1/live
 TXT
 AIFACTORY_HUB_KEY=$(cat "$state/edge.key") \
   dotnet "$root/edge/AiFactory.Edge/bin/Release/net10.0/aifactory-edge.dll" run --config edge/configs/simulator-uplink.yaml --status-port 5081 "$@"

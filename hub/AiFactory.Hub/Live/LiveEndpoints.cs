@@ -5,6 +5,8 @@ using AiFactory.Hub.Tenancy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace AiFactory.Hub.Live;
 
@@ -28,23 +30,38 @@ public static class LiveEndpoints
 
     private static async Task<IResult> StreamAsync(HttpContext h, MetricsScope scope, TenancyStore tenancy, LiveFeeds feeds)
     {
+        var stopping = h.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         h.RequireRead(scope.CompanyId);
         await QueryEndpoints.RequireScopeAsync(tenancy, scope, h.RequestAborted).ConfigureAwait(false);
 
         // nginx passes events on as they come instead of buffering the stream.
         h.Response.Headers["X-Accel-Buffering"] = "no";
-        return TypedResults.ServerSentEvents(SnapshotsAsync(feeds, scope, h.RequestAborted), eventType: "snapshot");
+        return TypedResults.ServerSentEvents(SnapshotsAsync(feeds, scope, stopping, h.RequestAborted), eventType: "snapshot");
     }
 
-    private static async IAsyncEnumerable<LiveSnapshot> SnapshotsAsync(LiveFeeds feeds, MetricsScope scope, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>Snapshots until the client leaves or the hub stops (then the stream ends, so shutdown does not wait on it).</summary>
+    private static async IAsyncEnumerable<LiveSnapshot> SnapshotsAsync(LiveFeeds feeds, MetricsScope scope, CancellationToken stopping, [EnumeratorCancellation] CancellationToken ct)
     {
         using var view = feeds.Open(scope);
-        while (await view.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+        using var end = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping);
+        while (await MoreAsync(view, end.Token).ConfigureAwait(false))
         {
             while (view.Reader.TryRead(out var snapshot))
             {
                 yield return snapshot;
             }
+        }
+    }
+
+    private static async Task<bool> MoreAsync(LiveView view, CancellationToken ct)
+    {
+        try
+        {
+            return await view.Reader.WaitToReadAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 }

@@ -15,7 +15,7 @@ public sealed class LiveOptions
     /// Each stage (station → line → plant → company, and a view's publication) passes on what changed at most this often;
     /// the first change after a quiet spell goes at once.
     /// </summary>
-    public TimeSpan PushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan PushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>A view with subscribers is republished this often without changes, so its rolling windows move on.</summary>
     public TimeSpan SnapshotRefresh { get; set; } = TimeSpan.FromSeconds(5);
