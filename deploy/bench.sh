@@ -5,6 +5,9 @@
 #                                    # (it, ratio and node install Node.js and onnxruntime-node for the peer: nothing else needs them)
 #   bash deploy/bench.sh mqtt        # MQTT in -> agent (Release, child process) -> verdicts out, mosquitto on loopback -> docs/benchmarks/mqtt.json
 #   bash deploy/bench.sh ingest      # hub ingest: SQLite, PostgreSQL, 2 replicas + nginx, InfluxDB direct -> docs/benchmarks/ingest.json
+#                                    # AIFACTORY_BASELINE_HUB=/path/to/aifactory-hub.dll also runs that build (e.g. main's
+#                                    # stateless hub) on PostgreSQL beside this one; AIFACTORY_BENCH_HUB_ARGS adds hub
+#                                    # arguments (e.g. --Hub:Silo:Dashboard=false)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -36,7 +39,7 @@ if [ "$what" = mqtt ]; then
 fi
 bench=tests/AiFactory.Benchmarks/bin/Release/net10.0/AiFactory.Benchmarks.dll
 case "$what" in
-  ingest) dotnet "$bench" --only ingest --seconds 10 --out docs/benchmarks/ingest.json "$@" ;;
+  ingest) dotnet "$bench" --only ingest --seconds 10 --out docs/benchmarks/ingest.json ${AIFACTORY_BASELINE_HUB:+--baseline-hub "$AIFACTORY_BASELINE_HUB"} "$@" ;;
   inference) dotnet "$bench" --seconds 3 --out docs/benchmarks/inference.json "$@" ;;
   mqtt) dotnet "$bench" --only mqtt-steps --seconds 3 --out docs/benchmarks/mqtt.json "$@" ;;
   *) dotnet "$bench" --only "$what" "$@" ;;

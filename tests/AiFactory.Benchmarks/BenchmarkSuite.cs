@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using AiFactory.Onnx;
+using AiFactory.Testing;
 
 namespace AiFactory.Benchmarks;
 
 /// <summary>
 /// Runs every inference benchmark for each model side by side in one process and prints a table per part;
-/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|single|node|ratio|ingest|mqtt-steps|startup] [--agent-repo DIR --rounds N (startup: the checkout whose Release agent is timed)] [--model pump-anomaly|steel-defects] [--edges N] [--batch N] [--setup sqlite|postgres|shared|nginx|influx (ingest); batching_on,batching_off,batching_on_packed,batching_on_packed_no_hold (mqtt-steps)] [--rates 1000,20000 (mqtt-steps)]
+/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|single|node|ratio|ingest|mqtt-steps|startup] [--agent-repo DIR --rounds N (startup: the checkout whose Release agent is timed)] [--model pump-anomaly|steel-defects] [--edges N] [--batch N] [--setup sqlite|postgres|shared|nginx|cluster|influx|live (ingest); batching_on,batching_off,batching_on_packed,batching_on_packed_no_hold (mqtt-steps)] [--rates 1000,20000 (mqtt-steps)] [--baseline-hub PATH/aifactory-hub.dll (ingest: another build, e.g. main's stateless hub, run on PostgreSQL beside this one)]
 /// </summary>
 internal static class BenchmarkSuite
 {
@@ -20,7 +21,7 @@ internal static class BenchmarkSuite
         var intraOp = int.Parse(Option(args, "--intra-op") ?? "1", CultureInfo.InvariantCulture);
         if (only == "ingest")
         {
-            return await RunIngestAsync(seconds, output, int.Parse(Option(args, "--edges") ?? "8", CultureInfo.InvariantCulture), int.Parse(Option(args, "--batch") ?? "500", CultureInfo.InvariantCulture), Option(args, "--setup"));
+            return await RunIngestAsync(seconds, output, int.Parse(Option(args, "--edges") ?? "8", CultureInfo.InvariantCulture), int.Parse(Option(args, "--batch") ?? "500", CultureInfo.InvariantCulture), Option(args, "--setup"), Option(args, "--baseline-hub"));
         }
 
         using var environment = OnnxEnvironment.Create("aifactory-bench");
@@ -113,17 +114,20 @@ internal static class BenchmarkSuite
         return 0;
     }
 
-    private static async Task<int> RunIngestAsync(double seconds, string? output, int edges, int batch, string? setup)
+    private static async Task<int> RunIngestAsync(double seconds, string? output, int edges, int batch, string? setup, string? baselineHub)
     {
         var machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}";
         Console.WriteLine($"machine: {machine}; {edges} edges sending at once, {batch} summaries per batch, {seconds} s per setup");
-        var rows = Print("hub ingest: station-window summaries accepted", await IngestBenchmark.RunAsync(seconds, edges, batch, setup));
+        var rows = Print("hub ingest: station-window summaries accepted", await IngestBenchmark.RunAsync(seconds, edges, batch, setup, baselineHub));
+        var live = setup is null or "live" && PostgresDatabase.Missing is null
+            ? Print("live views: server-sent events from acknowledgement to client", [await LiveFanOutBenchmark.RunAsync(seconds)])
+            : [];
         if (output is not null)
         {
             var report = new Dictionary<string, object>
             {
                 ["machine"] = machine, ["date"] = DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture),
-                ["edges"] = edges, ["summaries_per_batch"] = batch, ["seconds"] = seconds, ["ingest"] = rows,
+                ["edges"] = edges, ["summaries_per_batch"] = batch, ["seconds"] = seconds, ["ingest"] = rows, ["live_fanout"] = live,
             };
             await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine($"figures written to {output}");

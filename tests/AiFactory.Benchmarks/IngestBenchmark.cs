@@ -24,7 +24,12 @@ internal static class IngestBenchmark
     private const int Lines = 10;
     private const int StationsPerLine = 10;
 
-    public static async Task<List<Dictionary<string, object>>> RunAsync(double seconds, int edges, int batchSize, string? only = null)
+    /// <param name="seconds">Measured seconds per setup (after an 8-s warm-up).</param>
+    /// <param name="edges">Edges uploading at once.</param>
+    /// <param name="batchSize">Summaries per batch.</param>
+    /// <param name="only">One setup (sqlite, postgres, shared, nginx, cluster, influx), or all.</param>
+    /// <param name="baselineHub">Another build's aifactory-hub.dll (the stateless hub of main) to run on PostgreSQL first, side by side.</param>
+    public static async Task<List<Dictionary<string, object>>> RunAsync(double seconds, int edges, int batchSize, string? only = null, string? baselineHub = null)
     {
         var rows = new List<Dictionary<string, object>>();
         var bodies = Enumerable.Range(0, edges).Select(e => Bodies($"e{e}", batchSize, 400, shared: false)).ToArray();
@@ -37,10 +42,17 @@ internal static class IngestBenchmark
 
         if (PostgresDatabase.Missing is null)
         {
+            if (Wanted("postgres") && baselineHub is not null)
+            {
+                await using var db0 = await PostgresDatabase.CreateAsync();
+                rows.Add(await HubRunAsync("1 stateless replica (main), PostgreSQL", "PostgreSql", db0.ConnectionString, 1, bodies, seconds, batchSize, hubDll: baselineHub));
+            }
+
             if (Wanted("postgres"))
             {
                 await using var db1 = await PostgresDatabase.CreateAsync();
-                rows.Add(await HubRunAsync("1 replica, PostgreSQL", "PostgreSql", db1.ConnectionString, 1, bodies, seconds, batchSize));
+                var name = baselineHub is null ? "1 replica, PostgreSQL" : "1 Orleans silo (this build), PostgreSQL";
+                rows.Add(await HubRunAsync(name, "PostgreSql", db1.ConnectionString, 1, bodies, seconds, batchSize));
             }
 
             if (Wanted("shared"))
@@ -54,6 +66,14 @@ internal static class IngestBenchmark
             {
                 await using var db2 = await PostgresDatabase.CreateAsync();
                 rows.Add(await HubRunAsync("2 replicas + nginx, PostgreSQL", "PostgreSql", db2.ConnectionString, 2, bodies, seconds, batchSize));
+            }
+
+            if (NginxProxy.Missing is null && Wanted("cluster"))
+            {
+                // One Orleans cluster: an edge's grain lives on one silo, so two requests in three cross to another silo.
+                await using var db4 = await PostgresDatabase.CreateAsync();
+                rows.Add(await HubRunAsync("3 Orleans silos (one cluster) + nginx, PostgreSQL", "PostgreSql", db4.ConnectionString, 3, bodies, seconds, batchSize,
+                    clusterArgs: ["--Hub:Silo:Clustering=AdoNet", "--Hub:Silo:ClusterId=bench-" + Guid.NewGuid().ToString("N")[..8]]));
             }
         }
         else
@@ -71,7 +91,7 @@ internal static class IngestBenchmark
     }
 
     private static async Task<Dictionary<string, object>> HubRunAsync(
-        string name, string provider, string connection, int replicas, byte[][][] bodies, double seconds, int batchSize, bool shared = false)
+        string name, string provider, string connection, int replicas, byte[][][] bodies, double seconds, int batchSize, bool shared = false, string? hubDll = null, string[]? clusterArgs = null)
     {
         var adminKey = ApiKey.Generate().Key;
         var hubs = new List<HubProcess>();
@@ -81,13 +101,16 @@ internal static class IngestBenchmark
             for (var r = 0; r < replicas; r++)
             {
                 // The benchmark drives each edge key as fast as the hub applies: it measures ingest, not the per-key limiter.
-                hubs.Add(await HubProcess.StartAsync(provider, connection, adminKey, "--Serilog:MinimumLevel:Default=Warning", "--Hub:RateLimit:Enabled=false"));
+                hubs.Add(await HubProcess.StartAsync(
+                    hubDll ?? Path.Combine(AppContext.BaseDirectory, "aifactory-hub.dll"), provider, connection, adminKey, ["--Serilog:MinimumLevel:Default=Warning", "--Hub:RateLimit:Enabled=false", .. clusterArgs ?? [], .. (Environment.GetEnvironmentVariable("AIFACTORY_BENCH_HUB_ARGS") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries)]));
             }
 
             nginx = replicas > 1 ? await NginxProxy.StartAsync(hubs.Select(h => h.Port).ToList()) : null;
             var address = nginx?.Address ?? hubs[0].Address;
             var keys = await SetupAsync(address, adminKey, bodies.Length, shared);
             var hubPids = hubs.Select(h => h.ProcessId!.Value).ToList();
+            var rssBefore = ProcessMemory.ResidentMiB(hubPids);
+            var load = LoadAverage.OneMinute();
             var nginxPids = nginx is null ? [] : ProcessCpu.Descendants([nginx.ProcessId]);
             (long Summaries, Percentiles Latencies, double Seconds) driven;
             (Dictionary<int, double> Hub, Dictionary<int, double> Pg, Dictionary<int, double> Nginx) cpu0;
@@ -109,6 +132,8 @@ internal static class IngestBenchmark
             var (summaries, latencies, elapsed) = driven;
             var cpu1 = (Hub: ProcessCpu.Since(cpu0.Hub, hubPids), Pg: ProcessCpu.Since(cpu0.Pg, OwnServer("postgresql/data", "postgres:")), Nginx: ProcessCpu.Since(cpu0.Nginx, nginxPids));
             var per10K = 10_000.0 / Math.Max(1, summaries);
+            var rss = ProcessMemory.ResidentMiB(hubPids);
+            var perStations = replicas == 1 && !shared ? (object)await StationMemoryProbe.MiBPer1000Async(address, adminKey, hubPids) : "n/a";
             return new Dictionary<string, object>
             {
                 ["setup"] = name,
@@ -118,6 +143,9 @@ internal static class IngestBenchmark
                 ["hub_cpu_s_per_10k"] = Math.Round(cpu1.Hub * per10K, 2),
                 ["postgres_cpu_s_per_10k"] = Math.Round(cpu1.Pg * per10K, 2),
                 ["nginx_cpu_s_per_10k"] = Math.Round(cpu1.Nginx * per10K, 2),
+                ["hub_rss_mib_before_after"] = $"{rssBefore:0} / {rss:0}",
+                ["hub_rss_mib_per_1000_stations_woken"] = perStations,
+                ["load_1m_before_after"] = $"{load:0.0} / {LoadAverage.OneMinute():0.0}",
             };
         }
         finally

@@ -32,15 +32,22 @@ public sealed class HubProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The value of the command-line argument starting with <paramref name="prefix"/> (e.g. "--Hub:Silo:SiloPort="), or null.</summary>
+    public string? Argument(string prefix) => _args.FirstOrDefault(a => a.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..];
+
     /// <summary>The process id while it runs.</summary>
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
 
-    public static async Task<HubProcess> StartAsync(string provider, string connection, string adminKey, params string[] extra)
+    public static Task<HubProcess> StartAsync(string provider, string connection, string adminKey, params string[] extra) =>
+        StartAsync(Path.Combine(AppContext.BaseDirectory, "aifactory-hub.dll"), provider, connection, adminKey, extra);
+
+    /// <summary>Another build of the hub (<paramref name="hubDll"/>), e.g. the previous release for a before/after benchmark.</summary>
+    public static async Task<HubProcess> StartAsync(string hubDll, string provider, string connection, string adminKey, string[] extra)
     {
         var port = FreePort.Next();
         var hub = new HubProcess(port,
         [
-            Path.Combine(AppContext.BaseDirectory, "aifactory-hub.dll"),
+            hubDll,
             $"--urls=http://127.0.0.1:{port}",
             $"--Hub:Database:Provider={provider}",
             $"--Hub:Database:ConnectionString={connection}",

@@ -21,7 +21,8 @@ public static class HubSilo
     public static WebApplicationBuilder AddHubSilo(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
-        var problems = options.Problems();
+        var database = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>()?.Database ?? new DatabaseSettings();
+        var problems = options.Problems(database);
         if (problems.Count > 0)
         {
             throw new OptionsValidationException(SiloOptions.Section, typeof(SiloOptions), problems);
@@ -31,11 +32,25 @@ public static class HubSilo
         builder.Services.AddSingleton(Options.Create(options));
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(siloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            silo.UseHubClustering(options, siloPort, database);
+            if (options.Dashboard)
+            {
+                silo.AddHubDashboard();
+            }
 
             silo.Services.AddContractsSerializer();
         });
         return builder;
+    }
+
+    /// <summary>Maps what the silo serves over HTTP: the Orleans Dashboard, to hub-admin keys only, when enabled.</summary>
+    public static void MapHubSilo(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<SiloOptions>>().Value;
+        if (options.Dashboard)
+        {
+            app.MapHubDashboard(options.DashboardPath);
+        }
     }
 
     /// <summary>

@@ -115,6 +115,7 @@ public static class HubApp
         QueryEndpoints.Map(app);
         LiveEndpoints.Map(app);
         AdminEndpoints.Map(app);
+        app.MapHubSilo();
         return app;
     }
 }

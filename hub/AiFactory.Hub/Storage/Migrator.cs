@@ -29,7 +29,15 @@ public sealed partial class Migrator(HubDatabase database, ILogger<Migrator> log
                 var done = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations", transaction: transaction).ConfigureAwait(false)).ToHashSet();
                 foreach (var migration in Schema.Migrations.Where(m => !done.Contains(m.Version)).OrderBy(m => m.Version))
                 {
-                    await ExecuteScriptAsync(connection, transaction, migration.Sql).ConfigureAwait(false);
+                    if (migration.Provider is { } only && only != database.Provider)
+                    {
+                        LogSkipped(migration.Version, migration.Description, only);
+                    }
+                    else
+                    {
+                        await ExecuteScriptAsync(connection, transaction, migration.Sql, database.Provider).ConfigureAwait(false);
+                    }
+
                     await connection.ExecuteAsync(
                         "INSERT INTO schema_migrations (version, description, applied_utc) VALUES (@v, @d, @t)",
                         new { v = (long)migration.Version, d = migration.Description, t = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
@@ -60,13 +68,24 @@ public sealed partial class Migrator(HubDatabase database, ILogger<Migrator> log
 
     public static int LatestVersion => Schema.Migrations.Max(m => m.Version);
 
-    private static async Task ExecuteScriptAsync(DbConnection connection, DbTransaction transaction, string sql)
+    private static async Task ExecuteScriptAsync(DbConnection connection, DbTransaction transaction, string sql, DatabaseProvider provider)
     {
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            // Npgsql splits a script into statements itself, keeping quoted texts and $func$ bodies (Orleans' scripts
+            // hold both, with semicolons inside) whole.
+            await connection.ExecuteAsync(sql, transaction: transaction).ConfigureAwait(false);
+            return;
+        }
+
         foreach (var statement in sql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             await connection.ExecuteAsync(statement, transaction: transaction).ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recorded schema migration {Version} ({Description}) without running it: it is for {Provider} only")]
+    private partial void LogSkipped(int version, string description, DatabaseProvider provider);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied schema migration {Version} ({Description}) to {Database}")]
     private partial void LogApplied(int version, string description, string database);

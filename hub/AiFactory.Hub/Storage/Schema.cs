@@ -22,6 +22,7 @@ public static class Schema
                 action TEXT NOT NULL, company_id TEXT NULL, target TEXT NOT NULL, old_value TEXT NULL, new_value TEXT NULL);
             CREATE INDEX audit_log_by_time ON audit_log (time_utc);
             """),
+        .. OrleansScripts.Migrations,
     ];
 
     private static string BuildV1()

@@ -8,9 +8,12 @@ namespace AiFactory.Hub.Tests.Support;
 /// Sends batches the way the edge's uplink does: the same batch again until the hub acknowledges it, whatever
 /// happens in between (connection refused, 5xx, timeouts). Counts what it produced, so a test can compare totals.
 /// </summary>
-internal sealed class RetryingSender(HttpClient client, string edgeId)
+/// <param name="client">The hub (or a proxy in front of several), with the edge's key.</param>
+/// <param name="edgeId">The edge the batches come from.</param>
+/// <param name="sent">Records this edge has already delivered: the next batch starts above it.</param>
+internal sealed class RetryingSender(HttpClient client, string edgeId, long sent = 0)
 {
-    private long _next = 1;
+    private long _next = sent + 1;
     private AiFactory.Contracts.UplinkBatch? _last;
 
     public long FramesProduced { get; private set; }
