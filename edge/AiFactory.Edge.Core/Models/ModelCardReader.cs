@@ -45,7 +45,7 @@ public static partial class ModelCardReader
         }
 
         card.Folder = Path.GetFullPath(folder);
-        var problems = Check(card, path);
+        var problems = MissingSections(card, path) ?? Check(card, path);
         if (problems.Count > 0)
         {
             throw new ModelCardException(problems);
@@ -107,6 +107,23 @@ public static partial class ModelCardReader
         {
             problems.Add($"{prefix}: output '{output.Name}' has {output.ElementsPerRow} values per row in the graph, the card expects {width}");
         }
+    }
+
+    /// <summary>
+    /// YAML sets a field to null for "key: ~", "key:" or a tagged empty value ("output: !x"): such a card names what is
+    /// missing instead of crashing the checks below (found by fuzzing the card reader).
+    /// </summary>
+    private static List<string>? MissingSections(ModelCard card, string path)
+    {
+        (string Key, bool Missing)[] required =
+        [
+            ("name", card.Name is null), ("version", card.Version is null), ("task", card.Task is null), ("onnx", card.Onnx is null),
+            ("input", card.Input is null), ("input.name", card.Input?.Name is null), ("input.dtype", card.Input?.Dtype is null), ("input.features", card.Input is { Features: null } || card.Input?.Features?.Contains(null!) == true),
+            ("normalisation", card.Normalisation is null), ("normalisation.kind", card.Normalisation is { Kind: null }), ("normalisation.mean", card.Normalisation is { Mean: null }), ("normalisation.std", card.Normalisation is { Std: null }),
+            ("output", card.Output is null), ("output.classes", card.Output is { Classes: null } || card.Output?.Classes?.Contains(null!) == true),
+        ];
+        var missing = required.Where(r => r.Missing).Select(r => $"{path}: {r.Key}: is empty; it needs a value (see models/CARD-FORMAT.md)").ToList();
+        return missing.Count > 0 ? missing : null;
     }
 
     private static List<string> Check(ModelCard card, string path)
