@@ -16,4 +16,14 @@ public sealed class ConfigFuzzCrashTests
 
         Assert.Equal($"{file}: (file): not valid YAML: the parser stopped (The current event is of an unsupported type. (Parameter 'parser')) (hint: look for an unclosed '{{' or '[' in a value)", Assert.Single(ex.Problems));
     }
+
+    [Fact]
+    public void Read_KeyThatIsAMapping_IsAProblemNamingItsLine()
+    {
+        var file = Path.Combine(RepoPaths.Root, "tests", "AiFactory.Edge.Tests", "FuzzCrashes", "config-1.yaml");
+
+        var ex = Assert.Throws<EdgeConfigException>(() => EdgeConfigReader.Read(file));
+
+        Assert.Contains(ex.Problems, p => p.StartsWith($"{file}:", StringComparison.Ordinal) && p.EndsWith("(key): a key must be plain text, not a list or a mapping", StringComparison.Ordinal));
+    }
 }

@@ -38,6 +38,11 @@ public static partial class ModelCardReader
             var where = ex.Start.Line > 0 ? $" (line {ex.Start.Line}, column {ex.Start.Column})" : string.Empty;
             throw new ModelCardException([$"{path}{where}: not a valid model card: {(ex.InnerException ?? ex).Message}"]);
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet throws these, without a position, for some malformed documents and tags (found by fuzzing).
+            throw new ModelCardException([$"{path}: not a valid model card: the YAML parser stopped ({ex.Message})"]);
+        }
 
         if (card is null)
         {
@@ -119,6 +124,7 @@ public static partial class ModelCardReader
         [
             ("name", card.Name is null), ("version", card.Version is null), ("task", card.Task is null), ("onnx", card.Onnx is null),
             ("input", card.Input is null), ("input.name", card.Input?.Name is null), ("input.dtype", card.Input?.Dtype is null), ("input.features", card.Input is { Features: null } || card.Input?.Features?.Contains(null!) == true),
+            ("calibration.threshold", card.Calibration is { Threshold: null }), ("calibration.threshold.method", card.Calibration?.Threshold is { Method: null }),
             ("normalisation", card.Normalisation is null), ("normalisation.kind", card.Normalisation is { Kind: null }), ("normalisation.mean", card.Normalisation is { Mean: null }), ("normalisation.std", card.Normalisation is { Std: null }),
             ("output", card.Output is null), ("output.classes", card.Output is { Classes: null } || card.Output?.Classes?.Contains(null!) == true),
         ];

@@ -24,6 +24,19 @@ public sealed class ModelCardFuzzCrashTests : IDisposable
     }
 
     [Theory]
+    [InlineData("card-2.yaml", "calibration.threshold: is empty; it needs a value (see models/CARD-FORMAT.md)")]
+    [InlineData("card-3.yaml", "not a valid model card: the YAML parser stopped (")]
+    [InlineData("card-4.yaml", "not a valid model card: the YAML parser stopped (Global tags must be valid URIs. (Parameter 'value'))")]
+    public void Read_CardThatCrashedTheChecksOrTheParser_ListsAProblem(string crash, string problem)
+    {
+        File.Copy(Path.Combine(RepoPaths.Root, "tests", "AiFactory.Edge.Core.Tests", "FuzzCrashes", crash), Path.Combine(_folder, "card.yaml"));
+
+        var ex = Assert.Throws<ModelCardException>(() => ModelCardReader.Read(_folder));
+
+        Assert.StartsWith($"{Path.Combine(_folder, "card.yaml")}: {problem}", Assert.Single(ex.Problems), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("output: ~", "output")]
     [InlineData("name:", "name")]
     [InlineData("input: {name: input, features: [a, ~]}", "input.features")]
