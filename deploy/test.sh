@@ -26,6 +26,10 @@ dotnet test AiFactory.sln -c Release --no-build -nologo --logger "trx" --results
 status=${PIPESTATUS[0]}
 set -e
 
+# Every parser under afl++ for 7 s (about 50 s in all); a crash fails the run. Long runs: bash deploy/fuzz.sh all 3600.
+log "fuzzing the parsers (deploy/fuzz.sh all 7)"
+AIFACTORY_FUZZ_DIR="$AIFACTORY_TEST_TMP/fuzz" bash deploy/fuzz.sh all 7 || status=1
+
 # One closing line over all test assemblies, summed from the trx files.
 python3 - "$results" <<'PY'
 import sys, pathlib, xml.etree.ElementTree as ET

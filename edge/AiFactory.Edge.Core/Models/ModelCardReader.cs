@@ -40,6 +40,11 @@ public static class ModelCardReader
             var where = ex.Start.Line > 0 ? $" (line {ex.Start.Line}, column {ex.Start.Column})" : string.Empty;
             throw new ModelCardException([$"{path}{where}: not a valid model card: {(ex.InnerException ?? ex).Message}"]);
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet throws these, without a position, for some malformed documents and tags (found by fuzzing).
+            throw new ModelCardException([$"{path}: not a valid model card: the YAML parser stopped ({ex.Message})"]);
+        }
 
         if (card is null)
         {
@@ -47,7 +52,7 @@ public static class ModelCardReader
         }
 
         card.Folder = Path.GetFullPath(folder);
-        var problems = Check(card, path);
+        var problems = MissingSections(card, path) ?? Check(card, path);
         if (problems.Count > 0)
         {
             throw new ModelCardException(problems);
@@ -116,6 +121,24 @@ public static class ModelCardReader
 
     /// <summary>A tensor's element type, or what the value is instead (a ZipMap output is a sequence of maps).</summary>
     private static string ElementType(NodeMetadata metadata) => metadata.IsTensor ? metadata.ElementDataType.ToString() : metadata.OnnxValueType.ToString();
+
+    /// <summary>
+    /// YAML sets a field to null for "key: ~", "key:" or a tagged empty value ("output: !x"): such a card names what is
+    /// missing instead of crashing the checks below (found by fuzzing the card reader).
+    /// </summary>
+    private static List<string>? MissingSections(ModelCard card, string path)
+    {
+        (string Key, bool Missing)[] required =
+        [
+            ("name", card.Name is null), ("version", card.Version is null), ("task", card.Task is null), ("onnx", card.Onnx is null),
+            ("input", card.Input is null), ("input.name", card.Input?.Name is null), ("input.dtype", card.Input?.Dtype is null), ("input.features", card.Input is { Features: null } || card.Input?.Features?.Contains(null!) == true),
+            ("calibration.threshold", card.Calibration is { Threshold: null }), ("calibration.threshold.method", card.Calibration?.Threshold is { Method: null }),
+            ("normalisation", card.Normalisation is null), ("normalisation.kind", card.Normalisation is { Kind: null }), ("normalisation.mean", card.Normalisation is { Mean: null }), ("normalisation.std", card.Normalisation is { Std: null }),
+            ("output", card.Output is null), ("output.classes", card.Output is { Classes: null } || card.Output?.Classes?.Contains(null!) == true),
+        ];
+        var missing = required.Where(r => r.Missing).Select(r => $"{path}: {r.Key}: is empty; it needs a value (see models/CARD-FORMAT.md)").ToList();
+        return missing.Count > 0 ? missing : null;
+    }
 
     private static List<string> Check(ModelCard card, string path)
     {

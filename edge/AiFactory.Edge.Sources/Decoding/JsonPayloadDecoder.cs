@@ -74,7 +74,22 @@ public sealed class JsonPayloadDecoder : IPayloadDecoder
         }
 
         time = default;
-        return element.ValueKind == JsonValueKind.String
-            && DateTimeOffset.TryParse(element.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        string? text;
+        try
+        {
+            text = element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            // Text that is not valid UTF-8 (found by fuzzing): not a time, like any other unreadable text.
+            return false;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
     }
 }

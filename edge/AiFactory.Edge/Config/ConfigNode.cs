@@ -21,7 +21,14 @@ public sealed partial class ConfigNode(YamlMappingNode node, string path, Config
     {
         foreach (var key in node.Children.Keys)
         {
-            var name = ((YamlScalarNode)key).Value ?? string.Empty;
+            if (key is not YamlScalarNode { Value: var name })
+            {
+                // "? [a, b]: c" or "{a: 1}: c" (found by fuzzing): a key that is a list or a mapping names nothing.
+                problems.Add(key, Key("(key)"), "a key must be plain text, not a list or a mapping");
+                continue;
+            }
+
+            name ??= string.Empty;
             if (Array.IndexOf(known, name) < 0)
             {
                 problems.Add(key, Key(name), "unknown key", $"known keys here: {string.Join(", ", known)}");

@@ -39,9 +39,10 @@ public static class EdgeConfigReader
             problems.Add(ex.Start, "(file)", $"not valid YAML: {ex.Message}");
             throw new EdgeConfigException(problems.All);
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner throws this, without a position, for some unterminated flow collections ("key: {").
+            // YamlDotNet throws these, without a position, for some unterminated flow collections ("key: {") and some
+            // event sequences it does not load (found by property tests and fuzzing).
             throw new EdgeConfigException([$"{file}: (file): not valid YAML: the parser stopped ({ex.Message}) (hint: look for an unclosed '{{' or '[' in a value)"]);
         }
 

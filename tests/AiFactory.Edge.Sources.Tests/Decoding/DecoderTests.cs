@@ -66,6 +66,19 @@ public sealed class DecoderTests
         Assert.Equal("timestamp field 'ts' is missing or is neither ISO-8601 text nor epoch milliseconds of the years 0001–9999", problem);
     }
 
+    /// <summary>Found by fuzzing (afl++, json target): a timestamp string that is not valid UTF-8 threw out of the decoder.</summary>
+    [Fact]
+    public void Json_TimestampTextNotUtf8_IsReportedNotThrown()
+    {
+        var output = new List<TagSample>();
+        byte[] payload = [.. "{\"ts\": \"2"u8, 0x80, 0xff, .. "01-01T00:00\", \"v\": 3}"u8];
+
+        var problem = new JsonPayloadDecoder(new Dictionary<string, string> { ["p"] = "v" }, "ts").Decode(payload, Arrival, output);
+
+        Assert.Equal("timestamp field 'ts' is missing or is neither ISO-8601 text nor epoch milliseconds of the years 0001–9999", problem);
+        Assert.Empty(output);
+    }
+
     /// <summary>Found by the decoder properties: an epoch beyond 9999 threw out of the decoder.</summary>
     [Theory]
     [InlineData("""{"v": 1, "ts": 9223372036854775807}""")]

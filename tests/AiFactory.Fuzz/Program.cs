@@ -1,0 +1,3 @@
+using AiFactory.Fuzz;
+
+return FuzzCommand.Run(args);
