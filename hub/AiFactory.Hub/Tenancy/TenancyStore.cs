@@ -135,14 +135,29 @@ public sealed class TenancyStore(HubDatabase database, TimeProvider time)
             return false;
         }
 
-        await database.WriteAsync(
-            async (c, tx) =>
+        try
+        {
+            await database.WriteAsync(
+                async (c, tx) =>
+                {
+                    await InsertKeyAsync(c, tx, (id, presentedKey, ApiKey.Hash(secret)), HubRole.HubAdmin, null, null, "bootstrap hub admin").ConfigureAwait(false);
+                    await AuditLog.WriteAsync(c, tx, Now(), AuditActor.Configuration, "key.create", null, $"key {id}", null, new { keyId = id, role = HubRoles.Name(HubRole.HubAdmin), name = "bootstrap hub admin" }).ConfigureAwait(false);
+                    return 0;
+                },
+                ct).ConfigureAwait(false);
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // Silos of one cluster start together with the same configuration: the one that inserted first wins, and
+            // the others find its row (the insert failed on the key's primary key). Anything else is a real failure.
+            if (await FindKeyAsync(id, ct).ConfigureAwait(false) is null)
             {
-                await InsertKeyAsync(c, tx, (id, presentedKey, ApiKey.Hash(secret)), HubRole.HubAdmin, null, null, "bootstrap hub admin").ConfigureAwait(false);
-                await AuditLog.WriteAsync(c, tx, Now(), AuditActor.Configuration, "key.create", null, $"key {id}", null, new { keyId = id, role = HubRoles.Name(HubRole.HubAdmin), name = "bootstrap hub admin" }).ConfigureAwait(false);
-                return 0;
-            },
-            ct).ConfigureAwait(false);
+                throw;
+            }
+
+            return false;
+        }
+
         return true;
     }
 
