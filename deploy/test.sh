@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of AiFactory on a fresh Debian 12 machine that has the .NET 10 SDK.
 # It installs what the tests need (Debian packages, NuGet), starts the test servers on 127.0.0.1
-# in a temporary folder, runs the suite, stops the servers, publishes the edge agent for win-x64 and linux-arm64,
+# in a temporary folder, runs the suite, runs the short fault drill (deploy/drill.sh), stops the servers, publishes the edge agent for win-x64 and linux-arm64,
 # and exits non-zero when any test or either publish fails.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -41,6 +41,12 @@ for trx in pathlib.Path(sys.argv[1]).glob("*.trx"):
 print(f"Tests: {passed} passed, {failed} failed, {skipped} skipped")
 PY
 
+# The short fault drill (deploy/drill.sh, on the servers started above): a record lost or doubled fails the run.
+set +e
+AIFACTORY_DRILL_BUILT=1 bash deploy/drill.sh
+drill=$?
+set -e
+
 # The agent for Windows plant PCs and ARM boxes: a failed publish fails the run as a failed test does.
 # AIFACTORY_PUBLISH_CHECK_ORT (deploy/publish.sh) decides whether ONNX Runtime's native library is checked too.
 set +e
@@ -48,4 +54,5 @@ bash deploy/publish.sh win-x64 linux-arm64
 publish=$?
 set -e
 [ "$status" -ne 0 ] && exit "$status"
+[ "$drill" -ne 0 ] && exit "$drill"
 exit "$publish"

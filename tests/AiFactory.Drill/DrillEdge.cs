@@ -12,6 +12,7 @@ internal sealed class DrillEdge : IAsyncDisposable
     private readonly string _config;
     private readonly string _key;
     private readonly IReadOnlyDictionary<string, string> _environment;
+    private int _earlierRunsNotStored;
 
     private DrillEdge(string id, string key, string config, string outbox, RecordingTap tap, FaultProxy proxy, IReadOnlyDictionary<string, string> environment)
     {
@@ -33,6 +34,9 @@ internal sealed class DrillEdge : IAsyncDisposable
     public FaultProxy Proxy { get; }
 
     public EdgeProcess? Process { get; private set; }
+
+    /// <summary>Windows the agent logged it could not store in the outbox, over all its runs so far.</summary>
+    public int WindowsNotStored => _earlierRunsNotStored + Count(Process?.Output);
 
     /// <summary>How often the agent was started (1 + its restarts and drain runs).</summary>
     public int Starts { get; private set; }
@@ -70,9 +74,12 @@ internal sealed class DrillEdge : IAsyncDisposable
     /// <summary>Starts the agent (again, on the same outbox) for <paramref name="seconds"/>.</summary>
     public void Start(double seconds)
     {
+        _earlierRunsNotStored += Count(Process?.Output);
         Process = EdgeProcess.Start(_config, seconds, _key, _environment);
         Starts++;
     }
+
+    private static int Count(string? output) => output is null ? 0 : output.Split(Scenarios.AppendFailed).Length - 1;
 
     public async ValueTask DisposeAsync()
     {

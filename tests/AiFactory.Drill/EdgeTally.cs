@@ -6,7 +6,7 @@ namespace AiFactory.Drill;
 /// One edge's count after a scenario: what its outbox committed against what the hub applied (by sequence), and the
 /// frames and events of the records it sent (the tap saw each sequence) against the hub's buckets and events.
 /// </summary>
-internal sealed record EdgeTally(string Edge, OutboxLedger Outbox, HubCounts Hub, long SentFrames, long SentEvents, int SentSequences)
+internal sealed record EdgeTally(string Edge, OutboxLedger Outbox, HubCounts Hub, long SentFrames, long SentEvents, int SentSequences, int WindowsNotStored)
 {
     /// <summary>Committed sequences the hub did not apply.</summary>
     public long Lost => Math.Max(0, Outbox.Committed - Hub.Records);
@@ -19,8 +19,11 @@ internal sealed record EdgeTally(string Edge, OutboxLedger Outbox, HubCounts Hub
         var sent = edge.Tap.Records.Values;
         return new EdgeTally(
             edge.Id, OutboxLedger.Read(edge.Outbox), await hub.CountAsync(edge.Id),
-            sent.Sum(r => r.Summary?.FramesScored ?? 0), sent.Count(r => r.Event is not null), sent.Count);
+            sent.Sum(r => r.Summary?.FramesScored ?? 0), sent.Count(r => r.Event is not null), sent.Count, edge.WindowsNotStored);
     }
+
+    /// <summary>Windows the outbox could not store (a full disk): never committed, so neither lost nor doubled, but said.</summary>
+    public string? Uncommitted => WindowsNotStored > 0 ? $"{Edge}: {WindowsNotStored} station windows could not be stored in the outbox (never committed, logged by the agent)" : null;
 
     /// <summary>What does not add up, in words (empty when all does).</summary>
     public IEnumerable<string> Problems()

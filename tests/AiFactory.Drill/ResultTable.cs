@@ -17,7 +17,7 @@ internal static class ResultTable
 
         foreach (var r in results)
         {
-            foreach (var note in r.Notes)
+            foreach (var note in r.Notes.Concat(r.Remarks))
             {
                 output.WriteLine($"- {r.Scenario}: {note}");
             }

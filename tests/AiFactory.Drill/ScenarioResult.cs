@@ -7,6 +7,9 @@ namespace AiFactory.Drill;
 /// </summary>
 internal sealed record ScenarioResult(string Scenario, string Database, int Edges, long? Sent, long? Stored, long? Lost, long? Doubled, long? Resent, long? SentFrames, long? StoredFrames, TimeSpan? Recovery, IReadOnlyList<string> Notes)
 {
+    /// <summary>What the table should say that is no failure (windows a full disk kept out of the outbox).</summary>
+    public IReadOnlyList<string> Remarks { get; init; } = [];
+
     /// <summary>Ran, and something was lost or doubled, or went wrong.</summary>
     public bool Failed => Sent is not null && (Lost != 0 || Doubled != 0 || Notes.Count > 0);
 

@@ -54,16 +54,17 @@ internal static class ScenarioRun
             }
 
             notes.AddRange(tallies.SelectMany(t => t.Problems()));
+            var told = tallies.Select(t => t.Uncommitted).OfType<string>().ToList();
             return new ScenarioResult(
                 scenario.Name, hub.Database, edges.Count, tallies.Sum(t => t.Outbox.Committed), tallies.Sum(t => t.Hub.Records),
                 tallies.Sum(t => t.Lost), tallies.Sum(t => t.Doubled), tallies.Sum(t => t.Hub.Duplicates),
-                tallies.Sum(t => t.SentFrames), tallies.Sum(t => t.Hub.Frames), recovery, notes);
+                tallies.Sum(t => t.SentFrames), tallies.Sum(t => t.Hub.Frames), recovery, notes) { Remarks = told };
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException or HttpRequestException or IOException)
         {
-            var output = edges.Select(x => x.Process?.Output).LastOrDefault(o => !string.IsNullOrEmpty(o));
+            var output = edges.OrderBy(x => x.Process?.HasExited == true ? 0 : 1).Select(x => x.Process?.Output).FirstOrDefault(o => !string.IsNullOrEmpty(o));
             return new ScenarioResult(scenario.Name, hub.Database, edges.Count, 0, 0, 0, 0, 0, 0, 0, null,
-                [$"failed: {e.Message}", $"an edge's last output: {Tail(output)}", .. edges.Select(x => $"{x.Id}: proxy {(Listens(x.Proxy.Port) ? "listens" : "does not listen")}, fault {x.Proxy.Fault}, {x.Proxy.Accepted} connections accepted, tap acked {x.Tap.Acked}")]);
+                [$"failed: {e.Message}", $"the last output of an edge (one that ended first): {Tail(output)}", .. edges.Select(x => $"{x.Id}: proxy {(Listens(x.Proxy.Port) ? "listens" : "does not listen")}, fault {x.Proxy.Fault}, {x.Proxy.Accepted} connections accepted, tap acked {x.Tap.Acked}")]);
         }
         finally
         {
@@ -116,6 +117,6 @@ internal static class ScenarioRun
     private static string Tail(string? output)
     {
         var lines = (output ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return string.Join(" | ", lines.TakeLast(4)).Trim();
+        return string.Join(" | ", lines.Where(l => !l.Contains("  ok  ", StringComparison.Ordinal)).TakeLast(6)).Trim();
     }
 }

@@ -10,6 +10,9 @@ namespace AiFactory.Drill;
 internal static class Scenarios
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(3);
+    /// <summary>The agent's log line (UplinkLog.AppendFailed) for a window the outbox could not store.</summary>
+    public const string AppendFailed = "cannot store the window";
+
     private static readonly TimeSpan ProxyOutage = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan HeldUpload = TimeSpan.FromSeconds(30);
 
@@ -21,7 +24,7 @@ internal static class Scenarios
         new("hub-kill", "kill -9 of the hub with an upload in flight, down 3 s, restarted on the same database", HubKillAsync),
         new("edge-kill", "kill -9 of an edge with its upload applied but not acknowledged, restarted on the same outbox", EdgeKillAsync),
         new("proxy", "TCP proxy drops (2 s), delays 0.7 s a chunk (2 s), resets every answer (2 s), cuts (2 s)", ProxyAsync),
-        new("disk-full", "the first edge's outbox file system full to the last page for 3 s while the hub is cut off", DiskFullAsync) { OutboxOnOwnDisk = true },
+        new("disk-full", "the first edge's outbox file system full to the last page (at least 3 s, until a window fails to store) while the hub is cut off", DiskFullAsync) { OutboxOnOwnDisk = true },
         new("postgres-restart", "the hub on PostgreSQL, the whole server restarted", PostgresRestartAsync) { OnPostgres = true },
         new("clock-jump", "the edges' wall clocks step 1 h back (even) or forward (odd) while running", ClockJumpAsync)
         {
@@ -71,6 +74,9 @@ internal static class Scenarios
         edge.Proxy.Fault = ProxyFault.Cut;
         c.Disk!.Fill();
         await Task.Delay(Outage);
+
+        // SQLite reuses its WAL's space: the disk is kept full until the outbox felt it (a window it could not store).
+        await Eventually.WaitFor(() => edge.Starts > 0 && edge.Process!.Output.Contains(AppendFailed, StringComparison.Ordinal), "the edge's outbox failing on the full disk", HeldUpload);
         c.Disk.Free();
         edge.Proxy.Fault = ProxyFault.None;
         c.Healed();
