@@ -64,7 +64,7 @@ internal sealed class DrillEdge : IAsyncDisposable
               - {name: pump-sim, type: simulator, kind: pump, station: {{id}}, speed: 100}
             stations:
               - name: {{id}}
-                line: line-1
+                line: {{id}}
                 model: {{RepoPaths.Model("pump-anomaly")}}
                 tags: {Accelerometer1RMS: {{id}}/Accelerometer1RMS, Accelerometer2RMS: {{id}}/Accelerometer2RMS, Volume Flow RateRMS: {{id}}/Volume Flow RateRMS}
             """);

@@ -8,10 +8,11 @@ namespace AiFactory.Drill;
 
 /// <summary>
 /// The hub under drill (its own process, SQLite or PostgreSQL), with the tenancy every drilled edge belongs to
-/// (company acme, plant plant-1, line line-1), and what it stored for an edge, read through its query API.
+/// (company acme, plant plant-1; a line of its own per edge, so that its events stay within one query's 10 000), and what it stored for an edge, read through its query API.
 /// </summary>
 internal sealed class DrillHub : IAsyncDisposable
 {
+    private const int EventLimit = 10_000;
     private const string Tenancy = "/api/v1/admin/companies/acme/plants/plant-1";
     private readonly HttpClient _admin;
     private readonly PostgresDatabase? _database;
@@ -43,23 +44,29 @@ internal sealed class DrillHub : IAsyncDisposable
         return await SetupAsync(new DrillHub(await HubProcess.StartAsync("PostgreSql", database.ConnectionString, key), key, "PostgreSQL", database));
     }
 
-    /// <summary>Registers a station and an edge, both named <paramref name="id"/>; answers the edge's key.</summary>
+    /// <summary>Registers a line, a station on it and an edge, all named <paramref name="id"/>; answers the edge's key.</summary>
     public async Task<string> AddEdgeAsync(string id)
     {
-        (await _admin.PostAsJsonAsync($"{Tenancy}/lines/line-1/stations", new { id })).EnsureSuccessStatusCode();
+        (await _admin.PostAsJsonAsync($"{Tenancy}/lines", new { id })).EnsureSuccessStatusCode();
+        (await _admin.PostAsJsonAsync($"{Tenancy}/lines/{id}/stations", new { id })).EnsureSuccessStatusCode();
         var created = await _admin.PostAsJsonAsync($"{Tenancy}/edges", new { id });
         created.EnsureSuccessStatusCode();
         return (await created.Content.ReadFromJsonAsync<CreatedKey>())!.Key;
     }
 
-    /// <summary>What the hub stored from edge <paramref name="id"/> (whose only station is also <paramref name="id"/>).</summary>
+    /// <summary>What the hub stored from edge <paramref name="id"/> (whose only line and station are also <paramref name="id"/>).</summary>
     public async Task<HubCounts> CountAsync(string id)
     {
         var edge = (await _admin.GetFromJsonAsync<EdgeStatus[]>("/api/v1/companies/acme/plants/plant-1/edges", JsonSerializerOptions.Web))!
             .Single(e => e.EdgeId == id);
         var range = $"from={DateTimeOffset.UtcNow.AddDays(-2):yyyy-MM-ddTHH:00:00Z}&to={DateTimeOffset.UtcNow.AddDays(2):yyyy-MM-ddTHH:00:00Z}";
-        var metrics = await _admin.GetFromJsonAsync<JsonElement>($"/api/v1/companies/acme/plants/plant-1/lines/line-1/stations/{id}/metrics?{range}&bucket=hour");
-        var events = (await _admin.GetFromJsonAsync<EventRow[]>($"/api/v1/companies/acme/plants/plant-1/lines/line-1/events?{range}&limit=10000", JsonSerializerOptions.Web))!;
+        var metrics = await _admin.GetFromJsonAsync<JsonElement>($"/api/v1/companies/acme/plants/plant-1/lines/{id}/stations/{id}/metrics?{range}&bucket=hour");
+        var events = (await _admin.GetFromJsonAsync<EventRow[]>($"/api/v1/companies/acme/plants/plant-1/lines/{id}/events?{range}&limit={EventLimit}", JsonSerializerOptions.Web))!;
+        if (events.Length == EventLimit)
+        {
+            throw new InvalidOperationException($"edge {id} has {EventLimit} events or more on the hub: more than one query answers, so the drill cannot count them (run its edges shorter)");
+        }
+
         return new HubCounts(edge.Records, edge.DuplicateRecords, edge.LastSequence, metrics.GetProperty("totals").GetProperty("frames").GetInt64(), events.Count(e => e.EdgeId == id));
     }
 
@@ -75,7 +82,7 @@ internal sealed class DrillHub : IAsyncDisposable
 
     private static async Task<DrillHub> SetupAsync(DrillHub hub)
     {
-        foreach (var (path, id) in new[] { ("/api/v1/admin/companies", "acme"), ("/api/v1/admin/companies/acme/plants", "plant-1"), ($"{Tenancy}/lines", "line-1") })
+        foreach (var (path, id) in new[] { ("/api/v1/admin/companies", "acme"), ("/api/v1/admin/companies/acme/plants", "plant-1") })
         {
             (await hub._admin.PostAsJsonAsync(path, new { id })).EnsureSuccessStatusCode();
         }
