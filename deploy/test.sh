@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of AiFactory on a fresh Debian 12 machine that has the .NET 10 SDK.
 # It installs what the tests need (Debian packages, NuGet), starts the test servers on 127.0.0.1
-# in a temporary folder, runs the suite, stops the servers, publishes the edge agent for win-x64 and linux-arm64,
+# in a temporary folder, runs the suite, runs the short fault drill (deploy/drill.sh), stops the servers, publishes the edge agent for win-x64 and linux-arm64,
 # and exits non-zero when any test or either publish fails.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,12 +27,15 @@ status=${PIPESTATUS[0]}
 set -e
 
 # Checks beyond xunit, each counted in the closing line as one test: every parser under afl++ for 7 s (about 50 s
-# in all; a crash fails it; long runs: bash deploy/fuzz.sh all 3600), and the agent published for Windows plant PCs
-# and ARM boxes (deploy/publish.sh; AIFACTORY_PUBLISH_CHECK_ORT decides whether ONNX Runtime's library is checked).
+# in all; a crash fails it; long runs: bash deploy/fuzz.sh all 3600), the agent published for Windows plant PCs
+# and ARM boxes (deploy/publish.sh; AIFACTORY_PUBLISH_CHECK_ORT decides whether ONNX Runtime's library is checked),
+# and the short fault drill (about 2-3 min; the long soak: bash deploy/drill.sh --soak MINUTES).
 checks=()
 log "fuzzing the parsers (deploy/fuzz.sh all 7)"
 AIFACTORY_FUZZ_DIR="$AIFACTORY_TEST_TMP/fuzz" bash deploy/fuzz.sh all 7 && checks+=(fuzz=0) || checks+=(fuzz=1)
 bash deploy/publish.sh win-x64 linux-arm64 && checks+=(publish=0) || checks+=(publish=1)
+# The short fault drill (deploy/drill.sh, on the servers started above): a record lost or doubled fails it.
+AIFACTORY_DRILL_BUILT=1 bash deploy/drill.sh && checks+=(drill=0) || checks+=(drill=1)
 
 # One closing line over all test assemblies, summed from the trx files, and the checks above.
 python3 - "$results" "${checks[@]}" <<'PY'

@@ -5,14 +5,16 @@ public static class Eventually
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    public static async Task WaitFor(Func<bool> condition, string? what = null)
+    public static Task WaitFor(Func<bool> condition, string? what = null) => WaitFor(condition, what, Patience);
+
+    public static async Task WaitFor(Func<bool> condition, string? what, TimeSpan patience)
     {
-        var deadline = DateTime.UtcNow + Patience;
+        var deadline = DateTime.UtcNow + patience;
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"{what ?? "condition"} not reached in {Patience.TotalSeconds} s");
+                throw new TimeoutException($"{what ?? "condition"} not reached in {patience.TotalSeconds} s");
             }
 
             await Task.Delay(20);

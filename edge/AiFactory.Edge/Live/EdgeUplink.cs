@@ -38,8 +38,9 @@ internal sealed class EdgeUplink : IAsyncDisposable
     /// <param name="quality">Per station, its tags' cumulative data-quality counters; null while the edge does not count them per tag.</param>
     public static async Task<EdgeUplink> StartAsync(UplinkDefinition definition, IReadOnlyList<StationDefinition> stations, ILoggerFactory logs, Func<string, Func<IReadOnlyList<DataQualityCounters>>?>? quality = null)
     {
-        var outbox = OutboxStore.Open(definition.Outbox, logs.CreateLogger<OutboxStore>());
-        var summarizer = new WindowSummarizer(new WindowSummarizerOptions { EdgeId = definition.Edge.EdgeId, Window = definition.Window }, outbox, TimeProvider.System, logs.CreateLogger<WindowSummarizer>());
+        var clock = DrillClock.From(Environment.GetEnvironmentVariable(DrillClock.Variable), TimeProvider.System);
+        var outbox = OutboxStore.Open(definition.Outbox, logs.CreateLogger<OutboxStore>(), clock);
+        var summarizer = new WindowSummarizer(new WindowSummarizerOptions { EdgeId = definition.Edge.EdgeId, Window = definition.Window }, outbox, clock, logs.CreateLogger<WindowSummarizer>());
         foreach (var s in stations)
         {
             var place = definition.Stations[s.Name];

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace AiFactory.EndToEnd.Tests;
+namespace AiFactory.Testing;
 
 /// <summary>`aifactory-edge run` as its own process, so a test can SIGKILL it; its output is kept.</summary>
-internal sealed class EdgeProcess : IAsyncDisposable
+public sealed class EdgeProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -29,7 +29,10 @@ internal sealed class EdgeProcess : IAsyncDisposable
         }
     }
 
-    public static EdgeProcess Start(string config, double seconds, string key)
+    public bool HasExited => _process.HasExited;
+
+    /// <param name="environment">More variables for the agent, e.g. the drill's clock jump.</param>
+    public static EdgeProcess Start(string config, double seconds, string key, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "aifactory-edge.dll"), "run", "--config", config, "--duration", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) })
@@ -38,6 +41,11 @@ internal sealed class EdgeProcess : IAsyncDisposable
         }
 
         info.Environment["AIFACTORY_E2E_KEY"] = key;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         return new EdgeProcess(Process.Start(info)!);
     }
 

@@ -11,13 +11,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace AiFactory.EndToEnd.Tests;
+namespace AiFactory.Testing;
 
 /// <summary>
 /// A pass-through between the edge and the hub that records every record the edge sends (by sequence) and can
 /// hold a request mid-flight, so a test can kill either side during an upload. Hub unreachable: 502.
 /// </summary>
-internal sealed class RecordingTap : IAsyncDisposable
+public sealed class RecordingTap : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly HttpClient _forward = new() { Timeout = TimeSpan.FromSeconds(30) };
