@@ -38,7 +38,7 @@ internal sealed partial class MqttConnection : IAsyncDisposable
         {
             if (e.ClientWasConnected)
             {
-                _lost.TrySetResult(e.Exception?.Message ?? e.ReasonString ?? e.Reason.ToString());
+                Volatile.Read(ref _lost).TrySetResult(e.Exception?.Message ?? e.ReasonString ?? e.Reason.ToString());
             }
 
             return Task.CompletedTask;

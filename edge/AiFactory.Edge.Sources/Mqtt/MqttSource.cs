@@ -46,8 +46,9 @@ public sealed partial class MqttSource : ISampleSource
         // Room for the QoS 0 capacity plus every QoS 1/2 message the broker may have in flight.
         _inbox = Channel.CreateBounded<ReceivedMessage>(new BoundedChannelOptions(options.QueueCapacity + options.InFlight)
         {
+            // MQTTnet calls the handler one message at a time, but a late call from a lost connection may overlap the
+            // next connection's first: not declared single-writer.
             SingleReader = true,
-            SingleWriter = true,
         });
     }
 
@@ -225,7 +226,7 @@ public sealed partial class MqttSource : ISampleSource
         e.AutoAcknowledge = !confirmed;
         var received = new ReceivedMessage(subscription, message.Topic, buffer, length, _time.GetUtcNow(), confirmed ? e : null);
 
-        // Single writer: the count only falls between the check and the write.
+        // One writer at a time (but for a reconnect's overlap): the count only falls between the check and the write.
         if ((confirmed || _inbox.Reader.Count < _options.QueueCapacity) && _inbox.Writer.TryWrite(received))
         {
             return Task.CompletedTask;
