@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of AiFactory on a fresh Debian 12 machine that has the .NET 10 SDK.
 # It installs what the tests need (Debian packages, NuGet), starts the test servers on 127.0.0.1
-# in a temporary folder, runs the suite, runs the short fault drill (deploy/drill.sh), stops the servers, publishes the edge agent for win-x64 and linux-arm64,
-# and exits non-zero when any test or either publish fails.
+# in a temporary folder, runs the model checks and the xunit suite, fuzzes every parser briefly, publishes the edge
+# agent for win-x64 and linux-arm64, runs the short fault drill, prints one closing line, stops the servers, and
+# exits non-zero when any test, the fuzzing, a publish or the drill fails.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
