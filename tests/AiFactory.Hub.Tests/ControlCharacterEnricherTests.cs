@@ -1,4 +1,4 @@
-using AiFactory.Hub.Hosting;
+using AiFactory.Contracts;
 using Serilog;
 using Serilog.Formatting.Display;
 

@@ -1,3 +1,4 @@
+using AiFactory.Contracts;
 using Serilog;
 using Serilog.Core;
 using Serilog.Formatting.Json;
@@ -12,6 +13,7 @@ internal static class AgentLogging
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Information()
             .Enrich.WithProperty("Agent", "aifactory-edge")
+            .Enrich.With<ControlCharacterEnricher>()
             .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose);
         if (file is not null)
         {

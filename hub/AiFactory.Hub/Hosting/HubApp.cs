@@ -1,3 +1,4 @@
+using AiFactory.Contracts;
 using AiFactory.Hub.Admin;
 using AiFactory.Hub.Auth;
 using AiFactory.Hub.Cluster;

@@ -1,15 +1,16 @@
-using AiFactory.Contracts;
 using Serilog.Core;
 using Serilog.Events;
 
-namespace AiFactory.Hub.Hosting;
+namespace AiFactory.Contracts;
 
 /// <summary>
-/// Escapes control characters in every text property of every log event (ids, paths, details that quote a
-/// request), so a value sent from outside cannot break a line and forge the next one in the hub's log.
+/// Escapes control characters in every text property of every log event (ids, paths, topics, details that quote a
+/// request or a payload), so a value sent from outside cannot break a line and forge the next one in the hub's or an
+/// edge agent's log. Both processes' Serilog pipelines enrich with it.
 /// </summary>
 public sealed class ControlCharacterEnricher : ILogEventEnricher
 {
+    /// <inheritdoc/>
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {
         List<LogEventProperty>? escaped = null;
