@@ -36,6 +36,7 @@ public sealed partial class EdgeGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await ActivationLock.LeaveAsync();
         _edge = await store.EdgeAsync(Id, cancellationToken);
 
         // Every batch after this mark reaches its stations from this activation; before it, SQL knows best.

@@ -30,6 +30,7 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await ActivationLock.LeaveAsync();
         Scope = ScopeKeys.Parse(this.GetPrimaryKeyString());
         _observers = new ObserverManager<ILiveObserver>(options.Value.ObserverLease, log);
         _events = new EventLog(options.Value.EventsKept);

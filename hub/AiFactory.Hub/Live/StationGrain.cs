@@ -23,6 +23,7 @@ public sealed partial class StationGrain(LiveStore store, IOptions<LiveOptions> 
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await ActivationLock.LeaveAsync();
         _scope = ScopeKeys.Parse(this.GetPrimaryKeyString());
         var timer = this.RegisterGrainTimer(PushAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         _push = new PushSchedule(timer, options.Value.PushInterval);
