@@ -46,7 +46,7 @@ internal sealed class DrillEdge : IAsyncDisposable
     {
         var key = await hub.AddEdgeAsync(id);
         var tap = await RecordingTap.StartAsync();
-        tap.Hub = hub.Process.Address;
+        tap.Hub = hub.Address;
         var proxy = FaultProxy.Start(tap.Url);
         var outbox = Path.Combine(outboxDir, $"{id}.outbox.db");
         var config = Path.Combine(dir, $"{id}.yaml");

@@ -9,6 +9,8 @@ namespace AiFactory.Drill;
 /// </summary>
 internal static class FaultDrill
 {
+    private const int Silos = 3;
+
     public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(DrillOptions options, TextWriter progress)
     {
         var dir = Directory.CreateTempSubdirectory("aifactory-drill-").FullName;
@@ -22,10 +24,11 @@ internal static class FaultDrill
             {
                 foreach (var scenario in Scenarios.All.Where(s => options.Only is null || s.Name == options.Only))
                 {
-                    var hub = scenario.OnPostgres ? postgres : sqlite;
-                    var result = hub is null
-                        ? ScenarioResult.NotRun(scenario, "PostgreSQL", PostgresDatabase.Missing!)
-                        : await ScenarioRun.RunAsync(scenario, hub, options, round, dir);
+                    var result = scenario.OnCluster
+                        ? await OnClusterAsync(scenario, options, round, dir)
+                        : (scenario.OnPostgres ? postgres : sqlite) is { } hub
+                            ? await ScenarioRun.RunAsync(scenario, hub, options, round, dir)
+                            : ScenarioResult.NotRun(scenario, "PostgreSQL", PostgresDatabase.Missing!);
                     results.Add(result);
                     await progress.WriteLineAsync($"[drill {clock.Elapsed:mm\\:ss}] round {round} {scenario.Name}: {(result.Sent is null ? "not run" : result.Failed ? "FAILED" : "ok")} ({scenario.Fault})");
                 }
@@ -44,5 +47,17 @@ internal static class FaultDrill
         }
 
         return results;
+    }
+
+    /// <summary>A cluster of its own for the scenario: three silos cost memory and CPU the other scenarios should not pay.</summary>
+    private static async Task<ScenarioResult> OnClusterAsync(Scenario scenario, DrillOptions options, int round, string dir)
+    {
+        if ((PostgresDatabase.Missing ?? NginxProxy.Missing) is { } missing)
+        {
+            return ScenarioResult.NotRun(scenario, "PostgreSQL, 3 silos", missing);
+        }
+
+        await using var cluster = await DrillHub.StartClusterAsync(Silos);
+        return await ScenarioRun.RunAsync(scenario, cluster, options, round, dir);
     }
 }

@@ -11,6 +11,12 @@ internal sealed record Scenario(string Name, string Fault, Func<ScenarioContext,
     /// <summary>The hub runs on PostgreSQL (deploy/services/postgresql.sh's server) rather than SQLite.</summary>
     public bool OnPostgres { get; init; }
 
+    /// <summary>The hub is three silos of one Orleans cluster on PostgreSQL behind nginx, started for this scenario alone.</summary>
+    public bool OnCluster { get; init; }
+
+    /// <summary>How much longer than the drill's edge time this scenario's edges run (its fault takes longer to play out).</summary>
+    public double EdgeTimeFactor { get; init; } = 1;
+
     /// <summary>The first edge's outbox lives on a small tmpfs of its own (<see cref="ScenarioContext.Disk"/>).</summary>
     public bool OutboxOnOwnDisk { get; init; }
 

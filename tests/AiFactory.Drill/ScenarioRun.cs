@@ -32,10 +32,11 @@ internal static class ScenarioRun
                 edges.Add(await DrillEdge.CreateAsync(hub, id, dir, i == 0 && disk is not null ? disk.Path : dir, scenario.Environment(i)));
             }
 
-            var context = new ScenarioContext(hub, edges, options.EdgeSeconds, disk);
+            var seconds = options.EdgeSeconds * scenario.EdgeTimeFactor;
+            var context = new ScenarioContext(hub, edges, seconds, disk);
             foreach (var e in edges)
             {
-                e.Start(options.EdgeSeconds);
+                e.Start(seconds);
             }
 
             await Eventually.WaitFor(() => edges.All(e => e.Tap.Acked >= 2), "two acknowledged uploads from every edge", Patience);
@@ -44,7 +45,7 @@ internal static class ScenarioRun
             var notes = new List<string>();
             foreach (var e in edges)
             {
-                await FinishAsync(e, TimeSpan.FromSeconds(options.EdgeSeconds) + Patience, notes);
+                await FinishAsync(e, TimeSpan.FromSeconds(seconds) + Patience, notes);
             }
 
             var tallies = new List<EdgeTally>();
@@ -55,6 +56,11 @@ internal static class ScenarioRun
 
             notes.AddRange(tallies.SelectMany(t => t.Problems()));
             var told = tallies.Select(t => t.Uncommitted).OfType<string>().ToList();
+            if (notes.Count > 0 || tallies.Any(t => t.Lost != 0 || t.Doubled != 0))
+            {
+                notes.AddRange(FailureLogs.Save(scenario.Name, round, edges, hub));
+            }
+
             return new ScenarioResult(
                 scenario.Name, hub.Database, edges.Count, tallies.Sum(t => t.Outbox.Committed), tallies.Sum(t => t.Hub.Records),
                 tallies.Sum(t => t.Lost), tallies.Sum(t => t.Doubled), tallies.Sum(t => t.Hub.Duplicates),
@@ -64,7 +70,7 @@ internal static class ScenarioRun
         {
             var output = edges.OrderBy(x => x.Process?.HasExited == true ? 0 : 1).Select(x => x.Process?.Output).FirstOrDefault(o => !string.IsNullOrEmpty(o));
             return new ScenarioResult(scenario.Name, hub.Database, edges.Count, 0, 0, 0, 0, 0, 0, 0, null,
-                [$"failed: {e.Message}", $"the last output of an edge (one that ended first): {Tail(output)}", .. edges.Select(x => $"{x.Id}: proxy {(Listens(x.Proxy.Port) ? "listens" : "does not listen")}, fault {x.Proxy.Fault}, {x.Proxy.Accepted} connections accepted, tap acked {x.Tap.Acked}")]);
+                [$"failed: {e.Message}", $"the last output of an edge (one that ended first): {Tail(output)}", .. edges.Select(x => $"{x.Id}: proxy {(Listens(x.Proxy.Port) ? "listens" : "does not listen")}, fault {x.Proxy.Fault}, {x.Proxy.Accepted} connections accepted, tap acked {x.Tap.Acked}"), .. FailureLogs.Save(scenario.Name, round, edges, hub)]);
         }
         finally
         {

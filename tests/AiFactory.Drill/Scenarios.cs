@@ -4,8 +4,7 @@ using AiFactory.Testing;
 namespace AiFactory.Drill;
 
 /// <summary>
-/// The drill's faults, in the order they run. Each is one entry: a new fault (kill -9 of one silo of three, once
-/// the hub's multi-silo mode is on main) is one more entry here, with the hub it needs.
+/// The drill's faults, in the order they run. Each is one entry: a new fault is one more entry here, with the hub it needs.
 /// </summary>
 internal static class Scenarios
 {
@@ -26,6 +25,7 @@ internal static class Scenarios
         new("proxy", "TCP proxy drops (2 s), delays 0.7 s a chunk (2 s), resets every answer (2 s), cuts (2 s)", ProxyAsync),
         new("disk-full", "the first edge's outbox file system full to the last page (at least 3 s, until a window fails to store) while the hub is cut off", DiskFullAsync) { OutboxOnOwnDisk = true },
         new("postgres-restart", "the hub on PostgreSQL, the whole server restarted", PostgresRestartAsync) { OnPostgres = true },
+        new("silo-kill", "kill -9 of one silo of three (PostgreSQL, behind nginx), down 3 s, restarted; twice", SiloKillAsync) { OnCluster = true, EdgeTimeFactor = 3 },
         new("clock-jump", "the edges' wall clocks step 1 h back (even) or forward (odd) while running", ClockJumpAsync)
         {
             Environment = i => new Dictionary<string, string> { [DrillClock.Variable] = $"{ClockJumpAfter}:{(i % 2 == 0 ? -3600 : 3600)}" },
@@ -79,6 +79,29 @@ internal static class Scenarios
         await Eventually.WaitFor(() => edge.Starts > 0 && edge.Process!.Output.Contains(AppendFailed, StringComparison.Ordinal), "the edge's outbox failing on the full disk", HeldUpload);
         c.Disk.Free();
         edge.Proxy.Fault = ProxyFault.None;
+        c.Healed();
+    }
+
+    /// <summary>
+    /// Kills the second silo, restarts it on the same silo port (a new generation), waits for every edge's next
+    /// acknowledged upload, and does it again: the cluster must declare each dead generation and reactivate its grains
+    /// elsewhere while nginx sends the edges' retries to the living silos.
+    /// </summary>
+    private static async Task SiloKillAsync(ScenarioContext c)
+    {
+        var silo = c.Hub.Silos[1];
+        for (var kill = 1; kill <= 2; kill++)
+        {
+            await silo.KillAsync();
+            await Task.Delay(Outage);
+            await silo.StartAgainAsync();
+            if (kill == 1)
+            {
+                var acked = c.Edges.Select(e => e.Tap.Acked).ToArray();
+                await Eventually.WaitFor(() => c.Edges.Select((e, i) => e.Tap.Acked > acked[i]).All(x => x), "an acknowledged upload from every edge between the two kills", HeldUpload);
+            }
+        }
+
         c.Healed();
     }
 

@@ -35,5 +35,9 @@ public static class PostgresControl
         {
             throw new InvalidOperationException($"PostgreSQL control script '{script} {verb}' failed with exit code {p.ExitCode}: {(await stderr).Trim()} {(await stdout).Trim()}");
         }
+
+        // The server's old sessions are gone: connections this process pooled before would fail their next command
+        // with 57P01 (the drill's next scenario, creating its database, met one).
+        Npgsql.NpgsqlConnection.ClearAllPools();
     }
 }

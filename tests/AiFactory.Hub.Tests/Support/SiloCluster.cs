@@ -36,22 +36,12 @@ internal sealed class SiloCluster : IAsyncDisposable
         var adminKey = ApiKey.Generate().Key;
         var clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
         var db = await PostgresDatabase.CreateAsync();
-        var starting = Enumerable.Range(0, count).Select(_ => HubProcess.StartAsync(
-            "PostgreSql", db.ConnectionString, adminKey,
-            "--Hub:Silo:Clustering=AdoNet", $"--Hub:Silo:SiloPort={FreePort.Next()}", $"--Hub:Silo:ClusterId={clusterId}",
-            "--Hub:Silo:Dashboard=false", "--Serilog:MinimumLevel:Default=Warning")).ToArray();
         try
         {
-            return new SiloCluster(db, clusterId, adminKey, await Task.WhenAll(starting));
+            return new SiloCluster(db, clusterId, adminKey, await HubSilos.StartAsync(count, db.ConnectionString, adminKey, clusterId));
         }
         catch
         {
-            // A silo that fails to start must not leave the ones that did running after the test.
-            foreach (var started in starting.Where(t => t.IsCompletedSuccessfully))
-            {
-                await started.Result.DisposeAsync();
-            }
-
             await db.DisposeAsync();
             throw;
         }
