@@ -19,6 +19,7 @@ public static class AllianceServices
         services.AddSingleton<LineDayRollup>();
         services.AddSingleton<BenchmarkQuery>();
         services.AddSingleton<StandingQuery>();
+        services.AddSingleton<DataRoomStore>();
         services.AddHostedService<LineDayRollupService>();
         return services;
     }
@@ -27,5 +28,6 @@ public static class AllianceServices
     {
         AllianceAdminEndpoints.Map(routes);
         AllianceEndpoints.Map(routes);
+        DataRoomEndpoints.Map(routes);
     }
 }
