@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using AiFactory.Hub.Alliance;
+using AiFactory.Hub.Storage;
 using AiFactory.Hub.Tests.Support;
+using AiFactory.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using static AiFactory.Hub.Tests.Support.Batches;
@@ -21,17 +23,22 @@ internal sealed class AllianceWorld : IAsyncDisposable
     private readonly Dictionary<(string Company, string Role), HttpClient> _clients = [];
     private readonly Dictionary<string, long> _sequences = [];
 
+    private PostgresDatabase? _postgres;
+
     private AllianceWorld(HubHarness hub) => Hub = hub;
 
     public HubHarness Hub { get; }
 
     public static DateTimeOffset Expiry => DateTimeOffset.UtcNow.AddDays(30);
 
-    public static async Task<AllianceWorld> StartAsync(object? alliance = null, int seed = 1)
+    /// <param name="postgres">On a fresh PostgreSQL database (dropped with the world) instead of a temp SQLite file.</param>
+    public static async Task<AllianceWorld> StartAsync(object? alliance = null, int seed = 1, bool postgres = false)
     {
+        var db = postgres ? await PostgresDatabase.CreateAsync() : null;
         var hub = await HubHarness.StartAsync(
+            db is null ? DatabaseProvider.Sqlite : DatabaseProvider.PostgreSql, db?.ConnectionString,
             configure: b => b.Services.AddSingleton<NoiseSource>(new SeededNoiseSource(seed)), extra: ["--Hub:Alliance:RollupInterval=00:00:00"]);
-        var world = new AllianceWorld(hub);
+        var world = new AllianceWorld(hub) { _postgres = db };
         await world.OkAsync(hub.Admin.PostAsJsonAsync("/api/v1/admin/process-types", new { id = Process, name = "Resistance spot welding" }));
         await world.OkAsync(hub.Admin.PostAsJsonAsync("/api/v1/admin/alliances", alliance ?? new { id = Alliance, name = "EV alliance" }));
         return world;
@@ -102,6 +109,10 @@ internal sealed class AllianceWorld : IAsyncDisposable
         }
 
         await Hub.DisposeAsync();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
     }
 
     private async Task IngestAsync(string company, string edgeKey, string edgeId, DateTimeOffset day, (string Line, string Family, long Frames, long Pass, long Fail)[] lines)

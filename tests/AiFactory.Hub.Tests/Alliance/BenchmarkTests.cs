@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AiFactory.Hub.Storage;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AiFactory.Hub.Tests.Alliance;
 
@@ -207,7 +210,18 @@ public sealed class BenchmarkTests : IAsyncLifetime
         await _w.RollAsync();
 
         var cell = (await AnalystAsync(AllianceWorld.Benchmark())).GetProperty("cells")[0];
+        await _w.ShareAsync("c5");
+        var shared = (await AnalystAsync(AllianceWorld.Benchmark())).GetProperty("cells")[0];
+        await using (var c = await _w.Hub.Services.GetRequiredService<HubDatabase>().OpenAsync(CancellationToken.None))
+        {
+            // The policy runs out (as time would make it): the next query goes without c5.
+            await c.ExecuteAsync("UPDATE sharing_policies SET expires_utc = @past WHERE company_id = 'c5'", new { past = DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeMilliseconds() });
+        }
 
+        var expired = (await AnalystAsync(AllianceWorld.Benchmark())).GetProperty("cells")[0];
+
+        Assert.Equal(5, shared.GetProperty("companies").GetInt64());
+        Assert.Equal("fewer than 5 companies", expired.GetProperty("suppressed").GetString());
         Assert.Equal(HttpStatusCode.OK, modelOnly.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, past.StatusCode);
         Assert.Contains("is not in the future", await past.Content.ReadAsStringAsync(), StringComparison.Ordinal);
