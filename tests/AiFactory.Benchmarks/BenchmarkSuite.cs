@@ -8,7 +8,7 @@ namespace AiFactory.Benchmarks;
 
 /// <summary>
 /// Runs every inference benchmark for each model side by side in one process and prints a table per part;
-/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|single|node|ratio|ingest|mqtt-steps|startup] [--agent-repo DIR --rounds N (startup: the checkout whose Release agent is timed)] [--model pump-anomaly|steel-defects] [--edges N] [--batch N] [--setup sqlite|postgres|shared|nginx|cluster|influx|live (ingest); batching_on,batching_off,batching_on_packed,batching_on_packed_no_hold (mqtt-steps)] [--rates 1000,20000 (mqtt-steps)] [--baseline-hub PATH/aifactory-hub.dll (ingest: another build, e.g. main's stateless hub, run on PostgreSQL beside this one)]
+/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|single|node|ratio|ingest|mqtt-steps|startup|alliance] [--companies N --days N --queries N (alliance; --setup postgres)] [--agent-repo DIR --rounds N (startup: the checkout whose Release agent is timed)] [--model pump-anomaly|steel-defects] [--edges N] [--batch N] [--setup sqlite|postgres|shared|nginx|cluster|influx|live (ingest); batching_on,batching_off,batching_on_packed,batching_on_packed_no_hold (mqtt-steps)] [--rates 1000,20000 (mqtt-steps)] [--baseline-hub PATH/aifactory-hub.dll (ingest: another build, e.g. main's stateless hub, run on PostgreSQL beside this one)]
 /// </summary>
 internal static class BenchmarkSuite
 {
@@ -19,6 +19,11 @@ internal static class BenchmarkSuite
         var only = Option(args, "--only");
         var output = Option(args, "--out");
         var intraOp = int.Parse(Option(args, "--intra-op") ?? "1", CultureInfo.InvariantCulture);
+        if (only == "alliance")
+        {
+            return await AllianceBenchmark.RunAsync(int.Parse(Option(args, "--companies") ?? "1000", CultureInfo.InvariantCulture), int.Parse(Option(args, "--days") ?? "30", CultureInfo.InvariantCulture), int.Parse(Option(args, "--queries") ?? "60", CultureInfo.InvariantCulture), Option(args, "--setup"), output);
+        }
+
         if (only == "ingest")
         {
             return await RunIngestAsync(seconds, output, int.Parse(Option(args, "--edges") ?? "8", CultureInfo.InvariantCulture), int.Parse(Option(args, "--batch") ?? "500", CultureInfo.InvariantCulture), Option(args, "--setup"), Option(args, "--baseline-hub"));

@@ -27,16 +27,16 @@ public sealed class AuditLog(HubDatabase database)
             },
             tx);
 
-    /// <summary>Entries in [from, to), newest first, at most <paramref name="limit"/>.</summary>
-    public async Task<IReadOnlyList<AuditEntry>> ReadAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct)
+    /// <summary>Entries in [from, to), newest first, at most <paramref name="limit"/>; only <paramref name="company"/>'s when given.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> ReadAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct, string? company = null)
     {
         await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
         var rows = await c.QueryAsync<(string Id, long Time, string Who, string Via, string Action, string? Company, string Target, string? Old, string? New)>(
             """
             SELECT id, time_utc, who, via, action, company_id, target, old_value, new_value FROM audit_log
-            WHERE time_utc >= @from AND time_utc < @to ORDER BY time_utc DESC, id DESC LIMIT @limit
+            WHERE time_utc >= @from AND time_utc < @to AND (@all = 1 OR company_id = @company) ORDER BY time_utc DESC, id DESC LIMIT @limit
             """,
-            new { from = from.ToUnixTimeMilliseconds(), to = to.ToUnixTimeMilliseconds(), limit = (long)limit }).ConfigureAwait(false);
+            new { from = from.ToUnixTimeMilliseconds(), to = to.ToUnixTimeMilliseconds(), limit = (long)limit, all = company is null ? 1L : 0L, company = company ?? string.Empty }).ConfigureAwait(false);
         return rows.Select(r => new AuditEntry(r.Id, DateTimeOffset.FromUnixTimeMilliseconds(r.Time), r.Who, r.Via, r.Action, r.Company, r.Target, r.Old, r.New)).ToList();
     }
 

@@ -16,7 +16,7 @@ public static class HubCli
 {
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null)
     {
-        if (args.Length == 0 || (args[0] is not ("admin" or "migrate" or "--help" or "-h" or "-?" or "--version")))
+        if (args.Length == 0 || (args[0] is not ("admin" or "alliance" or "migrate" or "--help" or "-h" or "-?" or "--version")))
         {
             await using var app = HubApp.Build(args);
             await app.RunAsync().ConfigureAwait(false);
@@ -26,6 +26,7 @@ public static class HubCli
         var root = new RootCommand("AiFactory hub: ingest, aggregation, query API. Run without a command to serve.");
         root.Subcommands.Add(MigrateCommand(output ?? Console.Out));
         root.Subcommands.Add(AdminCommands.Create(output ?? Console.Out));
+        root.Subcommands.Add(AllianceCommands.Create(output ?? Console.Out));
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 

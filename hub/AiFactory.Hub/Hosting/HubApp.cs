@@ -89,6 +89,7 @@ public static class HubApp
         services.AddSingleton<MetricsQuery>();
         services.AddSingleton<FleetQuery>();
         services.AddHostedService<HubStartup>();
+        Alliance.AllianceServices.AddAlliance(services);
         services.AddProblemDetails();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -116,6 +117,7 @@ public static class HubApp
         QueryEndpoints.Map(app);
         LiveEndpoints.Map(app);
         AdminEndpoints.Map(app);
+        Alliance.AllianceServices.MapAlliance(app);
         app.MapHubSilo();
         return app;
     }

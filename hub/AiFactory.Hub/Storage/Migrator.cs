@@ -70,7 +70,8 @@ public sealed partial class Migrator(HubDatabase database, ILogger<Migrator> log
 
     private static async Task ExecuteScriptAsync(DbConnection connection, DbTransaction transaction, string sql, DatabaseProvider provider)
     {
-        if (provider == DatabaseProvider.PostgreSql)
+        // Microsoft.Data.Sqlite runs a script of several statements too; a trigger's body holds semicolons of its own.
+        if (provider == DatabaseProvider.PostgreSql || sql.Contains("CREATE TRIGGER", StringComparison.Ordinal))
         {
             // Npgsql splits a script into statements itself, keeping quoted texts and $func$ bodies (Orleans' scripts
             // hold both, with semicolons inside) whole.

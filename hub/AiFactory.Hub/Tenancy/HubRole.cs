@@ -12,7 +12,7 @@ public enum HubRole
     /// <summary>Reads its company's metrics (model deployment arrives in a later issue).</summary>
     DataScientist,
 
-    /// <summary>Reads its company's metrics; cross-company comparison arrives in a later issue.</summary>
+    /// <summary>Reads its company's metrics and the benchmarks of the alliances its company belongs to (aggregates only, never one company's numbers).</summary>
     AllianceAnalyst,
 
     /// <summary>Manages its company's plants, lines, stations, edges and users, and reads everything in it.</summary>

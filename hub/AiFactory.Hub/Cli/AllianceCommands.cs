@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using AiFactory.Hub.Alliance;
+using AiFactory.Hub.Audit;
+using AiFactory.Hub.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AiFactory.Hub.Cli;
+
+/// <summary>
+/// <c>aifactory-hub alliance process-type|create|member|tag-line|rollup</c>: the hub admin's alliance work from the
+/// command line, against the same database, audited as the operating-system user.
+/// </summary>
+internal static class AllianceCommands
+{
+    public static Command Create(TextWriter output)
+    {
+        var alliance = new Command("alliance", "Process taxonomy, alliances and members, line tags, the benchmark roll-up.");
+        var id = Required("--id", "The id");
+        var name = new Option<string?>("--name") { Description = "Display name (default: the id)" };
+        alliance.Subcommands.Add(Make(output, "process-type", "Add a process type to the alliance-wide taxonomy.", [id, name], async (app, p, ct) =>
+        {
+            await Service<AllianceStore>(app).CreateProcessTypeAsync(AuditActor.Cli(), p.GetValue(id)!, p.GetValue(name) ?? p.GetValue(id)!, ct).ConfigureAwait(false);
+            return $"created process type '{p.GetValue(id)}'";
+        }));
+
+        var minCompanies = new Option<int>("--min-companies") { Description = "k: companies a published cell needs", DefaultValueFactory = _ => AllianceSettings.DefaultMinCompanies };
+        var maxShare = new Option<double>("--max-share") { Description = "The largest share of a cell's weight one company may hold", DefaultValueFactory = _ => AllianceSettings.DefaultMaxShare };
+        var dp = new Option<bool>("--differential-privacy") { Description = "Add Laplace noise to every published cell and keep an ε ledger" };
+        var budget = new Option<double>("--epsilon-budget") { Description = "ε per analyst key and calendar month", DefaultValueFactory = _ => AllianceSettings.DefaultEpsilonBudget };
+        var perQuery = new Option<double>("--epsilon-per-query") { Description = "ε a query spends per published cell unless it asks for another", DefaultValueFactory = _ => AllianceSettings.DefaultEpsilonPerQuery };
+        var update = new Option<bool>("--update") { Description = "Change an existing alliance's settings instead of creating one" };
+        alliance.Subcommands.Add(Make(output, "create", "Create (or with --update change) an alliance and its disclosure rules.", [id, name, minCompanies, maxShare, dp, budget, perQuery, update], async (app, p, ct) =>
+        {
+            var settings = new AllianceSettings(p.GetValue(id)!, p.GetValue(name) ?? p.GetValue(id)!, p.GetValue(minCompanies), p.GetValue(maxShare), p.GetValue(dp), p.GetValue(budget), p.GetValue(perQuery));
+            var store = Service<AllianceStore>(app);
+            await (p.GetValue(update) ? store.UpdateAllianceAsync(AuditActor.Cli(), settings, ct) : store.CreateAllianceAsync(AuditActor.Cli(), settings, ct)).ConfigureAwait(false);
+            return $"{(p.GetValue(update) ? "updated" : "created")} alliance '{settings.Id}' (k {settings.MinCompanies}, max share {settings.MaxShare.ToString(CultureInfo.InvariantCulture)}, differential privacy {(settings.DifferentialPrivacy ? "on" : "off")})";
+        }));
+
+        var allianceId = Required("--alliance", "The alliance's id");
+        var company = Required("--company", "The company's id");
+        var remove = new Option<bool>("--remove") { Description = "Remove the company instead of adding it" };
+        alliance.Subcommands.Add(Make(output, "member", "Add a company to an alliance (or remove it with --remove).", [allianceId, company, remove], async (app, p, ct) =>
+        {
+            var store = Service<AllianceStore>(app);
+            var (a, c) = (p.GetValue(allianceId)!, p.GetValue(company)!);
+            await (p.GetValue(remove) ? store.RemoveMemberAsync(AuditActor.Cli(), a, c, ct) : store.AddMemberAsync(AuditActor.Cli(), a, c, ct)).ConfigureAwait(false);
+            return $"{(p.GetValue(remove) ? "removed" : "added")} company '{c}' {(p.GetValue(remove) ? "from" : "to")} alliance '{a}'";
+        }));
+
+        var plant = Required("--plant", "The plant's id");
+        var line = Required("--line", "The line's id");
+        var process = Required("--process-type", "A process type of the taxonomy");
+        var family = Required("--product-family", "The line's product family");
+        alliance.Subcommands.Add(Make(output, "tag-line", "Tag a line with a process type and a product family.", [company, plant, line, process, family], async (app, p, ct) =>
+        {
+            await Service<AllianceStore>(app).TagLineAsync(AuditActor.Cli(), p.GetValue(company)!, p.GetValue(plant)!, p.GetValue(line)!, p.GetValue(process)!, p.GetValue(family)!, ct).ConfigureAwait(false);
+            return $"tagged line '{p.GetValue(company)}/{p.GetValue(plant)}/{p.GetValue(line)}' as '{p.GetValue(process)}', family '{p.GetValue(family)}'";
+        }));
+
+        var from = new Option<DateTimeOffset>("--from") { Description = "First day to recompute (UTC)", Required = true };
+        var to = new Option<DateTimeOffset>("--to") { Description = "Day after the last to recompute (UTC)", Required = true };
+        alliance.Subcommands.Add(Make(output, "rollup", "Recompute the line-day sums benchmarks read, e.g. after uploads older than Hub:Alliance:RollupDays.", [from, to], async (app, p, ct) =>
+        {
+            var rows = await Service<LineDayRollup>(app).RollAsync(p.GetValue(from), p.GetValue(to), ct).ConfigureAwait(false);
+            return $"rolled up {rows} line-day rows from {p.GetValue(from):yyyy-MM-dd} to {p.GetValue(to):yyyy-MM-dd}";
+        }));
+        return alliance;
+    }
+
+    private static Option<string> Required(string name, string description) => new(name) { Description = description, Required = true };
+
+    private static T Service<T>(WebApplication app)
+        where T : notnull => app.Services.GetRequiredService<T>();
+
+    private static Command Make(TextWriter output, string name, string description, Option[] options, Func<WebApplication, ParseResult, CancellationToken, Task<string>> action)
+    {
+        var (provider, connection) = AdminCommands.DatabaseOptions();
+        var command = new Command(name, description) { provider, connection };
+        foreach (var o in options)
+        {
+            command.Options.Add(o);
+        }
+
+        command.SetAction(async (parse, ct) =>
+        {
+            try
+            {
+                await using var app = await HubCli.ServicesAsync(parse.GetValue(provider), parse.GetValue(connection)).ConfigureAwait(false);
+                await output.WriteLineAsync(await action(app, parse, ct).ConfigureAwait(false)).ConfigureAwait(false);
+                return 0;
+            }
+            catch (HubProblemException ex)
+            {
+                await output.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+                return ex.Status == 409 ? 3 : 2;
+            }
+        });
+        return command;
+    }
+}
