@@ -5,6 +5,7 @@ namespace AiFactory.Contracts;
 /// <summary>Source-generated camelCase JSON metadata for the wire types.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(HistogramData))]
+[JsonSerializable(typeof(ModelPackageUpload))]
 [JsonSerializable(typeof(StationEvent))]
 [JsonSerializable(typeof(StationRawChunk))]
 [JsonSerializable(typeof(StationWindowSummary))]

@@ -5,6 +5,7 @@ using AiFactory.Hub.Cluster;
 using AiFactory.Hub.Influx;
 using AiFactory.Hub.Ingest;
 using AiFactory.Hub.Live;
+using AiFactory.Hub.Models;
 using AiFactory.Hub.Queries;
 using AiFactory.Hub.RateLimits;
 using AiFactory.Hub.Storage;
@@ -66,6 +67,7 @@ public static class HubApp
         services.AddSingleton<SqlBatchAggregator>();
         services.AddSingleton<IBatchAggregator, GrainBatchAggregator>();
         services.AddLiveState();
+        services.AddModels();
         services.AddSingleton<IngestBufferPool>();
         services.AddHostedService<IngestMemoryTrimmer>();
         var bound = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
@@ -116,6 +118,7 @@ public static class HubApp
         QueryEndpoints.Map(app);
         LiveEndpoints.Map(app);
         AdminEndpoints.Map(app);
+        app.MapModels();
         app.MapHubSilo();
         return app;
     }
