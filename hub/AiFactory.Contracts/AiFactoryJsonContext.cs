@@ -6,6 +6,8 @@ namespace AiFactory.Contracts;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(HistogramData))]
 [JsonSerializable(typeof(ModelPackageUpload))]
+[JsonSerializable(typeof(DesiredState))]
+[JsonSerializable(typeof(EdgeModelReport))]
 [JsonSerializable(typeof(StationEvent))]
 [JsonSerializable(typeof(StationRawChunk))]
 [JsonSerializable(typeof(StationWindowSummary))]

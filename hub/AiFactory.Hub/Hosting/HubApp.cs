@@ -2,6 +2,7 @@ using AiFactory.Contracts;
 using AiFactory.Hub.Admin;
 using AiFactory.Hub.Auth;
 using AiFactory.Hub.Cluster;
+using AiFactory.Hub.Deployments;
 using AiFactory.Hub.Influx;
 using AiFactory.Hub.Ingest;
 using AiFactory.Hub.Live;
@@ -68,6 +69,7 @@ public static class HubApp
         services.AddSingleton<IBatchAggregator, GrainBatchAggregator>();
         services.AddLiveState();
         services.AddModels();
+        services.AddDeployments();
         services.AddSingleton<IngestBufferPool>();
         services.AddHostedService<IngestMemoryTrimmer>();
         var bound = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
@@ -119,6 +121,7 @@ public static class HubApp
         LiveEndpoints.Map(app);
         AdminEndpoints.Map(app);
         app.MapModels();
+        app.MapDeployments();
         app.MapHubSilo();
         return app;
     }

@@ -15,7 +15,7 @@ public sealed class ModelRegistry(HubDatabase database, TimeProvider time)
 
     private const string Selected =
         "package_id AS PackageId, name AS Name, version AS Version, task AS Task, key_id AS KeyId, signature AS Signature, manifest AS Manifest, " +
-        "size_bytes AS SizeBytes, created_utc AS CreatedUtc, created_by AS CreatedBy";
+        "size_bytes AS SizeBytes, created_utc AS CreatedUtc, created_by AS CreatedBy, latency_p99_ms AS LatencyP99Ms";
 
     /// <summary>Stores a validated package with its files in one transaction; answers it and whether it is new. Audited.</summary>
     public async Task<(PackageInfo Package, bool Created)> AddAsync(AuditActor actor, string company, ValidatedPackage package, CancellationToken ct)
@@ -40,11 +40,11 @@ public sealed class ModelRegistry(HubDatabase database, TimeProvider time)
                 }
 
                 await c.ExecuteAsync(
-                    $"INSERT INTO model_packages (company_id, {Columns}, card) VALUES (@company, @id, @name, @version, @task, @keyId, @signature, @manifest, @size, @t, @by, @card)",
+                    $"INSERT INTO model_packages (company_id, {Columns}, card, latency_p99_ms) VALUES (@company, @id, @name, @version, @task, @keyId, @signature, @manifest, @size, @t, @by, @card, @latency)",
                     new
                     {
                         company, id = package.PackageId, name = package.Name, version = package.Version, task = package.Task, keyId = package.KeyId,
-                        signature = package.Signature, manifest = package.Manifest, size = package.SizeBytes, t = ms, by = actor.Who, card = package.Card,
+                        signature = package.Signature, manifest = package.Manifest, size = package.SizeBytes, t = ms, by = actor.Who, card = package.Card, latency = package.LatencyP99Ms,
                     },
                     tx).ConfigureAwait(false);
                 foreach (var (file, content) in package.Files)
@@ -60,7 +60,7 @@ public sealed class ModelRegistry(HubDatabase database, TimeProvider time)
                 return 0;
             },
             ct).ConfigureAwait(false);
-        return (new PackageInfo(package.PackageId, package.Name, package.Version, package.Task, package.KeyId, package.Signature, package.Manifest, package.SizeBytes, now, actor.Who), true);
+        return (new PackageInfo(package.PackageId, package.Name, package.Version, package.Task, package.KeyId, package.Signature, package.Manifest, package.SizeBytes, now, actor.Who, package.LatencyP99Ms), true);
     }
 
     /// <summary>The company's packages, newest first; of one model when <paramref name="name"/> is given.</summary>
@@ -100,9 +100,9 @@ public sealed class ModelRegistry(HubDatabase database, TimeProvider time)
             new { company, packageId, file }).ConfigureAwait(false);
     }
 
-    private sealed record Row(string PackageId, string Name, string Version, string Task, string KeyId, string Signature, string Manifest, long SizeBytes, long CreatedUtc, string CreatedBy)
+    private sealed record Row(string PackageId, string Name, string Version, string Task, string KeyId, string Signature, string Manifest, long SizeBytes, long CreatedUtc, string CreatedBy, double? LatencyP99Ms)
     {
         public PackageInfo ToInfo() =>
-            new(PackageId, Name, Version, Task, KeyId, Signature, Manifest, SizeBytes, DateTimeOffset.FromUnixTimeMilliseconds(CreatedUtc), CreatedBy);
+            new(PackageId, Name, Version, Task, KeyId, Signature, Manifest, SizeBytes, DateTimeOffset.FromUnixTimeMilliseconds(CreatedUtc), CreatedBy, LatencyP99Ms);
     }
 }

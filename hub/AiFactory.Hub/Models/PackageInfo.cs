@@ -11,5 +11,6 @@ namespace AiFactory.Hub.Models;
 /// <param name="SizeBytes">The files' total size.</param>
 /// <param name="CreatedUtc">When it was pushed.</param>
 /// <param name="CreatedBy">Who pushed it.</param>
+/// <param name="LatencyP99Ms">The card's <c>runtime.latency_p99_ms</c>: the latency rule of its deployments; null: none.</param>
 public sealed record PackageInfo(
-    string PackageId, string Name, string Version, string Task, string KeyId, string Signature, string Manifest, long SizeBytes, DateTimeOffset CreatedUtc, string CreatedBy);
+    string PackageId, string Name, string Version, string Task, string KeyId, string Signature, string Manifest, long SizeBytes, DateTimeOffset CreatedUtc, string CreatedBy, double? LatencyP99Ms);

@@ -33,7 +33,7 @@ public sealed class PackageValidator(SigningKeyStore keys, OnnxEnvironment onnx)
             var card = await CheckModelAsync(files, ct).ConfigureAwait(false);
             return new ValidatedPackage(
                 ModelManifest.Id(manifest), card.Name, card.Version, card.Task, upload.KeyId, upload.Signature,
-                System.Text.Encoding.UTF8.GetString(manifest), System.Text.Encoding.UTF8.GetString(files["card.yaml"]), files);
+                System.Text.Encoding.UTF8.GetString(manifest), System.Text.Encoding.UTF8.GetString(files["card.yaml"]), card.Runtime.LatencyP99Ms, files);
         }
         finally
         {
