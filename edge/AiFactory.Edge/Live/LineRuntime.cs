@@ -24,7 +24,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     private readonly DynamicBatcherOptions _batching;
     private readonly ILoggerFactory _logs;
     private readonly ILogger _log;
-    private readonly Func<StationDefinition, ModelPackage, LiveStation> _createStation;
+    private readonly Func<StationDefinition, ModelPackage, ModelPackage?, LiveStation> _createStation;
     private readonly ChannelReader<TagSample> _reader;
     private readonly ChannelWriter<TagSample> _writer;
     private readonly CancellationToken _stop;
@@ -40,7 +40,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
 
     public LineRuntime(
         EdgeConfig config, OnnxEnvironment environment, DynamicBatcherOptions batching, ILoggerFactory logs,
-        Func<StationDefinition, ModelPackage, LiveStation> createStation, Channel<TagSample> channel, CancellationToken stop)
+        Func<StationDefinition, ModelPackage, ModelPackage?, LiveStation> createStation, Channel<TagSample> channel, CancellationToken stop)
     {
         Config = config;
         _environment = environment;
@@ -87,7 +87,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     /// <summary>Loads the models and starts every station and source of the configuration.</summary>
     public void Start()
     {
-        SetStations(Config.Stations.Select(d => _createStation(d, Package(d.ModelFolder))).ToArray());
+        SetStations(Config.Stations.Select(d => _createStation(d, Package(d.ModelFolder), Shadow(d))).ToArray());
         foreach (var d in Config.Sources)
         {
             StartSource(d);
@@ -401,7 +401,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
                     }
                 }
 
-                kept.Add(_createStation(d, Package(d.ModelFolder)));
+                kept.Add(_createStation(d, Package(d.ModelFolder), Shadow(d)));
             }
 
             foreach (var gone in current.Values)
@@ -486,6 +486,8 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         _gate.Dispose();
         _wake.Dispose();
     }
+
+    private ModelPackage? Shadow(StationDefinition d) => d.ShadowFolder is { } folder ? Package(folder) : null;
 
     private ModelPackage Package(string folder)
     {

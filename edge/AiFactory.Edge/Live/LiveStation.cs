@@ -10,8 +10,13 @@ internal sealed class LiveStation
 {
     private readonly AnomalyStation? _anomaly;
     private readonly ClassifierStation? _classifier;
+    private readonly AnomalyStation? _shadowAnomaly;
+    private readonly ClassifierStation? _shadowClassifier;
 
-    public LiveStation(StationDefinition definition, ModelPackage package, TagTable tags, Action<AnomalyResult> onAnomaly, Action<ClassificationResult> onClassification)
+    /// <param name="shadow">A candidate that scores the same samples beside production; its results go only to the shadow callbacks.</param>
+    public LiveStation(
+        StationDefinition definition, ModelPackage package, TagTable tags, Action<AnomalyResult> onAnomaly, Action<ClassificationResult> onClassification,
+        ModelPackage? shadow = null, Action<AnomalyResult>? onShadowAnomaly = null, Action<ClassificationResult>? onShadowClassification = null)
     {
         Definition = definition;
         Aligner = new FrameAligner(definition.Name, definition.OrderedTags, definition.Trigger, definition.Alignment, tags);
@@ -22,6 +27,21 @@ internal sealed class LiveStation
         else
         {
             _classifier = new ClassifierStation(definition.Name, package.Card, package.Batcher, onClassification, maxInFlight: MaxInFlight);
+        }
+
+        if (shadow is null)
+        {
+            return;
+        }
+
+        // Checked before a deployment applies: the candidate takes the same features, so it sees exactly production's samples.
+        if (shadow.Card.IsAnomaly)
+        {
+            _shadowAnomaly = new AnomalyStation(definition.Name, shadow.Card, shadow.Batcher, onShadowAnomaly ?? (_ => { }), maxInFlight: MaxInFlight, stride: definition.Stride);
+        }
+        else
+        {
+            _shadowClassifier = new ClassifierStation(definition.Name, shadow.Card, shadow.Batcher, onShadowClassification ?? (_ => { }), maxInFlight: MaxInFlight);
         }
     }
 
@@ -35,12 +55,34 @@ internal sealed class LiveStation
 
     public FrameAligner Aligner { get; }
 
-    public ValueTask AddAsync(DateTimeOffset timestamp, double[] values) =>
-        _anomaly?.AddAsync(timestamp, values) ?? _classifier!.AddAsync(timestamp, values);
+    public async ValueTask AddAsync(DateTimeOffset timestamp, double[] values)
+    {
+        await (_anomaly?.AddAsync(timestamp, values) ?? _classifier!.AddAsync(timestamp, values)).ConfigureAwait(false);
+        if (_shadowAnomaly is not null || _shadowClassifier is not null)
+        {
+            await (_shadowAnomaly?.AddAsync(timestamp, values) ?? _shadowClassifier!.AddAsync(timestamp, values)).ConfigureAwait(false);
+        }
+    }
 
-    public int InFlight => _anomaly?.InFlight ?? _classifier!.InFlight;
+    public int InFlight => (_anomaly?.InFlight ?? _classifier!.InFlight) + (_shadowAnomaly?.InFlight ?? _shadowClassifier?.InFlight ?? 0);
 
-    public ValueTask<int> DeliverCompletedAsync() => _anomaly?.DeliverCompletedAsync() ?? _classifier!.DeliverCompletedAsync();
+    public async ValueTask<int> DeliverCompletedAsync()
+    {
+        var delivered = await (_anomaly?.DeliverCompletedAsync() ?? _classifier!.DeliverCompletedAsync()).ConfigureAwait(false);
+        if (_shadowAnomaly is not null || _shadowClassifier is not null)
+        {
+            delivered += await (_shadowAnomaly?.DeliverCompletedAsync() ?? _shadowClassifier!.DeliverCompletedAsync()).ConfigureAwait(false);
+        }
 
-    public ValueTask FlushAsync() => _anomaly?.FlushAsync() ?? _classifier!.FlushAsync();
+        return delivered;
+    }
+
+    public async ValueTask FlushAsync()
+    {
+        await (_anomaly?.FlushAsync() ?? _classifier!.FlushAsync()).ConfigureAwait(false);
+        if (_shadowAnomaly is not null || _shadowClassifier is not null)
+        {
+            await (_shadowAnomaly?.FlushAsync() ?? _shadowClassifier!.FlushAsync()).ConfigureAwait(false);
+        }
+    }
 }
