@@ -18,29 +18,21 @@ namespace AiFactory.EndToEnd.Tests;
 public sealed class ModelDeploymentTests : IAsyncDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private readonly string _dir = Directory.CreateTempSubdirectory("aifactory-deploy-").FullName;
+    private readonly TempDirectory _dir = new("aifactory-deploy-");
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     public ValueTask DisposeAsync()
     {
         _key.Dispose();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-
+        _dir.Dispose();
         return ValueTask.CompletedTask;
     }
 
     [Fact]
     public async Task PushShadowPromote_ThenTheHubGone_TheEdgeRunsTheCandidateBesideProductionThenAloneThenFromDisk()
     {
-        var adminKey = ApiKey.Generate().Key;
-        await using var hub = await HubProcess.StartAsync("Sqlite", $"Data Source={Path.Combine(_dir, "hub.db")}", adminKey);
-        var (edgeKey, ds) = await SetupAsync(hub, adminKey);
+        var (hub, edgeKey, ds) = await StartAsync();
+        await using var __ = hub;
         using var _ = ds;
         var package = await PushAsync(ds, Card("9.5.0"));
         var shadow = await DeployAsync(ds, new { packageId = package, targets = new[] { "plant-1/line-1/pump-1" }, strategy = "shadow" });
@@ -71,9 +63,8 @@ public sealed class ModelDeploymentTests : IAsyncDisposable
     [Fact]
     public async Task MisfitRefusedByTheEdge_MisbehavingCanaryRolledBackByTheHub_AndAnEdgeAwayConvergesOnReturn()
     {
-        var adminKey = ApiKey.Generate().Key;
-        await using var hub = await HubProcess.StartAsync("Sqlite", $"Data Source={Path.Combine(_dir, "hub.db")}", adminKey);
-        var (edgeKey, ds) = await SetupAsync(hub, adminKey);
+        var (hub, edgeKey, ds) = await StartAsync();
+        await using var __ = hub;
         using var _ = ds;
         var config = WriteConfig(hub.Address);
 
@@ -145,8 +136,11 @@ public sealed class ModelDeploymentTests : IAsyncDisposable
         return last;
     }
 
-    private async Task<(string EdgeKey, HttpClient DataScientist)> SetupAsync(HubProcess hub, string adminKey)
+    /// <summary>A hub on SQLite with acme/plant-1/line-1/pump-1, an edge, and a data scientist whose signing key is registered.</summary>
+    private async Task<(HubProcess Hub, string EdgeKey, HttpClient DataScientist)> StartAsync()
     {
+        var adminKey = ApiKey.Generate().Key;
+        var hub = await HubProcess.StartAsync("Sqlite", $"Data Source={_dir.File("hub.db")}", adminKey);
         using var admin = new HttpClient { BaseAddress = hub.Address };
         admin.DefaultRequestHeaders.Authorization = new("Bearer", adminKey);
         foreach (var (path, id) in new[]
@@ -164,12 +158,12 @@ public sealed class ModelDeploymentTests : IAsyncDisposable
         var ds = new HttpClient { BaseAddress = hub.Address };
         ds.DefaultRequestHeaders.Authorization = new("Bearer", user);
         (await ds.PostAsJsonAsync("/api/v1/companies/acme/signing-keys", new { name = "Dr. Lee", publicKey = Convert.ToBase64String(_key.ExportSubjectPublicKeyInfo()) })).EnsureSuccessStatusCode();
-        return (edge, ds);
+        return (hub, edge, ds);
     }
 
     private string WriteConfig(Uri hub)
     {
-        var path = Path.Combine(_dir, "line.yaml");
+        var path = _dir.File("line.yaml");
         var tags = string.Join(", ", new[] { "Accelerometer1RMS", "Accelerometer2RMS", "Current", "Pressure", "Temperature", "Thermocouple", "Voltage", "Volume Flow RateRMS" }.Select(f => $"{f}: pump-1/{f}"));
         File.WriteAllText(path, $$"""
             edge: {id: e2e-edge, company: acme, plant: plant-1}
@@ -178,7 +172,7 @@ public sealed class ModelDeploymentTests : IAsyncDisposable
               api_key: ${AIFACTORY_E2E_KEY}
               window_s: 1
               backoff_cap_s: 1
-              outbox: {path: {{Path.Combine(_dir, "outbox.db")}}}
+              outbox: {path: {{_dir.File("outbox.db")}}}
             sources:
               - {name: pump-sim, type: simulator, kind: pump, station: pump-1, speed: 200}
             stations:
