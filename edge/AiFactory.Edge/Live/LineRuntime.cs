@@ -59,6 +59,9 @@ internal sealed partial class LineRuntime : IAsyncDisposable
 
     public TagTable Tags { get; }
 
+    /// <summary>Where samples enter the line (what every source writes to): it wakes the routing thread.</summary>
+    public ChannelWriter<TagSample> Writer => _writer;
+
     public IReadOnlyList<LiveStation> Stations => _stations;
 
     /// <summary>Running sources and those a reload stopped (so the summary still counts them).</summary>
@@ -391,14 +394,16 @@ internal sealed partial class LineRuntime : IAsyncDisposable
 
                     await running.FlushAsync().ConfigureAwait(false);
                     outcome.StationsRestarted.Add(d.Name);
+                    var replacement = _createStation(d, Package(d.ModelFolder), Shadow(d));
+                    replacement.ContinueFrom(running);
+                    kept.Add(replacement);
+                    continue;
                 }
-                else
+
+                outcome.StationsAdded.Add(d.Name);
+                if (onNewStation is not null)
                 {
-                    outcome.StationsAdded.Add(d.Name);
-                    if (onNewStation is not null)
-                    {
-                        await onNewStation(d).ConfigureAwait(false);
-                    }
+                    await onNewStation(d).ConfigureAwait(false);
                 }
 
                 kept.Add(_createStation(d, Package(d.ModelFolder), Shadow(d)));

@@ -53,7 +53,21 @@ internal sealed class LiveStation
 
     public StationDefinition Definition { get; }
 
-    public FrameAligner Aligner { get; }
+    public FrameAligner Aligner { get; private set; }
+
+    /// <summary>
+    /// Takes over the frame assembly of the station this one replaces when both build frames from the same tags the
+    /// same way (a model swap): the tag values of a frame being assembled at the swap are not lost.
+    /// </summary>
+    public void ContinueFrom(LiveStation previous)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        var (was, now) = (previous.Definition, Definition);
+        if (was.OrderedTags.SequenceEqual(now.OrderedTags, StringComparer.Ordinal) && was.Trigger == now.Trigger && was.Alignment == now.Alignment)
+        {
+            Aligner = previous.Aligner;
+        }
+    }
 
     public async ValueTask AddAsync(DateTimeOffset timestamp, double[] values)
     {
