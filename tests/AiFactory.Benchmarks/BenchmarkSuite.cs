@@ -8,7 +8,7 @@ namespace AiFactory.Benchmarks;
 
 /// <summary>
 /// Runs every inference benchmark for each model side by side in one process and prints a table per part;
-/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|single|node|ratio|ingest|mqtt-steps|startup|alliance] [--companies N --days N --queries N (alliance; --setup postgres)] [--agent-repo DIR --rounds N (startup: the checkout whose Release agent is timed)] [--model pump-anomaly|steel-defects] [--edges N] [--batch N] [--setup sqlite|postgres|shared|nginx|cluster|influx|live (ingest); batching_on,batching_off,batching_on_packed,batching_on_packed_no_hold (mqtt-steps)] [--rates 1000,20000 (mqtt-steps)] [--baseline-hub PATH/aifactory-hub.dll (ingest: another build, e.g. main's stateless hub, run on PostgreSQL beside this one)]
+/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|single|node|ratio|ingest|mqtt-steps|startup|alliance|deploy] [--companies N --days N --queries N (alliance; --setup postgres)] [--agent-repo DIR --rounds N (startup: the checkout whose Release agent is timed)] [--model pump-anomaly|steel-defects] [--edges N] [--batch N] [--setup sqlite|postgres|shared|nginx|cluster|influx|live (ingest); batching_on,batching_off,batching_on_packed,batching_on_packed_no_hold (mqtt-steps)] [--rates 1000,20000 (mqtt-steps)] [--baseline-hub PATH/aifactory-hub.dll (ingest: another build, e.g. main's stateless hub, run on PostgreSQL beside this one)]
 /// </summary>
 internal static class BenchmarkSuite
 {
@@ -27,6 +27,11 @@ internal static class BenchmarkSuite
         if (only == "ingest")
         {
             return await RunIngestAsync(seconds, output, int.Parse(Option(args, "--edges") ?? "8", CultureInfo.InvariantCulture), int.Parse(Option(args, "--batch") ?? "500", CultureInfo.InvariantCulture), Option(args, "--setup"), Option(args, "--baseline-hub"));
+        }
+
+        if (only == "deploy")
+        {
+            return await RunDeployAsync(models, seconds, output, int.Parse(Option(args, "--edges") ?? "50", CultureInfo.InvariantCulture));
         }
 
         using var environment = OnnxEnvironment.Create("aifactory-bench");
@@ -105,6 +110,20 @@ internal static class BenchmarkSuite
             report[name] = part;
         }
 
+        return await WriteAsync(report, output);
+    }
+
+    /// <summary>Deployments: promote to N simulated edges, frames delayed by swaps, shadow mode's cost (docs/benchmarks.md).</summary>
+    private static async Task<int> RunDeployAsync(string models, double seconds, string? output, int edges)
+    {
+        var report = new Dictionary<string, object>
+        {
+            ["machine"] = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}",
+            ["date"] = DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture),
+            ["promote"] = Print($"deployment to {edges} simulated edges (in-process hub on SQLite)", await PromoteBenchmark.RunAsync(models, edges)),
+            ["swap"] = Print("frames delayed by swaps (pump-vibration-flow, 2000 frames/s)", await SwapBenchmark.SwapLatencyAsync(models, Math.Max(seconds, 6), 2000)),
+            ["shadow"] = Print("shadow mode's cost (pump-vibration-flow, line fed flat out)", await SwapBenchmark.ShadowCostAsync(models, 200_000)),
+        };
         return await WriteAsync(report, output);
     }
 

@@ -17,6 +17,12 @@ public sealed class CardRuntime
     /// <summary>Whether ONNX Runtime's threads busy-wait between work items (lower latency, a core kept busy).</summary>
     public bool? AllowSpinning { get; set; }
 
+    /// <summary>
+    /// The p99 latency per frame (milliseconds, queue wait plus run) the line accepts from this model; absent: no limit.
+    /// The hub rolls back a deployment of the model whose edges report more.
+    /// </summary>
+    public double? LatencyP99Ms { get; set; }
+
     public OnnxSessionOptions ToSessionOptions()
     {
         var defaults = new OnnxSessionOptions();

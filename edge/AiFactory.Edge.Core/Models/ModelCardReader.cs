@@ -198,6 +198,11 @@ public static class ModelCardReader
             Problem("input.window", $"must be ≥ 1 (was {card.Input.Window})");
         }
 
+        if (card.Runtime.LatencyP99Ms is { } limit && !(limit > 0 && limit <= 60_000))
+        {
+            Problem("runtime.latency_p99_ms", $"must be above 0 and at most 60000 milliseconds (was {limit})");
+        }
+
         if (card.Runtime.IntraOpThreads is < 0 or > CardRuntime.MaxIntraOpThreads)
         {
             Problem("runtime.intra_op_threads", $"must be 0 (ONNX Runtime's default: one per physical core) to {CardRuntime.MaxIntraOpThreads} (was {card.Runtime.IntraOpThreads})");

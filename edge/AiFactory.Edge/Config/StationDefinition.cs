@@ -14,6 +14,15 @@ public sealed record StationDefinition(string Name, string ModelFolder, ModelCar
     /// <summary>The station's configuration text and its model files' identity: equal fingerprints mean an unchanged station on reload.</summary>
     public string Fingerprint { get; init; } = string.Empty;
 
+    /// <summary>The hub's package the station runs as production (<see cref="ModelFolder"/> is its verified folder); null: the configured model.</summary>
+    public string? PackageId { get; init; }
+
+    /// <summary>A candidate scoring the same frames in the model's shadow: its verified folder; its verdicts are recorded, never acted on.</summary>
+    public string? ShadowFolder { get; init; }
+
+    /// <summary>The shadow candidate's package id.</summary>
+    public string? ShadowPackageId { get; init; }
+
     /// <summary>The tags feeding the card's features, in feature order.</summary>
     public IReadOnlyList<string> OrderedTags => Card.Input.Features.Select(f => FeatureTags[f]).ToArray();
 }

@@ -24,7 +24,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     private readonly DynamicBatcherOptions _batching;
     private readonly ILoggerFactory _logs;
     private readonly ILogger _log;
-    private readonly Func<StationDefinition, ModelPackage, LiveStation> _createStation;
+    private readonly Func<StationDefinition, ModelPackage, ModelPackage?, LiveStation> _createStation;
     private readonly ChannelReader<TagSample> _reader;
     private readonly ChannelWriter<TagSample> _writer;
     private readonly CancellationToken _stop;
@@ -40,7 +40,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
 
     public LineRuntime(
         EdgeConfig config, OnnxEnvironment environment, DynamicBatcherOptions batching, ILoggerFactory logs,
-        Func<StationDefinition, ModelPackage, LiveStation> createStation, Channel<TagSample> channel, CancellationToken stop)
+        Func<StationDefinition, ModelPackage, ModelPackage?, LiveStation> createStation, Channel<TagSample> channel, CancellationToken stop)
     {
         Config = config;
         _environment = environment;
@@ -58,6 +58,9 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     public EdgeConfig Config { get; private set; }
 
     public TagTable Tags { get; }
+
+    /// <summary>Where samples enter the line (what every source writes to): it wakes the routing thread.</summary>
+    public ChannelWriter<TagSample> Writer => _writer;
 
     public IReadOnlyList<LiveStation> Stations => _stations;
 
@@ -87,7 +90,7 @@ internal sealed partial class LineRuntime : IAsyncDisposable
     /// <summary>Loads the models and starts every station and source of the configuration.</summary>
     public void Start()
     {
-        SetStations(Config.Stations.Select(d => _createStation(d, Package(d.ModelFolder))).ToArray());
+        SetStations(Config.Stations.Select(d => _createStation(d, Package(d.ModelFolder), Shadow(d))).ToArray());
         foreach (var d in Config.Sources)
         {
             StartSource(d);
@@ -391,17 +394,19 @@ internal sealed partial class LineRuntime : IAsyncDisposable
 
                     await running.FlushAsync().ConfigureAwait(false);
                     outcome.StationsRestarted.Add(d.Name);
-                }
-                else
-                {
-                    outcome.StationsAdded.Add(d.Name);
-                    if (onNewStation is not null)
-                    {
-                        await onNewStation(d).ConfigureAwait(false);
-                    }
+                    var replacement = _createStation(d, Package(d.ModelFolder), Shadow(d));
+                    replacement.ContinueFrom(running);
+                    kept.Add(replacement);
+                    continue;
                 }
 
-                kept.Add(_createStation(d, Package(d.ModelFolder)));
+                outcome.StationsAdded.Add(d.Name);
+                if (onNewStation is not null)
+                {
+                    await onNewStation(d).ConfigureAwait(false);
+                }
+
+                kept.Add(_createStation(d, Package(d.ModelFolder), Shadow(d)));
             }
 
             foreach (var gone in current.Values)
@@ -486,6 +491,8 @@ internal sealed partial class LineRuntime : IAsyncDisposable
         _gate.Dispose();
         _wake.Dispose();
     }
+
+    private ModelPackage? Shadow(StationDefinition d) => d.ShadowFolder is { } folder ? Package(folder) : null;
 
     private ModelPackage Package(string folder)
     {

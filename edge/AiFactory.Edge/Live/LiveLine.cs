@@ -49,33 +49,52 @@ public static partial class LiveLine
         var channel = Channel.CreateBounded<TagSample>(new BoundedChannelOptions(10_000) { SingleReader = true });
         LineRuntime? line = null;
         EdgeUplink? uplink = null;
-        LiveStation CreateStation(StationDefinition s, ModelPackage package) => new(
-            s,
-            package,
-            line!.Tags,
-            r =>
-            {
-                printer.OnAnomaly(r);
-                uplink?.OnAnomaly(r);
-                outputs.Current.OnAnomaly(r);
-            },
-            r =>
-            {
-                printer.OnClassification(r);
-                uplink?.OnClassification(r);
-                outputs.Current.OnClassification(r, s.Card.Output.Classes);
-            });
+
+        // With an uplink the hub may deploy models: the agent starts with the last good ones it verified, hub or no hub.
+        await using var deployer = config.Uplink is { } deploying ? new ModelDeployer(deploying, config, environment, log) : null;
+        config = deployer?.Overlay(config) ?? config;
+        LiveStation CreateStation(StationDefinition s, ModelPackage package, ModelPackage? shadow)
+        {
+            var models = deployer?.Track(s);
+            return new LiveStation(
+                s,
+                package,
+                line!.Tags,
+                r =>
+                {
+                    printer.OnAnomaly(r);
+                    uplink?.OnAnomaly(r);
+                    outputs.Current.OnAnomaly(r);
+                    models?.OnAnomaly(r, isShadow: false);
+                },
+                r =>
+                {
+                    printer.OnClassification(r);
+                    uplink?.OnClassification(r);
+                    outputs.Current.OnClassification(r, s.Card.Output.Classes);
+                    models?.OnClassification(r, deployer!.IsDefect(s.Name, r.ClassName), isShadow: false);
+                },
+                shadow,
+                r => models?.OnAnomaly(r, isShadow: true),
+                r => models?.OnClassification(r, deployer!.IsDefect(s.Name, r.ClassName), isShadow: true));
+        }
+
         line = new LineRuntime(config, environment, batching, logs, CreateStation, channel, stop.Token) { Routed = printer.Tick, RoundEnded = () => outputs.Current.EndOfRound() };
         await using var lineScope = line;
         uplink = config.Uplink is { } u ? await EdgeUplink.StartAsync(u, config.Stations, logs, name => QualityOf(line, name)).ConfigureAwait(false) : null;
         if (uplink is not null)
         {
             // Raw frames go up only for stations that opted in (raw_upload: true); the uplink checks which.
-            line.FrameBuilt = (station, frame) => uplink.OnFrame(station, frame);
+            line.FrameBuilt = (station, frame) =>
+            {
+                uplink.OnFrame(station, frame);
+                deployer?.OnFrame(station, frame.Values);
+            };
         }
 
         await using var uplinkScope = (IAsyncDisposable?)uplink;
         line.Start();
+        deployer?.Start(line);
         await console.WriteLineAsync($"AiFactory edge agent — {config.File}; ONNX Runtime {OnnxEnvironment.RuntimeVersion}").ConfigureAwait(false);
         foreach (var s in line.Stations)
         {
@@ -95,7 +114,7 @@ public static partial class LiveLine
             await console.WriteLineAsync($"status: http://127.0.0.1:{statusPort}/status").ConfigureAwait(false);
         }
 
-        using var watcher = watchConfig ? new ConfigWatcher(config.File, () => _ = ReloadAsync(line, uplink, outputs, logs, console, log)) : null;
+        using var watcher = watchConfig ? new ConfigWatcher(config.File, () => _ = ReloadAsync(line, uplink, deployer, outputs, logs, console, log)) : null;
         if (watcher is not null)
         {
             await console.WriteLineAsync($"watching {config.File}: edits apply while running").ConfigureAwait(false);
@@ -109,6 +128,11 @@ public static partial class LiveLine
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
+        }
+
+        if (deployer is not null)
+        {
+            await deployer.StopAsync().ConfigureAwait(false);
         }
 
         await line.DrainAsync().ConfigureAwait(false);
@@ -136,12 +160,13 @@ public static partial class LiveLine
     }
 
     /// <summary>Re-reads the file; a valid edit is applied, an invalid one is logged with every problem and ignored.</summary>
-    private static async Task ReloadAsync(LineRuntime line, EdgeUplink? uplink, VerdictOutputsSlot outputs, ILoggerFactory logs, TextWriter console, ILogger log)
+    private static async Task ReloadAsync(LineRuntime line, EdgeUplink? uplink, ModelDeployer? deployer, VerdictOutputsSlot outputs, ILoggerFactory logs, TextWriter console, ILogger log)
     {
         EdgeConfig next;
         try
         {
             next = EdgeConfigReader.Read(line.Config.File);
+            next = deployer?.Overlay(next) ?? next;
         }
         catch (EdgeConfigException ex)
         {

@@ -93,7 +93,7 @@ public static class AdminEndpoints
         });
     }
 
-    private static AuditActor Actor(HubCaller caller) => new($"key {caller.KeyId} ({HubRoles.Name(caller.Role)})", "api");
+    private static AuditActor Actor(HubCaller caller) => AuditActor.Api(caller);
 
     private static string Id(CreateRequest body, string what)
     {

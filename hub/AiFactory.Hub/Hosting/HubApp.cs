@@ -2,9 +2,11 @@ using AiFactory.Contracts;
 using AiFactory.Hub.Admin;
 using AiFactory.Hub.Auth;
 using AiFactory.Hub.Cluster;
+using AiFactory.Hub.Deployments;
 using AiFactory.Hub.Influx;
 using AiFactory.Hub.Ingest;
 using AiFactory.Hub.Live;
+using AiFactory.Hub.Models;
 using AiFactory.Hub.Queries;
 using AiFactory.Hub.RateLimits;
 using AiFactory.Hub.Storage;
@@ -66,6 +68,8 @@ public static class HubApp
         services.AddSingleton<SqlBatchAggregator>();
         services.AddSingleton<IBatchAggregator, GrainBatchAggregator>();
         services.AddLiveState();
+        services.AddModels();
+        services.AddDeployments();
         services.AddSingleton<IngestBufferPool>();
         services.AddHostedService<IngestMemoryTrimmer>();
         var bound = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
@@ -118,6 +122,8 @@ public static class HubApp
         LiveEndpoints.Map(app);
         AdminEndpoints.Map(app);
         Alliance.AllianceServices.MapAlliance(app);
+        app.MapModels();
+        app.MapDeployments();
         app.MapHubSilo();
         return app;
     }

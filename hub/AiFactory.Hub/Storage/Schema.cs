@@ -24,6 +24,7 @@ public static class Schema
             """),
         .. OrleansScripts.Migrations,
         .. Alliance.AllianceSchema.Migrations,
+        .. Models.ModelSchema.Migrations,
     ];
 
     private static string BuildV1()

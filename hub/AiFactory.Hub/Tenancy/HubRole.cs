@@ -9,7 +9,7 @@ public enum HubRole
     /// <summary>Reads its company's lines, plants and events.</summary>
     PlantEngineer,
 
-    /// <summary>Reads its company's metrics (model deployment arrives in a later issue).</summary>
+    /// <summary>Reads its company's metrics; registers signing keys, pushes, deploys, promotes and rolls back its company's models.</summary>
     DataScientist,
 
     /// <summary>Reads its company's metrics and the benchmarks of the alliances its company belongs to (aggregates only, never one company's numbers).</summary>

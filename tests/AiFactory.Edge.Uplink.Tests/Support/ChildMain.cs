@@ -16,6 +16,11 @@ internal static class ChildMain
 
     public static async Task<int> Main(string[] args)
     {
+        if (args is [PackageChild.Command, var cache, var refJson, var source])
+        {
+            return await PackageChild.RunAsync(cache, refJson, source);
+        }
+
         if (args is not [Command, var path, ..])
         {
             await Console.Error.WriteLineAsync($"usage: {Command} <outbox> [<hub url> <key>]");

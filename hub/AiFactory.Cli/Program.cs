@@ -1,0 +1,1 @@
+return await AiFactory.Cli.ModelCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
