@@ -1,5 +1,6 @@
 using AiFactory.Contracts;
 using AiFactory.Hub.Admin;
+using AiFactory.Hub.Alarms;
 using AiFactory.Hub.Auth;
 using AiFactory.Hub.Cluster;
 using AiFactory.Hub.Influx;
@@ -66,6 +67,7 @@ public static class HubApp
         services.AddSingleton<SqlBatchAggregator>();
         services.AddSingleton<IBatchAggregator, GrainBatchAggregator>();
         services.AddLiveState();
+        services.AddAlarms();
         services.AddSingleton<IngestBufferPool>();
         services.AddHostedService<IngestMemoryTrimmer>();
         var bound = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
@@ -116,6 +118,7 @@ public static class HubApp
         QueryEndpoints.Map(app);
         LiveEndpoints.Map(app);
         AdminEndpoints.Map(app);
+        app.MapAlarms();
         app.MapHubSilo();
         return app;
     }

@@ -23,6 +23,7 @@ public static class Schema
             CREATE INDEX audit_log_by_time ON audit_log (time_utc);
             """),
         .. OrleansScripts.Migrations,
+        .. Alarms.AlarmMigrations.All,
     ];
 
     private static string BuildV1()
