@@ -46,7 +46,7 @@ public sealed class AlarmProbe(IGrainFactory grains, HubDatabase database, TimeP
         await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
         return await c.ExecuteScalarAsync<long?>(
             $"""
-            SELECT SUM(stale + out_of_range + nan + gaps + decode_errors) FROM station_bucket_quality
+            SELECT CAST(SUM(stale + out_of_range + nan + gaps + decode_errors) AS BIGINT) FROM station_bucket_quality
             WHERE company_id = @c AND plant_id = @p AND line_id = @l{station} AND granularity = 60 AND bucket_start = @minute
             """,
             new { c = rule.CompanyId, p = rule.PlantId, l = rule.LineId, s = rule.StationId, minute = KpiSeries.MinuteOf(time.GetUtcNow()) }).ConfigureAwait(false) ?? 0;

@@ -3,6 +3,7 @@ using AiFactory.Hub.Admin;
 using AiFactory.Hub.Alarms;
 using AiFactory.Hub.Auth;
 using AiFactory.Hub.Cluster;
+using AiFactory.Hub.Dashboard;
 using AiFactory.Hub.Influx;
 using AiFactory.Hub.Ingest;
 using AiFactory.Hub.Live;
@@ -30,7 +31,7 @@ public static class HubApp
     /// <param name="configure">Extra configuration for tests (in-memory settings, a fake TimeProvider…).</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory, ApplicationName = typeof(HubApp).Assembly.GetName().Name });
         // hub.json in the working folder; environment variables (Hub__…) and the command line (--Hub:…) still win.
         builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "hub.json"), optional: true);
         builder.Configuration.AddEnvironmentVariables();
@@ -97,6 +98,7 @@ public static class HubApp
         services.AddAuthorization();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
+        builder.AddDashboard();
         builder.AddHubSilo();
         var app = builder.Build();
         var instance = $"{Environment.MachineName}/{Environment.ProcessId}";
@@ -119,6 +121,7 @@ public static class HubApp
         LiveEndpoints.Map(app);
         AdminEndpoints.Map(app);
         app.MapAlarms();
+        app.MapDashboard();
         app.MapHubSilo();
         return app;
     }
