@@ -115,7 +115,7 @@ public static class HubApp
         app.UseAuthorization();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-        app.MapGet("/", () => Results.Text("AiFactory hub: API under /api/v1 (docs/hub-api.md), health under /health/live and /health/ready.\n"));
+        app.MapGet("/", () => Results.Text("AiFactory hub: dashboard under /ui, API under /api/v1 (docs/hub-api.md), health under /health/live and /health/ready.\n"));
         IngestEndpoint.Map(app);
         QueryEndpoints.Map(app);
         LiveEndpoints.Map(app);
