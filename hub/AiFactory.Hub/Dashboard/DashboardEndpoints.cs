@@ -28,7 +28,7 @@ public static class DashboardEndpoints
         var localization = new RequestLocalizationOptions().SetDefaultCulture(cultures[0]).AddSupportedCultures(cultures).AddSupportedUICultures(cultures);
         app.UseWhen(h => DashboardServices.IsDashboard(h.Request.Path), b => b.UseRequestLocalization(localization));
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        app.UseStaticFiles();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
         var forms = app.MapGroup("/ui/forms").DisableAntiforgery().AddEndpointFilter<FormAntiforgeryFilter>();

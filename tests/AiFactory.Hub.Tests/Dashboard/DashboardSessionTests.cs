@@ -173,4 +173,21 @@ public sealed class DashboardSessionTests
         Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
         Assert.Equal("company 'acme' does not exist.", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
     }
+
+    [Fact]
+    public async Task EveryFileOfThePage_ComesFromTheHub()
+    {
+        await using var hub = await HubHarness.StartAsync();
+        using var browser = new DashboardSessionClient(hub.Address);
+
+        var html = await (await browser.GetAsync("/ui/signin")).Content.ReadAsStringAsync();
+
+        Assert.DoesNotMatch("(src|href)=\"(https?:)?//", html);
+        foreach (var (path, type) in new[] { ("/_content/MudBlazor/MudBlazor.min.css", "text/css"), ("/_content/MudBlazor/MudBlazor.min.js", "text/javascript"), ("/_framework/blazor.web.js", "text/javascript") })
+        {
+            Assert.Contains($"\"{path[1..]}\"", html, StringComparison.Ordinal);
+            using var file = await browser.GetAsync(path);
+            Assert.Equal((HttpStatusCode.OK, type), (file.StatusCode, file.Content.Headers.ContentType?.MediaType));
+        }
+    }
 }
