@@ -9,7 +9,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 # shellcheck source=deploy/lib/common.sh
 source deploy/lib/common.sh
-ensure_apt ca-certificates
+ensure_apt ca-certificates libicu72
 state="$root/.aifactory/demo"
 port=5080
 mkdir -p "$state"
@@ -45,6 +45,7 @@ cat >&2 <<TXT
 [aifactory] line metrics, as a plant engineer (while this runs, in another terminal):
   curl -s -H "Authorization: Bearer \$(cat $state/engineer.key)" http://127.0.0.1:$port/api/v1/companies/acme/plants/plant-1/lines/line-1/metrics
   curl -s -H "Authorization: Bearer \$(cat $state/engineer.key)" http://127.0.0.1:$port/api/v1/companies/acme/plants/plant-1/edges
+[aifactory] the dashboard: open http://127.0.0.1:$port/ui and sign in with the key in $state/engineer.key
 [aifactory] the line live (server-sent events: status, rolling KPIs, latest events):
   curl -sN -H "Authorization: Bearer \$(cat $state/engineer.key)" http://127.0.0.1:$port/api/v1/companies/acme/plants/plant-1/lines/line-1/live
 TXT

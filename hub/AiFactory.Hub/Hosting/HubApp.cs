@@ -1,8 +1,10 @@
 using AiFactory.Contracts;
 using AiFactory.Hub.Admin;
+using AiFactory.Hub.Alarms;
 using AiFactory.Hub.Auth;
 using AiFactory.Hub.Cluster;
 using AiFactory.Hub.Deployments;
+using AiFactory.Hub.Dashboard;
 using AiFactory.Hub.Influx;
 using AiFactory.Hub.Ingest;
 using AiFactory.Hub.Live;
@@ -31,7 +33,7 @@ public static class HubApp
     /// <param name="configure">Extra configuration for tests (in-memory settings, a fake TimeProvider…).</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory, ApplicationName = typeof(HubApp).Assembly.GetName().Name });
         // hub.json in the working folder; environment variables (Hub__…) and the command line (--Hub:…) still win.
         builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "hub.json"), optional: true);
         builder.Configuration.AddEnvironmentVariables();
@@ -70,6 +72,7 @@ public static class HubApp
         services.AddLiveState();
         services.AddModels();
         services.AddDeployments();
+        services.AddAlarms();
         services.AddSingleton<IngestBufferPool>();
         services.AddHostedService<IngestMemoryTrimmer>();
         var bound = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
@@ -100,6 +103,7 @@ public static class HubApp
         services.AddAuthorization();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
+        builder.AddDashboard();
         builder.AddHubSilo();
         var app = builder.Build();
         var instance = $"{Environment.MachineName}/{Environment.ProcessId}";
@@ -116,7 +120,7 @@ public static class HubApp
         app.UseAuthorization();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-        app.MapGet("/", () => Results.Text("AiFactory hub: API under /api/v1 (docs/hub-api.md), health under /health/live and /health/ready.\n"));
+        app.MapGet("/", () => Results.Text("AiFactory hub: dashboard under /ui, API under /api/v1 (docs/hub-api.md), health under /health/live and /health/ready.\n"));
         IngestEndpoint.Map(app);
         QueryEndpoints.Map(app);
         LiveEndpoints.Map(app);
@@ -124,6 +128,8 @@ public static class HubApp
         Alliance.AllianceServices.MapAlliance(app);
         app.MapModels();
         app.MapDeployments();
+        app.MapAlarms();
+        app.MapDashboard();
         app.MapHubSilo();
         return app;
     }

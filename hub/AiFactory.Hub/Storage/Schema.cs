@@ -25,6 +25,7 @@ public static class Schema
         .. OrleansScripts.Migrations,
         .. Alliance.AllianceSchema.Migrations,
         .. Models.ModelSchema.Migrations,
+        .. Alarms.AlarmMigrations.All,
     ];
 
     private static string BuildV1()

@@ -1,0 +1,20 @@
+namespace AiFactory.Hub.Alarms;
+
+/// <summary>What an alarm rule watches.</summary>
+public enum AlarmKind
+{
+    /// <summary>Anomalous frames / frames over the last minute, above the threshold (a fraction 0–1).</summary>
+    AnomalyRate,
+
+    /// <summary>Pass / (pass + fail) over the last minute, below the threshold (a fraction 0–1).</summary>
+    FirstPassYield,
+
+    /// <summary>Edges feeding the scope that the hub declared offline, above the threshold (0: any).</summary>
+    EdgeOffline,
+
+    /// <summary>The largest outbox backlog (records) of the edges feeding the scope, above the threshold.</summary>
+    OutboxBacklog,
+
+    /// <summary>Data-quality problems (stale, out of range, NaN, gaps, decode errors) in the last minute, above the threshold.</summary>
+    DataQuality,
+}

@@ -1,0 +1,27 @@
+namespace AiFactory.Hub.Alarms;
+
+/// <summary>How alarms are evaluated and delivered (configuration section <c>Hub:Alarms</c>).</summary>
+public sealed class AlarmOptions
+{
+    public const string Section = "Hub:Alarms";
+
+    /// <summary>Each enabled rule's grain reads its value this often.</summary>
+    public TimeSpan EvaluateInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Every raise, clear and acknowledgement is POSTed here as JSON; null: no webhook.</summary>
+    public Uri? WebhookUrl { get; set; }
+
+    /// <summary>The MQTT broker alarms are published to (host name or address); null: no MQTT.</summary>
+    public string? MqttHost { get; set; }
+
+    public int MqttPort { get; set; } = 1883;
+
+    /// <summary>Topic prefix; an alarm goes to <c>{prefix}/{company}/{plant}/{line}[/{station}]</c>, QoS 1.</summary>
+    public string MqttTopic { get; set; } = "aifactory/alarms";
+
+    /// <summary>Tries per notice and target before it is given up (counted and logged; the alarm itself stays in SQL).</summary>
+    public int DeliveryAttempts { get; set; } = 5;
+
+    /// <summary>Time allowed to one webhook call or MQTT publish.</summary>
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}

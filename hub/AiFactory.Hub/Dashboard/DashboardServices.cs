@@ -1,0 +1,58 @@
+using AiFactory.Hub.Auth;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+
+namespace AiFactory.Hub.Dashboard;
+
+/// <summary>
+/// Registers the dashboard: Blazor (interactive server) with MudBlazor, its session cookie, Korean and English. A
+/// request under <c>/ui</c> or Blazor's own <c>/_blazor</c> is authenticated by its session cookie, every
+/// other by its API key, so the API answers 401 problems as before and the dashboard sends strangers to sign in.
+/// </summary>
+public static class DashboardServices
+{
+    private const string Selector = "AiFactory";
+
+    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    {
+        // Blazor's and MudBlazor's files: from the build's manifest when run from a build, from wwwroot when published.
+        builder.WebHost.UseStaticWebAssets();
+        var services = builder.Services;
+        services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddLocalization();
+        services.AddCascadingAuthenticationState();
+        services.AddSingleton<DashboardQueries>();
+        services.AddScoped<DashboardSessionEvents>();
+        services.AddAuthentication(o => o.DefaultScheme = Selector)
+            .AddPolicyScheme(Selector, "API key or dashboard session", o =>
+                o.ForwardDefaultSelector = context => IsDashboard(context.Request.Path) ? DashboardSession.Scheme : ApiKeyAuthenticationHandler.SchemeName)
+            .AddCookie(DashboardSession.Scheme, o =>
+            {
+                o.Cookie.Name = DashboardSession.CookieName;
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.LoginPath = "/ui/signin";
+                o.AccessDeniedPath = "/ui/signin";
+                o.SlidingExpiration = true;
+                o.EventsType = typeof(DashboardSessionEvents);
+            });
+        services.AddOptions<CookieAuthenticationOptions>(DashboardSession.Scheme).Configure<IOptions<DashboardOptions>, TimeProvider>((o, dashboard, time) =>
+        {
+            o.ExpireTimeSpan = dashboard.Value.SessionLifetime;
+            o.TimeProvider = time;
+        });
+        return builder;
+    }
+
+    /// <summary>Paths the session cookie authenticates: the dashboard's pages and forms, and Blazor's circuit hub.</summary>
+    public static bool IsDashboard(PathString path) => path.StartsWithSegments("/ui") || path.StartsWithSegments("/_blazor");
+}

@@ -1,0 +1,29 @@
+using AiFactory.Hub.Hosting;
+using AiFactory.Hub.Tenancy;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace AiFactory.Hub.Dashboard;
+
+/// <summary>
+/// Checks a session's key on every request, as the API checks a key: a key revoked, gone or of another role since the
+/// sign-in ends the session (the cookie is removed and the user is sent to sign in). A valid session sets the
+/// request's <see cref="HubCaller"/>, so the dashboard's endpoints run the API's own access checks.
+/// </summary>
+public sealed class DashboardSessionEvents(TenancyStore tenancy, HubMetrics metrics) : CookieAuthenticationEvents
+{
+    public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
+    {
+        var caller = DashboardSession.Caller(context.Principal);
+        var key = caller is null ? null : await tenancy.FindKeyAsync(caller.KeyId, context.HttpContext.RequestAborted).ConfigureAwait(false);
+        if (caller is null || key is null || key.RevokedUtc is not null || key.Role != HubRoles.Name(caller.Role) || key.CompanyId != caller.CompanyId)
+        {
+            metrics.AuthFailed();
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(DashboardSession.Scheme).ConfigureAwait(false);
+            return;
+        }
+
+        context.HttpContext.Features.Set(caller);
+    }
+}

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AiFactory.Hub.Alarms;
+using AiFactory.Hub.Tests.Support;
+using AiFactory.Testing;
+using static AiFactory.Hub.Tests.Support.Batches;
+
+namespace AiFactory.Hub.Tests.Alarms;
+
+/// <summary>Alarms through the real hub: rules by API, raised and cleared by the grains from uplinks, acknowledged, delivered by webhook and MQTT.</summary>
+[Trait("Category", "Integration")]
+public sealed class AlarmHubTests
+{
+    [MosquittoFact]
+    public async Task AnomalousStation_RaisesOneAlarm_AcknowledgedWithAComment_ThenClears_EachDeliveredByWebhookAndMqtt()
+    {
+        using var broker = new MosquittoBroker();
+        broker.Start();
+        using var mqtt = broker.Subscribe("aifactory/alarms/#");
+        using var webhook = new WebhookSink();
+        await using var hub = await HubHarness.StartAsync(extra:
+        [
+            "--Hub:Alarms:EvaluateInterval=00:00:00.1", $"--Hub:Alarms:WebhookUrl={webhook.Url}", "--Hub:Alarms:MqttHost=127.0.0.1", $"--Hub:Alarms:MqttPort={broker.Port}",
+        ]);
+        var edgeKey = await hub.SetupPlantAsync("acme", "p1", "e1", ("l1", "s1"));
+        var admin = hub.Client((await hub.UserAsync("acme", "company-admin")).Key);
+        var engineer = hub.Client((await hub.UserAsync("acme", "plant-engineer")).Key);
+        var edge = hub.Client(edgeKey);
+        var created = await admin.PostAsJsonAsync("/api/v1/companies/acme/alarm-rules", new { plant = "p1", line = "l1", station = "s1", kind = "anomaly-rate", threshold = 0.2, clearThreshold = 0.1, forMinutes = 0 });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var rule = (await created.Content.ReadFromJsonAsync<AlarmRuleView>())!;
+
+        var now = DateTimeOffset.UtcNow;
+        (await edge.PostAsync("/api/v1/ingest", Json(Batch("e1", 1, [Summary("e1", "acme", "p1", "l1", "s1", now, 10, 5, 5, anomalies: 5)])))).EnsureSuccessStatusCode();
+        var raised = await WaitForAlarmAsync(engineer, "active");
+        Assert.Equal((rule.Id, "s1", "anomaly-rate", 0.5), (raised.RuleId, raised.StationId, raised.Kind, raised.RaisedValue));
+
+        var ack = await engineer.PostAsJsonAsync($"/api/v1/companies/acme/alarms/{raised.Id}/ack", new { comment = "nozzle 3 cleaned" });
+        Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        var again = await engineer.PostAsJsonAsync($"/api/v1/companies/acme/alarms/{raised.Id}/ack", new { comment = "twice" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+
+        // 5 anomalies in 110 frames: 0.045, below the clearing threshold; the same minute unless it just turned.
+        (await edge.PostAsync("/api/v1/ingest", Json(Batch("e1", 2, [Summary("e1", "acme", "p1", "l1", "s1", now, 100, 100, 0)])))).EnsureSuccessStatusCode();
+        var cleared = await WaitForAlarmAsync(engineer, "cleared");
+        Assert.Equal(raised.Id, cleared.Id);
+        Assert.Equal(("nozzle 3 cleaned", true), (cleared.AckComment, cleared.AckedBy!.Contains("plant-engineer", StringComparison.Ordinal)));
+        Assert.Empty(await engineer.GetFromJsonAsync<List<AlarmRecord>>("/api/v1/companies/acme/alarms?state=active") ?? []);
+
+        await Eventually.WaitFor(() => webhook.Bodies.Count >= 3 && mqtt.Payloads.Count >= 3, "three notices by webhook and by MQTT");
+        Assert.Equal(["raised", "acknowledged", "cleared"], webhook.Bodies.Select(b => b.GetProperty("event").GetString()));
+        Assert.Equal(["raised", "acknowledged", "cleared"], mqtt.Payloads.Select(p => JsonDocument.Parse(p).RootElement.GetProperty("event").GetString()));
+        Assert.All(webhook.Bodies, b => Assert.Equal(raised.Id, b.GetProperty("alarm").GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task RuleChanges_AreRefused_ForBadValuesOtherRolesAndOtherCompanies()
+    {
+        await using var hub = await HubHarness.StartAsync();
+        await hub.SetupPlantAsync("acme", "p1", "e1", ("l1", "s1"));
+        await hub.SetupPlantAsync("other", "p9", "e9", ("l9", "s9"));
+        var admin = hub.Client((await hub.UserAsync("acme", "company-admin")).Key);
+        var engineer = hub.Client((await hub.UserAsync("acme", "plant-engineer")).Key);
+        var stranger = hub.Client((await hub.UserAsync("other", "company-admin")).Key);
+        var good = new { plant = "p1", line = "l1", kind = "first-pass-yield", threshold = 0.9 };
+
+        await AssertProblemAsync(await admin.PostAsJsonAsync("/api/v1/companies/acme/alarm-rules", new { plant = "p1", line = "l1", kind = "first-pass-yield", threshold = 1.2 }),
+            HttpStatusCode.BadRequest, "alarm rule field 'threshold' 1.2 is out of range for a first-pass-yield rule: expected a fraction from 0 to 1.");
+        await AssertProblemAsync(await admin.PostAsJsonAsync("/api/v1/companies/acme/alarm-rules", new { plant = "p1", line = "l2", kind = "edge-offline", threshold = 0 }),
+            HttpStatusCode.NotFound, "line 'l2' of plant 'p1' does not exist in company 'acme'.");
+        await AssertProblemAsync(await engineer.PostAsJsonAsync("/api/v1/companies/acme/alarm-rules", good),
+            HttpStatusCode.Forbidden, "role 'plant-engineer' may not change company 'acme'; a company-admin key is needed.");
+        await AssertProblemAsync(await stranger.PostAsJsonAsync("/api/v1/companies/acme/alarm-rules", good), HttpStatusCode.NotFound, "company 'acme' does not exist.");
+        await AssertProblemAsync(await stranger.GetAsync("/api/v1/companies/acme/alarms"), HttpStatusCode.NotFound, "company 'acme' does not exist.");
+        await AssertProblemAsync(await engineer.GetAsync("/api/v1/companies/acme/alarms?state=open"), HttpStatusCode.BadRequest, "query parameter 'state' 'open' is not one of: active, cleared, all.");
+        await AssertProblemAsync(await engineer.PostAsJsonAsync("/api/v1/companies/acme/alarms/nope/ack", new { comment = "" }),
+            HttpStatusCode.BadRequest, "acknowledgement field 'comment' is missing: say why, in 1 to 500 characters.");
+
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/v1/companies/acme/alarm-rules", good)).StatusCode);
+        var rules = await engineer.GetFromJsonAsync<List<AlarmRuleView>>("/api/v1/companies/acme/alarm-rules");
+        Assert.Equal(("first-pass-yield", 0.9, 0.9, AlarmRuleValidator.DefaultForMinutes), (rules![0].Kind, rules[0].Threshold, rules[0].ClearThreshold, rules[0].ForMinutes));
+        Assert.Empty(await stranger.GetFromJsonAsync<List<AlarmRuleView>>("/api/v1/companies/other/alarm-rules") ?? []);
+    }
+
+    private static async Task<AlarmRecord> WaitForAlarmAsync(HttpClient client, string state)
+    {
+        AlarmRecord? found = null;
+        var deadline = DateTime.UtcNow + Eventually.Patience;
+        while (found is null)
+        {
+            found = (await client.GetFromJsonAsync<List<AlarmRecord>>($"/api/v1/companies/acme/alarms?state={state}"))!.FirstOrDefault();
+            if (found is null)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"no {state} alarm within {Eventually.Patience.TotalSeconds} s");
+                await Task.Delay(50);
+            }
+        }
+
+        return found;
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string detail)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(detail, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+}
