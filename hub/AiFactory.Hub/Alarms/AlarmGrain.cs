@@ -22,7 +22,11 @@ public sealed partial class AlarmGrain(
     private AlarmCondition? _condition;
     private IGrainTimer? _timer;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await ActivationLock.LeaveAsync();
+        await LoadAsync(cancellationToken);
+    }
 
     public Task WakeAsync() => Task.CompletedTask;
 

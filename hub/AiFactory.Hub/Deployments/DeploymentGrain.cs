@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using AiFactory.Contracts;
 using AiFactory.Hub.Audit;
+using AiFactory.Hub.Live;
 using AiFactory.Hub.Models;
 using Microsoft.Extensions.Logging;
 
@@ -28,6 +29,7 @@ public sealed partial class DeploymentGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await ActivationLock.LeaveAsync();
         var (active, promoted, production) = await store.LoadAsync(Company, cancellationToken);
         _active.AddRange(active);
         foreach (var d in promoted)
