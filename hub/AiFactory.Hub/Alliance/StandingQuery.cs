@@ -1,5 +1,5 @@
 using AiFactory.Hub.Storage;
-using AiFactory.Hub.Tenancy;
+using AiFactory.Hub.Audit;
 
 namespace AiFactory.Hub.Alliance;
 
@@ -10,7 +10,9 @@ namespace AiFactory.Hub.Alliance;
 /// </summary>
 public sealed class StandingQuery(HubDatabase database, BenchmarkQuery benchmarks)
 {
-    public async Task<StandingResponse> RunAsync(AllianceSettings alliance, string company, string processType, DateTimeOffset from, DateTimeOffset to, HubCaller caller, CancellationToken ct)
+    /// <param name="keyId">Whose privacy budget pays, under differential privacy.</param>
+    /// <param name="actor">Who asks, for the audit log.</param>
+    public async Task<StandingResponse> RunAsync(AllianceSettings alliance, string company, string processType, DateTimeOffset from, DateTimeOffset to, string keyId, AuditActor actor, CancellationToken ct)
     {
         var fromDay = LineDayRollup.DayStart(from);
         var toDay = LineDayRollup.DayStart(to);
@@ -20,8 +22,8 @@ public sealed class StandingQuery(HubDatabase database, BenchmarkQuery benchmark
         PrivacySpend? privacy = null;
         foreach (var metric in MetricFamilies.Benchmarkable)
         {
-            var request = new BenchmarkRequest(alliance, processType, metric, from, to, ByFamily: false, Epsilon: null, caller.KeyId, company);
-            var (answer, _) = await benchmarks.RunAsync(request, AllianceAccess.Actor(caller), ct).ConfigureAwait(false);
+            var request = new BenchmarkRequest(alliance, processType, metric, from, to, ByFamily: false, Epsilon: null, keyId, company);
+            var (answer, _) = await benchmarks.RunAsync(request, actor, ct).ConfigureAwait(false);
             privacy = answer.Privacy ?? privacy;
             metrics.Add(new StandingMetric(MetricFamilies.Name(metric), MetricValue.Of(metric, own, (toDay - fromDay) / 3600.0), answer.Cells[0], answer.QueryId));
         }
