@@ -106,8 +106,12 @@ public sealed class BenchmarkQuery(HubDatabase database, PolicyStore policies, N
         if (rules.DifferentialPrivacy && outcome.Spend is null)
         {
             await database.WriteAsync(
-                (c, tx) => AuditLog.WriteAsync(c, tx, now.ToUnixTimeMilliseconds(), actor, "alliance.benchmark.refused", q.AskingCompany, $"{rules.Id}/{q.ProcessType}/{metric}",
-                    null, new { queryId, from = q.From, to = q.To, epsilonNeeded = outcome.Needed, epsilonLeft = outcome.Left, period }).ContinueWith(_ => 0, TaskScheduler.Default),
+                async (c, tx) =>
+                {
+                    await AuditLog.WriteAsync(c, tx, now.ToUnixTimeMilliseconds(), actor, "alliance.benchmark.refused", q.AskingCompany, $"{rules.Id}/{q.ProcessType}/{metric}",
+                        null, new { queryId, from = q.From, to = q.To, epsilonNeeded = outcome.Needed, epsilonLeft = outcome.Left, period }).ConfigureAwait(false);
+                    return 0;
+                },
                 ct).ConfigureAwait(false);
             throw new HubProblemException(403, "Privacy budget exceeded",
                 $"this query needs ε={outcome.Needed.ToString("0.###", CultureInfo.InvariantCulture)} but key '{q.KeyId}' has ε={outcome.Left.ToString("0.###", CultureInfo.InvariantCulture)} " +
