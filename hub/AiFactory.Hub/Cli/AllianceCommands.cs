@@ -113,8 +113,14 @@ internal static class AllianceCommands
         return Make(output, "standing", "Write a company's 'where do we stand' report for its management (audited, and under differential privacy paid from the CLI user's budget).",
             [allianceId, company, process, from, to, html], async (app, p, ct) =>
             {
-                var settings = await Service<AllianceStore>(app).FindAsync(p.GetValue(allianceId)!, ct).ConfigureAwait(false)
+                var store = Service<AllianceStore>(app);
+                var settings = await store.FindAsync(p.GetValue(allianceId)!, ct).ConfigureAwait(false)
                     ?? throw HubProblemException.NotFound($"alliance '{p.GetValue(allianceId)}' does not exist.");
+                if (!await store.IsMemberAsync(settings.Id, p.GetValue(company)!, ct).ConfigureAwait(false))
+                {
+                    throw HubProblemException.NotFound($"company '{p.GetValue(company)}' is not a member of alliance '{settings.Id}'.");
+                }
+
                 var end = DateTimeOffset.FromUnixTimeSeconds(LineDayRollup.DayStart(p.GetValue(to) ?? DateTimeOffset.UtcNow));
                 var start = DateTimeOffset.FromUnixTimeSeconds(LineDayRollup.DayStart(p.GetValue(from) ?? end.AddDays(-30)));
                 if (start >= end)
