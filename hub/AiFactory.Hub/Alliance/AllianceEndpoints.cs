@@ -77,6 +77,6 @@ public static class AllianceEndpoints
     {
         var (caller, settings) = await AllianceAccess.RequireCompanyAsync(h, store, alliance, company, admin: false).ConfigureAwait(false);
         var (from, to) = BenchmarkParameters.Period(h.Request.Query, time.GetUtcNow());
-        return await standing.RunAsync(settings, company, BenchmarkParameters.Process(h.Request.Query), from, to, caller, h.RequestAborted).ConfigureAwait(false);
+        return await standing.RunAsync(settings, company, BenchmarkParameters.Process(h.Request.Query), from, to, caller.KeyId, AllianceAccess.Actor(caller), h.RequestAborted).ConfigureAwait(false);
     }
 }

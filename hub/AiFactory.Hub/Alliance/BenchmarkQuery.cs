@@ -20,7 +20,13 @@ public sealed class BenchmarkQuery(HubDatabase database, PolicyStore policies, N
 {
     public const string Purpose = "benchmarking";
 
-    public async Task<(BenchmarkResponse Response, BenchmarkTimings Timings)> RunAsync(BenchmarkRequest q, AuditActor actor, CancellationToken ct)
+    /// <summary>The member companies' lines of the request's process type with their sums over its days (latency histograms included).</summary>
+    public Task<List<LineTotals>> ReadLinesAsync(AllianceSettings alliance, string processType, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
+        database.ReadSnapshotAsync(
+            (c, tx) => LineTotalsReader.ReadAsync(c, tx, alliance.Id, null, processType, LineDayRollup.DayStart(from), LineDayRollup.DayStart(to), withLatency: true, ct), ct);
+
+    /// <param name="read">The lines as <see cref="ReadLinesAsync"/> read them, when several metrics of one process type and period are asked at once; null: read them now.</param>
+    public async Task<(BenchmarkResponse Response, BenchmarkTimings Timings)> RunAsync(BenchmarkRequest q, AuditActor actor, CancellationToken ct, IReadOnlyList<LineTotals>? read = null)
     {
         if (q.Metric == MetricFamily.Drift)
         {
@@ -43,9 +49,9 @@ public sealed class BenchmarkQuery(HubDatabase database, PolicyStore policies, N
         var (lines, set) = await database.ReadSnapshotAsync(
             async (c, tx) =>
             {
-                var read = await LineTotalsReader.ReadAsync(c, tx, rules.Id, null, q.ProcessType, fromDay, toDay, q.Metric == MetricFamily.ModelLatency, ct).ConfigureAwait(false);
+                var fresh = read ?? await LineTotalsReader.ReadAsync(c, tx, rules.Id, null, q.ProcessType, fromDay, toDay, q.Metric == MetricFamily.ModelLatency, ct).ConfigureAwait(false);
                 tLines = Stopwatch.GetTimestamp();
-                return (read, await policies.InForceAsync(c, rules.Id, q.Metric, now).ConfigureAwait(false));
+                return (fresh, await policies.InForceAsync(c, rules.Id, q.Metric, now).ConfigureAwait(false));
             },
             ct).ConfigureAwait(false);
         var t1 = Stopwatch.GetTimestamp();
@@ -106,8 +112,12 @@ public sealed class BenchmarkQuery(HubDatabase database, PolicyStore policies, N
         if (rules.DifferentialPrivacy && outcome.Spend is null)
         {
             await database.WriteAsync(
-                (c, tx) => AuditLog.WriteAsync(c, tx, now.ToUnixTimeMilliseconds(), actor, "alliance.benchmark.refused", q.AskingCompany, $"{rules.Id}/{q.ProcessType}/{metric}",
-                    null, new { queryId, from = q.From, to = q.To, epsilonNeeded = outcome.Needed, epsilonLeft = outcome.Left, period }).ContinueWith(_ => 0, TaskScheduler.Default),
+                async (c, tx) =>
+                {
+                    await AuditLog.WriteAsync(c, tx, now.ToUnixTimeMilliseconds(), actor, "alliance.benchmark.refused", q.AskingCompany, $"{rules.Id}/{q.ProcessType}/{metric}",
+                        null, new { queryId, from = q.From, to = q.To, epsilonNeeded = outcome.Needed, epsilonLeft = outcome.Left, period }).ConfigureAwait(false);
+                    return 0;
+                },
                 ct).ConfigureAwait(false);
             throw new HubProblemException(403, "Privacy budget exceeded",
                 $"this query needs ε={outcome.Needed.ToString("0.###", CultureInfo.InvariantCulture)} but key '{q.KeyId}' has ε={outcome.Left.ToString("0.###", CultureInfo.InvariantCulture)} " +

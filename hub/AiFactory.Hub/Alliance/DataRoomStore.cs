@@ -140,9 +140,14 @@ public sealed class DataRoomStore(HubDatabase database, FleetQuery fleet, TimePr
 
         var raw = await fleet.RawAsync(offer.CompanyId, offer.PlantId, offer.LineId, offer.StationId, offer.From, offer.To, limit, ct).ConfigureAwait(false);
         var chunks = raw.Select(r => Disguise(offer.Deidentification, r)).ToList();
+        // The access is recorded before anything is returned: a read whose audit entry cannot be written fails.
         await database.WriteAsync(
-            (w, tx) => AuditLog.WriteAsync(w, tx, now.ToUnixTimeMilliseconds(), actor, action, offer.CompanyId, $"{alliance}/offers/{id}", null,
-                new { grantee = company, chunks = chunks.Count, rows = chunks.Sum(x => x.Rows.Count) }).ContinueWith(_ => 0, TaskScheduler.Default),
+            async (w, tx) =>
+            {
+                await AuditLog.WriteAsync(w, tx, now.ToUnixTimeMilliseconds(), actor, action, offer.CompanyId, $"{alliance}/offers/{id}", null,
+                    new { grantee = company, chunks = chunks.Count, rows = chunks.Sum(x => x.Rows.Count) }).ConfigureAwait(false);
+                return 0;
+            },
             ct).ConfigureAwait(false);
         return chunks;
     }

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AiFactory.Hub.Cli;
 
 /// <summary>
-/// <c>aifactory-hub alliance process-type|create|member|tag-line|rollup</c>: the hub admin's alliance work from the
+/// <c>aifactory-hub alliance process-type|create|member|tag-line|rollup|policy|standing</c>: the hub admin's alliance work from the
 /// command line, against the same database, audited as the operating-system user.
 /// </summary>
 internal static class AllianceCommands
@@ -67,7 +67,72 @@ internal static class AllianceCommands
             var rows = await Service<LineDayRollup>(app).RollAsync(p.GetValue(from), p.GetValue(to), ct).ConfigureAwait(false);
             return $"rolled up {rows} line-day rows from {p.GetValue(from):yyyy-MM-dd} to {p.GetValue(to):yyyy-MM-dd}";
         }));
+        alliance.Subcommands.Add(PolicyCommand(output, allianceId, company));
+        alliance.Subcommands.Add(StandingCommand(output, allianceId, company, process));
         return alliance;
+    }
+
+    private static Command PolicyCommand(TextWriter output, Option<string> allianceId, Option<string> company)
+    {
+        var metric = Required("--metric", $"The metric family: {MetricFamilies.List}");
+        var plant = new Option<string?>("--plant") { Description = "Only this plant (default: the whole company)" };
+        var line = new Option<string?>("--line") { Description = "Only this line of --plant" };
+        var level = new Option<string?>("--level") { Description = "private, alliance-aggregate or named" };
+        var named = new Option<string[]>("--named") { Description = "The companies a 'named' policy shares with", AllowMultipleArgumentsPerToken = true };
+        var purposes = new Option<string[]>("--purpose") { Description = "benchmarking and/or model-development", AllowMultipleArgumentsPerToken = true };
+        var expires = new Option<DateTimeOffset?>("--expires") { Description = "When the policy ends (ISO 8601)" };
+        var revoke = new Option<bool>("--revoke") { Description = "Revoke the policy of that scope instead of setting one" };
+        return Make(output, "policy", "Set (or with --revoke revoke) a company's sharing policy for a metric family, as its company admin would.",
+            [allianceId, company, metric, plant, line, level, named, purposes, expires, revoke], async (app, p, ct) =>
+            {
+                var store = Service<PolicyStore>(app);
+                var family = MetricFamilies.Parse("--metric", p.GetValue(metric));
+                var (a, c) = (p.GetValue(allianceId)!, p.GetValue(company)!);
+                if (!await Service<AllianceStore>(app).IsMemberAsync(a, c, ct).ConfigureAwait(false))
+                {
+                    throw HubProblemException.NotFound($"company '{c}' is not a member of alliance '{a}'.");
+                }
+
+                if (p.GetValue(revoke))
+                {
+                    await store.RevokeAsync(AuditActor.Cli(), a, c, family, p.GetValue(plant), p.GetValue(line), ct).ConfigureAwait(false);
+                    return $"revoked the '{MetricFamilies.Name(family)}' policy of company '{c}' in alliance '{a}'";
+                }
+
+                var set = await store.SetAsync(AuditActor.Cli(), a, c, family,
+                    new PolicyRequest(p.GetValue(plant), p.GetValue(line), p.GetValue(level), p.GetValue(named), p.GetValue(purposes), p.GetValue(expires)), ct).ConfigureAwait(false);
+                return $"company '{c}' shares '{set.Metric}' at level '{set.Level}' in alliance '{a}' for {string.Join(", ", set.Purposes)} until {set.ExpiresUtc:O}";
+            });
+    }
+
+    private static Command StandingCommand(TextWriter output, Option<string> allianceId, Option<string> company, Option<string> process)
+    {
+        var from = new Option<DateTimeOffset?>("--from") { Description = "First day (default: 30 days before --to)" };
+        var to = new Option<DateTimeOffset?>("--to") { Description = "Day after the last (default: today, UTC)" };
+        var html = Required("--html", "Write the report (HTML with inline SVG) to this file");
+        return Make(output, "standing", "Write a company's 'where do we stand' report for its management (audited, and under differential privacy paid from the CLI user's budget).",
+            [allianceId, company, process, from, to, html], async (app, p, ct) =>
+            {
+                var store = Service<AllianceStore>(app);
+                var settings = await store.FindAsync(p.GetValue(allianceId)!, ct).ConfigureAwait(false)
+                    ?? throw HubProblemException.NotFound($"alliance '{p.GetValue(allianceId)}' does not exist.");
+                if (!await store.IsMemberAsync(settings.Id, p.GetValue(company)!, ct).ConfigureAwait(false))
+                {
+                    throw HubProblemException.NotFound($"company '{p.GetValue(company)}' is not a member of alliance '{settings.Id}'.");
+                }
+
+                var end = DateTimeOffset.FromUnixTimeSeconds(LineDayRollup.DayStart(p.GetValue(to) ?? DateTimeOffset.UtcNow));
+                var start = DateTimeOffset.FromUnixTimeSeconds(LineDayRollup.DayStart(p.GetValue(from) ?? end.AddDays(-30)));
+                if (start >= end)
+                {
+                    throw HubProblemException.BadRequest($"--from {start:yyyy-MM-dd} must be before --to {end:yyyy-MM-dd}.");
+                }
+
+                var actor = AuditActor.Cli();
+                var standing = await Service<StandingQuery>(app).RunAsync(settings, p.GetValue(company)!, p.GetValue(process)!, start, end, $"cli:{actor.Who}", actor, ct).ConfigureAwait(false);
+                await File.WriteAllTextAsync(p.GetValue(html)!, StandingReport.Render(standing), ct).ConfigureAwait(false);
+                return $"wrote the standing of '{standing.Company}' in '{standing.ProcessType}' ({standing.Metrics.Count(m => m.Alliance.Published)} of {standing.Metrics.Count} metrics published) to {p.GetValue(html)}";
+            });
     }
 
     private static Option<string> Required(string name, string description) => new(name) { Description = description, Required = true };

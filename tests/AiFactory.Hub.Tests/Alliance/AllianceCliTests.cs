@@ -48,6 +48,36 @@ public sealed class AllianceCliTests : IDisposable
     }
 
     [Fact]
+    public async Task PolicyAndStandingReport_FromTheCommandLine()
+    {
+        Assert.Equal(0, (await RunAsync("admin", "company", "--id", "acme")).Code);
+        Assert.Equal(0, (await RunAsync("admin", "plant", "--company", "acme", "--id", "p1")).Code);
+        Assert.Equal(0, (await RunAsync("alliance", "process-type", "--id", "welding")).Code);
+        Assert.Equal(0, (await RunAsync("alliance", "create", "--id", "ev")).Code);
+        Assert.Equal(0, (await RunAsync("alliance", "member", "--alliance", "ev", "--company", "acme")).Code);
+        var report = Path.Combine(_dir, "standing.html");
+
+        var set = await RunAsync("alliance", "policy", "--alliance", "ev", "--company", "acme", "--metric", "throughput", "--level", "alliance-aggregate",
+            "--purpose", "benchmarking", "--expires", "2030-01-01T00:00:00Z");
+        var badLevel = await RunAsync("alliance", "policy", "--alliance", "ev", "--company", "acme", "--metric", "throughput", "--level", "public",
+            "--purpose", "benchmarking", "--expires", "2030-01-01T00:00:00Z");
+        var revoked = await RunAsync("alliance", "policy", "--alliance", "ev", "--company", "acme", "--metric", "throughput", "--revoke");
+        var again = await RunAsync("alliance", "policy", "--alliance", "ev", "--company", "acme", "--metric", "throughput", "--revoke");
+        var standing = await RunAsync("alliance", "standing", "--alliance", "ev", "--company", "acme", "--process-type", "welding",
+            "--from", "2026-11-01", "--to", "2026-12-01", "--html", report);
+
+        Assert.Equal((0, "company 'acme' shares 'throughput' at level 'alliance-aggregate' in alliance 'ev' for benchmarking until 2030-01-01T00:00:00.0000000+00:00"), set);
+        Assert.Equal((2, "error: level 'public' is not a sharing level; use private, alliance-aggregate or named."), badLevel);
+        Assert.Equal((0, "revoked the 'throughput' policy of company 'acme' in alliance 'ev'"), revoked);
+        Assert.Equal((2, "error: company 'acme' has no 'throughput' policy in alliance 'ev' for the whole company."), again);
+        Assert.Equal((0, $"wrote the standing of 'acme' in 'welding' (0 of 5 metrics published) to {report}"), standing);
+        Assert.StartsWith("<!DOCTYPE html>", await File.ReadAllTextAsync(report), StringComparison.Ordinal);
+        using var db = new HubDatabase(DatabaseProvider.Sqlite, Connection);
+        await using var c = await db.OpenAsync(CancellationToken.None);
+        Assert.Equal(5L, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_log WHERE via = 'cli' AND action = 'alliance.benchmark'"));
+    }
+
+    [Fact]
     public async Task BadSettings_AndUnknownNames_ExitWithAMessage()
     {
         Assert.Equal((2, "error: alliance 'ev': maxShare 1.5 must be above 0 and at most 1."), await RunAsync("alliance", "create", "--id", "ev", "--max-share", "1.5"));
