@@ -49,6 +49,9 @@ internal sealed partial class ModelDeployer : IAsyncDisposable
     private Task _polling = Task.CompletedTask;
     private Task _reporting = Task.CompletedTask;
 
+    // Reports go only to a hub that answered a desired-state poll: an older hub would refuse each one.
+    private volatile bool _hubDeploys;
+
     public ModelDeployer(UplinkDefinition uplink, EdgeConfig config, OnnxEnvironment environment, ILogger log)
     {
         _uplink = uplink;
@@ -130,6 +133,7 @@ internal sealed partial class ModelDeployer : IAsyncDisposable
     public async Task<bool> SyncOnceAsync(TimeSpan wait, CancellationToken ct)
     {
         var desired = await _client.DesiredAsync(_state.Etag, wait, ct).ConfigureAwait(false);
+        _hubDeploys = true;
         if (desired.Etag == _state.Etag)
         {
             return false;
@@ -204,6 +208,11 @@ internal sealed partial class ModelDeployer : IAsyncDisposable
 
     private async Task SendReportAsync(CancellationToken ct)
     {
+        if (!_hubDeploys)
+        {
+            return;
+        }
+
         try
         {
             await _client.ReportAsync(Report(), ct).ConfigureAwait(false);
