@@ -121,6 +121,50 @@ public sealed class UplinkConfigTests : IDisposable
     }
 
     [Fact]
+    public void Read_TrustedKeys_AreTheOnlyKeysTheEdgeRunsPackagesOf()
+    {
+        var file = Write($$"""
+            edge: {id: e1, company: c1, plant: p1}
+            uplink:
+              hub: http://127.0.0.1:5080/
+              api_key: literal-key
+              trusted_keys: [3fa2c41b9d0e7a65, 00112233445566ff]
+            {{Sources}}
+            stations:
+              - name: plate-1
+                line: l2
+                model: MODELS/steel-defects
+                trigger: plate-1/part_complete
+                tags: TAGS
+            """);
+
+        Assert.Equal(["3fa2c41b9d0e7a65", "00112233445566ff"], EdgeConfigReader.Read(file).Uplink!.TrustedKeys);
+    }
+
+    [Fact]
+    public void Read_TrustedKeyThatIsNotAKeyId_IsNamedWithItsLine()
+    {
+        var file = Write($$"""
+            edge: {id: e1, company: c1, plant: p1}
+            uplink:
+              hub: http://127.0.0.1:5080/
+              api_key: literal-key
+              trusted_keys: [3FA2C41B9D0E7A65]
+            {{Sources}}
+            stations:
+              - name: plate-1
+                line: l2
+                model: MODELS/steel-defects
+                trigger: plate-1/part_complete
+                tags: TAGS
+            """);
+
+        var problems = Assert.Throws<EdgeConfigException>(() => EdgeConfigReader.Read(file)).Problems;
+
+        Assert.Equal([$"{file}:5:18: uplink.trusted_keys: '3FA2C41B9D0E7A65' is not a signing key id (16 lower-case hex digits) (hint: aifactory model key create prints the key's id)"], problems);
+    }
+
+    [Fact]
     public void Read_IdsBreakingTheGrammar_NameFieldAndGrammar()
     {
         var file = Write($$"""

@@ -58,7 +58,7 @@ internal sealed partial class ModelDeployer : IAsyncDisposable
         _environment = environment;
         _log = log;
         var root = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(uplink.Outbox.Path))!, "models");
-        _cache = new PackageCache(root);
+        _cache = new PackageCache(root, uplink.TrustedKeys);
         _statePath = Path.Combine(_cache.Root, "state.json");
         _http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         _client = new ModelHubClient(_http, uplink.Hub, uplink.ApiKey, uplink.Edge.EdgeId, uplink.Edge.Company);
