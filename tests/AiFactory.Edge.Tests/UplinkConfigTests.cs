@@ -121,6 +121,24 @@ public sealed class UplinkConfigTests : IDisposable
     }
 
     [Fact]
+    public void Read_TrustedKeys_AreTheOnlyKeysTheEdgeRunsPackagesOf()
+    {
+        var file = WithTrustedKeys("3fa2c41b9d0e7a65, 00112233445566ff");
+
+        Assert.Equal(["3fa2c41b9d0e7a65", "00112233445566ff"], EdgeConfigReader.Read(file).Uplink!.TrustedKeys);
+    }
+
+    [Fact]
+    public void Read_TrustedKeyThatIsNotAKeyId_IsNamedWithItsLine()
+    {
+        var file = WithTrustedKeys("3FA2C41B9D0E7A65");
+
+        var problems = Assert.Throws<EdgeConfigException>(() => EdgeConfigReader.Read(file)).Problems;
+
+        Assert.Equal([$"{file}:5:18: uplink.trusted_keys: '3FA2C41B9D0E7A65' is not a signing key id (16 lower-case hex digits) (hint: aifactory model key create prints the key's id)"], problems);
+    }
+
+    [Fact]
     public void Read_IdsBreakingTheGrammar_NameFieldAndGrammar()
     {
         var file = Write($$"""
@@ -146,6 +164,22 @@ public sealed class UplinkConfigTests : IDisposable
         Assert.Contains($@"{file}:1:36: edge.company: 'acme\n[16:09:99 INF] x' {Grammar}. (hint: the company id on the hub)", problems);
         Assert.Contains($"{file}:10:11: stations[0].line: 'Line_1' {Grammar}. (hint: the line the station belongs to on the hub, e.g. line: line-1)", problems);
     }
+
+    /// <summary>A plate line with an uplink whose <c>trusted_keys</c> list holds <paramref name="keys"/> (line 5, column 18).</summary>
+    private string WithTrustedKeys(string keys) => Write($$"""
+        edge: {id: e1, company: c1, plant: p1}
+        uplink:
+          hub: http://127.0.0.1:5080/
+          api_key: literal-key
+          trusted_keys: [{{keys}}]
+        {{Sources}}
+        stations:
+          - name: plate-1
+            line: l2
+            model: MODELS/steel-defects
+            trigger: plate-1/part_complete
+            tags: TAGS
+        """);
 
     private string Write(string yaml)
     {

@@ -18,7 +18,7 @@ public static class UplinkConfigReader
     {
         ArgumentNullException.ThrowIfNull(root);
         var identity = ReadIdentity(root);
-        if (root.Map("uplink", "hub", "api_key", "window_s", "outbox", "batch_records", "batch_kb", "backoff_cap_s", "timeout_s") is not { } uplink)
+        if (root.Map("uplink", "hub", "api_key", "window_s", "outbox", "batch_records", "batch_kb", "backoff_cap_s", "timeout_s", "trusted_keys") is not { } uplink)
         {
             return null;
         }
@@ -47,7 +47,11 @@ public static class UplinkConfigReader
             return null;
         }
 
-        return new UplinkDefinition(identity, hub, key, TimeSpan.FromSeconds(window), outbox, batchRecords, batchKb * 1024L, TimeSpan.FromSeconds(backoffCap), TimeSpan.FromSeconds(timeout), perStation);
+        var trusted = ReadTrustedKeys(uplink);
+        return new UplinkDefinition(identity, hub, key, TimeSpan.FromSeconds(window), outbox, batchRecords, batchKb * 1024L, TimeSpan.FromSeconds(backoffCap), TimeSpan.FromSeconds(timeout), perStation)
+        {
+            TrustedKeys = trusted,
+        };
     }
 
     private static EdgeIdentity? ReadIdentity(ConfigNode root)
@@ -168,6 +172,36 @@ public static class UplinkConfigReader
             }
 
             result.Add(name);
+        }
+
+        return result;
+    }
+
+    /// <summary><c>trusted_keys: [3fa2…]</c>: signing key ids, 16 lower-case hex digits each (<c>aifactory model key create</c> prints them).</summary>
+    private static List<string> ReadTrustedKeys(ConfigNode uplink)
+    {
+        var result = new List<string>();
+        if (uplink.Child("trusted_keys") is not { } node)
+        {
+            return result;
+        }
+
+        if (node is not YamlSequenceNode list)
+        {
+            uplink.Problems.Add(node, uplink.Key("trusted_keys"), "must be a list of signing key ids", "trusted_keys: [3fa2c41b9d0e7a65]");
+            return result;
+        }
+
+        foreach (var entry in list.Children)
+        {
+            var id = (entry as YamlScalarNode)?.Value;
+            if (id is not { Length: 16 } || !id.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f')))
+            {
+                uplink.Problems.Add(entry, uplink.Key("trusted_keys"), $"'{id ?? entry.ToString()}' is not a signing key id (16 lower-case hex digits)", "aifactory model key create prints the key's id");
+                continue;
+            }
+
+            result.Add(id);
         }
 
         return result;

@@ -13,4 +13,11 @@ public sealed record UplinkDefinition(
     long BatchBytes,
     TimeSpan BackoffCap,
     TimeSpan RequestTimeout,
-    IReadOnlyDictionary<string, StationUplink> Stations);
+    IReadOnlyDictionary<string, StationUplink> Stations)
+{
+    /// <summary>
+    /// <c>trusted_keys:</c> the ids of the signing keys whose packages this edge runs (empty: every key the hub lists
+    /// for the company); a package signed by another is refused at verification.
+    /// </summary>
+    public IReadOnlyList<string> TrustedKeys { get; init; } = [];
+}

@@ -49,13 +49,16 @@ internal sealed partial class ModelDeployer : IAsyncDisposable
     private Task _polling = Task.CompletedTask;
     private Task _reporting = Task.CompletedTask;
 
+    // Reports go only to a hub that answered a desired-state poll: an older hub would refuse each one.
+    private volatile bool _hubDeploys;
+
     public ModelDeployer(UplinkDefinition uplink, EdgeConfig config, OnnxEnvironment environment, ILogger log)
     {
         _uplink = uplink;
         _environment = environment;
         _log = log;
         var root = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(uplink.Outbox.Path))!, "models");
-        _cache = new PackageCache(root);
+        _cache = new PackageCache(root, uplink.TrustedKeys);
         _statePath = Path.Combine(_cache.Root, "state.json");
         _http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         _client = new ModelHubClient(_http, uplink.Hub, uplink.ApiKey, uplink.Edge.EdgeId, uplink.Edge.Company);
@@ -130,6 +133,7 @@ internal sealed partial class ModelDeployer : IAsyncDisposable
     public async Task<bool> SyncOnceAsync(TimeSpan wait, CancellationToken ct)
     {
         var desired = await _client.DesiredAsync(_state.Etag, wait, ct).ConfigureAwait(false);
+        _hubDeploys = true;
         if (desired.Etag == _state.Etag)
         {
             return false;
@@ -204,6 +208,11 @@ internal sealed partial class ModelDeployer : IAsyncDisposable
 
     private async Task SendReportAsync(CancellationToken ct)
     {
+        if (!_hubDeploys)
+        {
+            return;
+        }
+
         try
         {
             await _client.ReportAsync(Report(), ct).ConfigureAwait(false);

@@ -152,6 +152,30 @@ public sealed class ModelCardReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_LatencyLimit_IsTheHubsLatencyRule()
+    {
+        CopyModel("pump-anomaly");
+        File.AppendAllText(Path.Combine(_folder, "card.yaml"), "runtime:\n  latency_p99_ms: 12.5\n");
+
+        Assert.Equal(12.5, ModelCardReader.Read(_folder).Runtime.LatencyP99Ms);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    [InlineData("60001")]
+    public void Read_LatencyLimitOutOfRange_NamesTheKeyAndTheValue(string limit)
+    {
+        CopyModel("pump-anomaly");
+        var cardPath = Path.Combine(_folder, "card.yaml");
+        File.AppendAllText(cardPath, $"runtime:\n  latency_p99_ms: {limit}\n");
+
+        var ex = Assert.Throws<ModelCardException>(() => ModelCardReader.Read(_folder));
+
+        Assert.Equal([$"{cardPath}: runtime.latency_p99_ms: must be above 0 and at most 60000 milliseconds (was {limit})"], ex.Problems);
+    }
+
+    [Fact]
     public void Load_CorruptOnnx_NamesModelAndCarriesRuntimeMessage()
     {
         CopyModel("steel-defects");
