@@ -17,4 +17,11 @@ public enum AlarmKind
 
     /// <summary>Data-quality problems (stale, out of range, NaN, gaps, decode errors) in the last minute, above the threshold.</summary>
     DataQuality,
+
+    /// <summary>
+    /// The largest population stability index (PSI) of one input of a station's production model against the model's
+    /// calibration, over the stations in the scope whose edge reported enough samples, above the threshold (a PSI;
+    /// 0.25 is the usual alarm level, <c>DriftMeasure.AlarmPsi</c>).
+    /// </summary>
+    Drift,
 }

@@ -10,6 +10,7 @@ public static class AlarmKinds
         ["edge-offline"] = AlarmKind.EdgeOffline,
         ["outbox-backlog"] = AlarmKind.OutboxBacklog,
         ["data-quality"] = AlarmKind.DataQuality,
+        ["drift"] = AlarmKind.Drift,
     };
 
     public static string List => string.Join(", ", ByName.Keys);
@@ -23,4 +24,7 @@ public static class AlarmKinds
 
     /// <summary>True when the threshold is a fraction of frames (0–1).</summary>
     public static bool IsFraction(AlarmKind kind) => kind is AlarmKind.AnomalyRate or AlarmKind.FirstPassYield;
+
+    /// <summary>True when the threshold is an index from 0 up, not a whole count (drift's PSI).</summary>
+    public static bool IsIndex(AlarmKind kind) => kind == AlarmKind.Drift;
 }

@@ -1,3 +1,4 @@
+using AiFactory.Hub.Deployments;
 using AiFactory.Hub.Live;
 using AiFactory.Hub.Storage;
 using Dapper;
@@ -6,7 +7,8 @@ namespace AiFactory.Hub.Alarms;
 
 /// <summary>
 /// Reads the value a rule watches: rates and yields from the live grains (the station's or line's last minute),
-/// edges offline from the plant's grain, outbox backlog and data quality from SQL (what the edges last reported).
+/// edges offline from the plant's grain, outbox backlog and data quality from SQL (what the edges last reported), input
+/// drift from the company's deployment grain (the edges' latest model reports).
 /// Edge rules watch the edges of the rule's plant: an edge is bound to a plant, not to a line.
 /// </summary>
 public sealed class AlarmProbe(IGrainFactory grains, HubDatabase database, TimeProvider time)
@@ -30,6 +32,8 @@ public sealed class AlarmProbe(IGrainFactory grains, HubDatabase database, TimeP
                         "SELECT MAX(backlog_records) FROM edges WHERE company_id = @c AND plant_id = @p", new { c = rule.CompanyId, p = rule.PlantId }).ConfigureAwait(false) ?? 0;
                 }
 
+            case AlarmKind.Drift:
+                return await DriftAsync(rule).ConfigureAwait(false);
             default:
                 return await DataQualityAsync(rule, ct).ConfigureAwait(false);
         }
@@ -39,6 +43,31 @@ public sealed class AlarmProbe(IGrainFactory grains, HubDatabase database, TimeP
         rule.StationId is not null
             ? (await grains.GetGrain<IStationGrain>(ScopeKeys.Of(rule.Scope)).KpisAsync().ConfigureAwait(false)).OneMinute
             : (await grains.GetGrain<ILineGrain>(ScopeKeys.Of(rule.Scope)).SnapshotAsync().ConfigureAwait(false)).Kpis.OneMinute;
+
+    /// <summary>The largest PSI of any input of the scope's stations, from their edges' latest model reports; null before any has enough samples.</summary>
+    private async Task<double?> DriftAsync(AlarmRule rule)
+    {
+        var line = $"{rule.PlantId}/{rule.LineId}/";
+        var station = rule.StationId is null ? null : line + rule.StationId;
+        double? worst = null;
+        foreach (var report in await grains.GetGrain<IDeploymentGrain>(rule.CompanyId).ReportsAsync(null).ConfigureAwait(false))
+        {
+            if (station is null ? !report.Station.StartsWith(line, StringComparison.Ordinal) : report.Station != station)
+            {
+                continue;
+            }
+
+            foreach (var feature in DriftMeasure.Of(report).Features)
+            {
+                if (feature.Level != DriftMeasure.TooFewSamples && (worst is null || feature.Psi > worst))
+                {
+                    worst = feature.Psi;
+                }
+            }
+        }
+
+        return worst;
+    }
 
     private async Task<double> DataQualityAsync(AlarmRule rule, CancellationToken ct)
     {

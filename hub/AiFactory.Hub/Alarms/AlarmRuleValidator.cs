@@ -52,11 +52,12 @@ public static class AlarmRuleValidator
             return null;
         }
 
-        var ok = double.IsFinite(v) && (AlarmKinds.IsFraction(kind) ? v is >= 0 and <= 1 : v >= 0 && Math.Floor(v) == v);
+        var ok = double.IsFinite(v) && (AlarmKinds.IsFraction(kind) ? v is >= 0 and <= 1 : v >= 0 && (AlarmKinds.IsIndex(kind) || Math.Floor(v) == v));
         return ok ? v : throw Field(field, $"{N(v)} is out of range for a {AlarmKinds.Name(kind)} rule", Domain(kind));
     }
 
-    private static string Domain(AlarmKind kind) => AlarmKinds.IsFraction(kind) ? "a fraction from 0 to 1" : "a whole number from 0";
+    private static string Domain(AlarmKind kind) =>
+        AlarmKinds.IsFraction(kind) ? "a fraction from 0 to 1" : AlarmKinds.IsIndex(kind) ? "a number from 0 (a PSI; 0.25 is the usual alarm level)" : "a whole number from 0";
 
     private static HubProblemException Field(string field, string problem, string expected) =>
         HubProblemException.BadRequest($"alarm rule field '{field}' {problem}: expected {expected}.");

@@ -11,6 +11,9 @@ public static class DriftMeasure
 {
     public const long MinSamples = 100;
 
+    /// <summary>The level of a feature with fewer than <see cref="MinSamples"/> on either side: not judged.</summary>
+    public const string TooFewSamples = "too-few-samples";
+
     public const double ModeratePsi = 0.1;
 
     public const double AlarmPsi = 0.25;
@@ -39,7 +42,7 @@ public static class DriftMeasure
             }
         }
 
-        var level = eTotal < MinSamples || aTotal < MinSamples ? "too-few-samples" : psi < ModeratePsi ? "none" : psi < AlarmPsi ? "moderate" : "alarm";
+        var level = eTotal < MinSamples || aTotal < MinSamples ? TooFewSamples : psi < ModeratePsi ? "none" : psi < AlarmPsi ? "moderate" : "alarm";
         return new FeatureDrift(feature.Feature, eTotal, aTotal, psi, ks, level);
     }
 

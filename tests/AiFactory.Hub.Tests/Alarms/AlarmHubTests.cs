@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AiFactory.Contracts;
 using AiFactory.Hub.Alarms;
 using AiFactory.Hub.Tests.Support;
 using AiFactory.Testing;
@@ -52,6 +53,34 @@ public sealed class AlarmHubTests
         Assert.Equal(["raised", "acknowledged", "cleared"], webhook.Bodies.Select(b => b.GetProperty("event").GetString()));
         Assert.Equal(["raised", "acknowledged", "cleared"], mqtt.Payloads.Select(p => JsonDocument.Parse(p).RootElement.GetProperty("event").GetString()));
         Assert.All(webhook.Bodies, b => Assert.Equal(raised.Id, b.GetProperty("alarm").GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task DriftedInputs_RaiseTheStationsDriftAlarm_AtTheirPsi_AndAnUnmovedStationStaysQuiet()
+    {
+        await using var hub = await HubHarness.StartAsync(extra: ["--Hub:Alarms:EvaluateInterval=00:00:00.1"]);
+        var edge = hub.Client(await hub.SetupPlantAsync("acme", "p1", "e1", ("l1", "s1"), ("l2", "s2")));
+        var admin = hub.Client((await hub.UserAsync("acme", "company-admin")).Key);
+        var engineer = hub.Client((await hub.UserAsync("acme", "plant-engineer")).Key);
+        foreach (var line in new[] { "l1", "l2" })
+        {
+            var created = await admin.PostAsJsonAsync("/api/v1/companies/acme/alarm-rules", new { plant = "p1", line, kind = "drift", threshold = 0.25, clearThreshold = 0.1, forMinutes = 0 });
+            Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        }
+
+        var report = new EdgeModelReport("e1", "x",
+        [
+            ModelReports.Station("l1", "s1", "pump-anomaly", ModelReports.Run(null, "2.0.0", 1000, 10), inputs: [ModelReports.Feature("Current", 0), ModelReports.Feature("Pressure", 2)]),
+            ModelReports.Station("l2", "s2", "pump-anomaly", ModelReports.Run(null, "2.0.0", 1000, 10), inputs: [ModelReports.Feature("Current", 0)]),
+        ]);
+        var sent = await edge.PostAsJsonAsync("/api/v1/edges/e1/model-report", report);
+        Assert.True(sent.StatusCode == HttpStatusCode.NoContent, await sent.Content.ReadAsStringAsync());
+
+        var raised = await WaitForAlarmAsync(engineer, "active");
+        var drift = (await engineer.GetFromJsonAsync<List<AiFactory.Hub.Deployments.StationDrift>>("/api/v1/companies/acme/drift"))!;
+        Assert.Equal(("l1", (string?)null, "drift"), (raised.LineId, raised.StationId, raised.Kind));
+        Assert.Equal(drift.Single(d => d.Station == "p1/l1/s1").Features.Max(f => f.Psi), raised.RaisedValue);
+        Assert.Single(await engineer.GetFromJsonAsync<List<AlarmRecord>>("/api/v1/companies/acme/alarms?state=active") ?? []);
     }
 
     [Fact]
