@@ -83,21 +83,47 @@ public sealed class AlarmHubTests
         Assert.Empty(await stranger.GetFromJsonAsync<List<AlarmRuleView>>("/api/v1/companies/other/alarm-rules") ?? []);
     }
 
+    [Fact]
+    public async Task BacklogDataQualityAndEdgeOfflineRules_RaiseFromWhatTheEdgesReport()
+    {
+        await using var hub = await HubHarness.StartAsync(extra: ["--Hub:Alarms:EvaluateInterval=00:00:00.1", "--Hub:EdgeOfflineAfter=00:00:02"]);
+        var edge = hub.Client(await hub.SetupPlantAsync("acme", "p1", "e1", ("l1", "s1")));
+        var admin = hub.Client((await hub.UserAsync("acme", "company-admin")).Key);
+        var rules = new Dictionary<string, string>();
+        foreach (var (kind, threshold) in new[] { ("outbox-backlog", 100), ("data-quality", 5), ("edge-offline", 0) })
+        {
+            var created = await admin.PostAsJsonAsync("/api/v1/companies/acme/alarm-rules", new { plant = "p1", line = "l1", kind, threshold, forMinutes = 0 });
+            rules[kind] = (await created.Content.ReadFromJsonAsync<AlarmRuleView>())!.Id;
+        }
+
+        var quality = new[] { new Contracts.DataQualityCounters("temp", 4, 1, 0, 1, 0) };
+        var batch = Batch("e1", 1, [Summary("e1", "acme", "p1", "l1", "s1", DateTimeOffset.UtcNow, 10, 10, 0, quality: quality)], new Contracts.OutboxReport(500, 64_000, DateTimeOffset.UtcNow, 0, 0, 0));
+        (await edge.PostAsync("/api/v1/ingest", Json(batch))).EnsureSuccessStatusCode();
+
+        var raised = new List<AlarmRecord>();
+        await WaitUntilAsync(async () => (raised = await ActiveAsync(admin)).Count == 3, "three active alarms");
+        Assert.Equal((500.0, 6.0, 1.0), (raised.Single(a => a.RuleId == rules["outbox-backlog"]).RaisedValue, raised.Single(a => a.RuleId == rules["data-quality"]).RaisedValue,
+            raised.Single(a => a.RuleId == rules["edge-offline"]).RaisedValue));
+    }
+
+    private static async Task<List<AlarmRecord>> ActiveAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<List<AlarmRecord>>("/api/v1/companies/acme/alarms?state=active"))!;
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Eventually.Patience;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{what} not reached within {Eventually.Patience.TotalSeconds} s");
+            await Task.Delay(50);
+        }
+    }
+
     private static async Task<AlarmRecord> WaitForAlarmAsync(HttpClient client, string state)
     {
         AlarmRecord? found = null;
-        var deadline = DateTime.UtcNow + Eventually.Patience;
-        while (found is null)
-        {
-            found = (await client.GetFromJsonAsync<List<AlarmRecord>>($"/api/v1/companies/acme/alarms?state={state}"))!.FirstOrDefault();
-            if (found is null)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"no {state} alarm within {Eventually.Patience.TotalSeconds} s");
-                await Task.Delay(50);
-            }
-        }
-
-        return found;
+        await WaitUntilAsync(async () => (found = (await client.GetFromJsonAsync<List<AlarmRecord>>($"/api/v1/companies/acme/alarms?state={state}"))!.FirstOrDefault()) is not null, $"a {state} alarm");
+        return found!;
     }
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string detail)
