@@ -4,6 +4,7 @@
 #   bash deploy/bench.sh inference   # ONNX Runtime, DynamicBatcher, Node.js peer  -> docs/benchmarks/inference.json
 #                                    # (it, ratio and node install Node.js and onnxruntime-node for the peer: nothing else needs them)
 #   bash deploy/bench.sh mqtt        # MQTT in -> agent (Release, child process) -> verdicts out, mosquitto on loopback -> docs/benchmarks/mqtt.json
+#   bash deploy/bench.sh dashboard   # dashboard pages interactive, ingest with 0 and 50 open dashboards -> docs/benchmarks/dashboard.json
 #   bash deploy/bench.sh ingest      # hub ingest: SQLite, PostgreSQL, 2 replicas + nginx, InfluxDB direct -> docs/benchmarks/ingest.json
 #                                    # AIFACTORY_BASELINE_HUB=/path/to/aifactory-hub.dll also runs that build (e.g. main's
 #                                    # stateless hub) on PostgreSQL beside this one; AIFACTORY_BENCH_HUB_ARGS adds hub
@@ -41,6 +42,7 @@ bench=tests/AiFactory.Benchmarks/bin/Release/net10.0/AiFactory.Benchmarks.dll
 case "$what" in
   ingest) dotnet "$bench" --only ingest --seconds 10 --out docs/benchmarks/ingest.json ${AIFACTORY_BASELINE_HUB:+--baseline-hub "$AIFACTORY_BASELINE_HUB"} "$@" ;;
   inference) dotnet "$bench" --seconds 3 --out docs/benchmarks/inference.json "$@" ;;
+  dashboard) dotnet "$bench" --only dashboard --seconds 20 --out docs/benchmarks/dashboard.json "$@" ;;
   mqtt) dotnet "$bench" --only mqtt-steps --seconds 3 --out docs/benchmarks/mqtt.json "$@" ;;
   *) dotnet "$bench" --only "$what" "$@" ;;
 esac

@@ -8,7 +8,7 @@ namespace AiFactory.Benchmarks;
 
 /// <summary>
 /// Runs every inference benchmark for each model side by side in one process and prints a table per part;
-/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|single|node|ratio|ingest|mqtt-steps|startup|alliance|deploy] [--companies N --days N --queries N (alliance; --setup postgres)] [--agent-repo DIR --rounds N (startup: the checkout whose Release agent is timed)] [--model pump-anomaly|steel-defects] [--edges N] [--batch N] [--setup sqlite|postgres|shared|nginx|cluster|influx|live (ingest); batching_on,batching_off,batching_on_packed,batching_on_packed_no_hold (mqtt-steps)] [--rates 1000,20000 (mqtt-steps)] [--baseline-hub PATH/aifactory-hub.dll (ingest: another build, e.g. main's stateless hub, run on PostgreSQL beside this one)]
+/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|single|node|ratio|ingest|mqtt-steps|startup|alliance|deploy|dashboard] [--companies N --days N --queries N (alliance; --setup postgres)] [--agent-repo DIR --rounds N (startup: the checkout whose Release agent is timed)] [--model pump-anomaly|steel-defects] [--edges N] [--batch N] [--setup sqlite|postgres|shared|nginx|cluster|influx|live (ingest); batching_on,batching_off,batching_on_packed,batching_on_packed_no_hold (mqtt-steps)] [--rates 1000,20000 (mqtt-steps)] [--baseline-hub PATH/aifactory-hub.dll (ingest: another build, e.g. main's stateless hub, run on PostgreSQL beside this one)]
 /// </summary>
 internal static class BenchmarkSuite
 {
@@ -47,6 +47,12 @@ internal static class BenchmarkSuite
         {
             var repository = Option(args, "--agent-repo") ?? Path.GetDirectoryName(Path.GetFullPath(models))!;
             report["startup"] = await StartupBenchmark.RunAsync(repository, models, int.Parse(Option(args, "--rounds") ?? "5", CultureInfo.InvariantCulture));
+            return await WriteAsync(report, output);
+        }
+
+        if (only == "dashboard")
+        {
+            report["dashboard"] = await DashboardBenchmark.RunAsync(seconds, int.Parse(Option(args, "--rounds") ?? "10", CultureInfo.InvariantCulture));
             return await WriteAsync(report, output);
         }
 

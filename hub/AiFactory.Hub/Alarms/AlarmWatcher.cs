@@ -15,23 +15,34 @@ public sealed partial class AlarmWatcher(AlarmStore store, IGrainFactory grains,
     {
         var started = new TaskCompletionSource();
         using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        await started.Task.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         using var timer = new PeriodicTimer(Every);
-        do
+        try
         {
-            try
+            await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+            do
             {
-                foreach (var rule in await store.EnabledRulesAsync(stoppingToken).ConfigureAwait(false))
-                {
-                    await grains.GetGrain<IAlarmGrain>(rule.Id).WakeAsync().ConfigureAwait(false);
-                }
+                await WakeAllAsync(stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OutOfMemoryException && !stoppingToken.IsCancellationRequested)
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task WakeAllAsync(CancellationToken ct)
+    {
+        try
+        {
+            foreach (var rule in await store.EnabledRulesAsync(ct).ConfigureAwait(false))
             {
-                LogFailed(log, ex);
+                await grains.GetGrain<IAlarmGrain>(rule.Id).WakeAsync().ConfigureAwait(false);
             }
         }
-        while (!stoppingToken.IsCancellationRequested && await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default).ConfigureAwait(false));
+        catch (Exception ex) when (ex is not OutOfMemoryException && !ct.IsCancellationRequested)
+        {
+            LogFailed(log, ex);
+        }
     }
 
     [LoggerMessage(EventId = 1521, Level = LogLevel.Warning, Message = "Could not wake the alarm rules' grains; trying again in a minute")]

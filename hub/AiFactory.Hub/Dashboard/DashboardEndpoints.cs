@@ -27,6 +27,9 @@ public static class DashboardEndpoints
         var cultures = DashboardOptions.Cultures.ToArray();
         var localization = new RequestLocalizationOptions().SetDefaultCulture(cultures[0]).AddSupportedCultures(cultures).AddSupportedUICultures(cultures);
         app.UseWhen(h => DashboardServices.IsDashboard(h.Request.Path), b => b.UseRequestLocalization(localization));
+        // Blazor's circuits over WebSockets: without this middleware SignalR falls back to long polling, an HTTP request
+        // (and a session check) per render of every open page.
+        app.UseWebSockets();
         app.UseAntiforgery();
         app.UseStaticFiles();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

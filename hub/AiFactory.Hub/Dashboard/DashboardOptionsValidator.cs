@@ -18,6 +18,11 @@ public sealed class DashboardOptionsValidator : IValidateOptions<DashboardOption
             problems.Add($"{DashboardOptions.Section}:DetailsRefresh {options.DetailsRefresh} is outside 00:00:00.1..00:10:00.");
         }
 
+        if (options.RenderInterval < TimeSpan.Zero || options.RenderInterval > TimeSpan.FromSeconds(1.5))
+        {
+            problems.Add($"{DashboardOptions.Section}:RenderInterval {options.RenderInterval} is outside 00:00:00..00:00:01.5 (tiles must change within 2 s of an uplink).");
+        }
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

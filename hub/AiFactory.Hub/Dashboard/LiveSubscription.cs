@@ -14,10 +14,14 @@ public sealed class LiveSubscription : IDisposable
 
     private LiveSubscription(LiveView view) => _view = view;
 
-    public static LiveSubscription Start(LiveFeeds feeds, MetricsScope scope, Func<LiveSnapshot, Task> onSnapshot)
+    /// <param name="feeds">The process's live feeds.</param>
+    /// <param name="scope">The line, plant or company (already checked against the caller).</param>
+    /// <param name="interval">At most one snapshot is handed over per interval: the latest, the ones between dropped.</param>
+    /// <param name="onSnapshot">Shows a snapshot.</param>
+    public static LiveSubscription Start(LiveFeeds feeds, MetricsScope scope, TimeSpan interval, Func<LiveSnapshot, Task> onSnapshot)
     {
         var subscription = new LiveSubscription(feeds.Open(scope));
-        _ = subscription.PumpAsync(onSnapshot);
+        _ = subscription.PumpAsync(interval, onSnapshot);
         return subscription;
     }
 
@@ -28,16 +32,18 @@ public sealed class LiveSubscription : IDisposable
         _stop.Dispose();
     }
 
-    private async Task PumpAsync(Func<LiveSnapshot, Task> onSnapshot)
+    private async Task PumpAsync(TimeSpan interval, Func<LiveSnapshot, Task> onSnapshot)
     {
         var ct = _stop.Token;
         try
         {
             while (await _view.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
             {
-                while (_view.Reader.TryRead(out var snapshot))
+                // The view keeps only the latest snapshot, so what came during the wait is one snapshot, not a queue.
+                if (_view.Reader.TryRead(out var snapshot))
                 {
                     await onSnapshot(snapshot).ConfigureAwait(false);
+                    await Task.Delay(interval, ct).ConfigureAwait(false);
                 }
             }
         }

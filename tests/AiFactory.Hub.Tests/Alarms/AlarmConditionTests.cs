@@ -30,7 +30,8 @@ public sealed class AlarmConditionTests
         c.Step(0.5, T0);
 
         Assert.Equal(AlarmTransition.Raise, c.Step(0.5, T0.AddMinutes(2)));
-        var steps = new[] { 0.5, 0.15, 0.9, 0.11, 0.3 }.Select((v, i) => c.Step(v, T0.AddMinutes(3 + i))).ToList();
+        // Above the threshold again, then five minutes between the clearing threshold (0.1) and the threshold (0.2).
+        var steps = new[] { 0.9, 0.15, 0.12, 0.2, 0.11, 0.19, 0.15 }.Select((v, i) => c.Step(v, T0.AddMinutes(3 + i))).ToList();
 
         Assert.All(steps, s => Assert.Equal(AlarmTransition.None, s));
         Assert.True(c.Active);

@@ -5,6 +5,7 @@ using AiFactory.Contracts;
 using AiFactory.Hub.Alarms;
 using AiFactory.Hub.Tests.Support;
 using AiFactory.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using static AiFactory.Hub.Tests.Support.Batches;
 
 namespace AiFactory.Hub.Tests.Alarms;
@@ -53,6 +54,34 @@ public sealed class AlarmHubTests
         Assert.Equal(["raised", "acknowledged", "cleared"], webhook.Bodies.Select(b => b.GetProperty("event").GetString()));
         Assert.Equal(["raised", "acknowledged", "cleared"], mqtt.Payloads.Select(p => JsonDocument.Parse(p).RootElement.GetProperty("event").GetString()));
         Assert.All(webhook.Bodies, b => Assert.Equal(raised.Id, b.GetProperty("alarm").GetProperty("id").GetString()));
+    }
+
+    [PostgresFact]
+    public async Task OnPostgres_AnAlarmIsRaisedOnceAcknowledgedAndCleared_AndTheDashboardsQueriesAnswer()
+    {
+        await using var hub = await HubHarness.StartOnPostgresAsync();
+        var edge = hub.Client(await hub.SetupPlantAsync("acme", "p1", "e1", ("l1", "s1")));
+        var admin = hub.Client((await hub.UserAsync("acme", "company-admin")).Key);
+        (await admin.PostAsJsonAsync("/api/v1/companies/acme/alarm-rules", new { plant = "p1", line = "l1", kind = "anomaly-rate", threshold = 0.2, clearThreshold = 0.1, forMinutes = 0 })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/companies/acme/alarm-rules", new { plant = "p1", line = "l1", kind = "outbox-backlog", threshold = 100, forMinutes = 0 })).EnsureSuccessStatusCode();
+        var now = DateTimeOffset.UtcNow;
+        var quality = new[] { new Contracts.DataQualityCounters("temp", 2, 0, 0, 0, 0) };
+        (await edge.PostAsync("/api/v1/ingest", Json(Batch("e1", 1, [Summary("e1", "acme", "p1", "l1", "s1", now, 10, 5, 5, anomalies: 5, quality: quality)], new Contracts.OutboxReport(500, 1, now, 0, 0, 0))))).EnsureSuccessStatusCode();
+
+        await WaitUntilAsync(async () => (await ActiveAsync(admin)).Count == 2, "the anomaly-rate and backlog alarms");
+        var raised = (await ActiveAsync(admin)).Single(a => a.Kind == "anomaly-rate");
+        (await admin.PostAsJsonAsync($"/api/v1/companies/acme/alarms/{raised.Id}/ack", new { comment = "checked" })).EnsureSuccessStatusCode();
+        (await edge.PostAsync("/api/v1/ingest", Json(Batch("e1", 2, [Summary("e1", "acme", "p1", "l1", "s1", now, 100, 100, 0)], new Contracts.OutboxReport(0, 0, null, 0, 0, 0))))).EnsureSuccessStatusCode();
+        await WaitUntilAsync(async () => (await ActiveAsync(admin)).Count == 0, "both alarms cleared");
+
+        var cleared = await admin.GetFromJsonAsync<List<AlarmRecord>>("/api/v1/companies/acme/alarms?state=cleared");
+        Assert.Equal(2, cleared!.Count);
+        Assert.Equal("checked", cleared.Single(a => a.Id == raised.Id).AckComment);
+        var queries = hub.Services.GetRequiredService<AiFactory.Hub.Dashboard.DashboardQueries>();
+        var line = new AiFactory.Hub.Queries.MetricsScope("acme", "p1", "l1");
+        Assert.Equal(2, (await queries.DataQualityAsync(line, now.AddMinutes(-15), CancellationToken.None))["s1"]);
+        var minute = Assert.Single(await queries.MinutesAsync(line with { StationId = "s1" }, now.AddHours(-1), CancellationToken.None));
+        Assert.Equal((110L, 105L, 5L, 5L), (minute.Frames, minute.Pass, minute.Fail, minute.Anomalies));
     }
 
     [Fact]
@@ -112,21 +141,47 @@ public sealed class AlarmHubTests
         Assert.Empty(await stranger.GetFromJsonAsync<List<AlarmRuleView>>("/api/v1/companies/other/alarm-rules") ?? []);
     }
 
+    [Fact]
+    public async Task BacklogDataQualityAndEdgeOfflineRules_RaiseFromWhatTheEdgesReport()
+    {
+        await using var hub = await HubHarness.StartAsync(extra: ["--Hub:Alarms:EvaluateInterval=00:00:00.1", "--Hub:EdgeOfflineAfter=00:00:02"]);
+        var edge = hub.Client(await hub.SetupPlantAsync("acme", "p1", "e1", ("l1", "s1")));
+        var admin = hub.Client((await hub.UserAsync("acme", "company-admin")).Key);
+        var rules = new Dictionary<string, string>();
+        foreach (var (kind, threshold) in new[] { ("outbox-backlog", 100), ("data-quality", 5), ("edge-offline", 0) })
+        {
+            var created = await admin.PostAsJsonAsync("/api/v1/companies/acme/alarm-rules", new { plant = "p1", line = "l1", kind, threshold, forMinutes = 0 });
+            rules[kind] = (await created.Content.ReadFromJsonAsync<AlarmRuleView>())!.Id;
+        }
+
+        var quality = new[] { new Contracts.DataQualityCounters("temp", 4, 1, 0, 1, 0) };
+        var batch = Batch("e1", 1, [Summary("e1", "acme", "p1", "l1", "s1", DateTimeOffset.UtcNow, 10, 10, 0, quality: quality)], new Contracts.OutboxReport(500, 64_000, DateTimeOffset.UtcNow, 0, 0, 0));
+        (await edge.PostAsync("/api/v1/ingest", Json(batch))).EnsureSuccessStatusCode();
+
+        var raised = new List<AlarmRecord>();
+        await WaitUntilAsync(async () => (raised = await ActiveAsync(admin)).Count == 3, "three active alarms");
+        Assert.Equal((500.0, 6.0, 1.0), (raised.Single(a => a.RuleId == rules["outbox-backlog"]).RaisedValue, raised.Single(a => a.RuleId == rules["data-quality"]).RaisedValue,
+            raised.Single(a => a.RuleId == rules["edge-offline"]).RaisedValue));
+    }
+
+    private static async Task<List<AlarmRecord>> ActiveAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<List<AlarmRecord>>("/api/v1/companies/acme/alarms?state=active"))!;
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Eventually.Patience;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{what} not reached within {Eventually.Patience.TotalSeconds} s");
+            await Task.Delay(50);
+        }
+    }
+
     private static async Task<AlarmRecord> WaitForAlarmAsync(HttpClient client, string state)
     {
         AlarmRecord? found = null;
-        var deadline = DateTime.UtcNow + Eventually.Patience;
-        while (found is null)
-        {
-            found = (await client.GetFromJsonAsync<List<AlarmRecord>>($"/api/v1/companies/acme/alarms?state={state}"))!.FirstOrDefault();
-            if (found is null)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"no {state} alarm within {Eventually.Patience.TotalSeconds} s");
-                await Task.Delay(50);
-            }
-        }
-
-        return found;
+        await WaitUntilAsync(async () => (found = (await client.GetFromJsonAsync<List<AlarmRecord>>($"/api/v1/companies/acme/alarms?state={state}"))!.FirstOrDefault()) is not null, $"a {state} alarm");
+        return found!;
     }
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string detail)

@@ -1,0 +1,286 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using AiFactory.Contracts;
+using AiFactory.Hub.Tenancy;
+using AiFactory.Testing;
+using Microsoft.Playwright;
+
+namespace AiFactory.Benchmarks;
+
+/// <summary>
+/// The dashboard on loopback, one hub process on SQLite with 50 lines × 10 stations, Debian's chromium headless:
+/// how long a line page and the company page take to become interactive (navigation start until every tile or row
+/// shows live figures), and the ingest rate of 4 edges sending back to back with no dashboard open and with 50 open
+/// (one per line), phases alternating so that drift in the machine's load falls on both. The browser runs at the
+/// lowest CPU priority (nice 19, its processes' autogroups too): its own rendering would run on the engineers' PCs,
+/// not on the hub, so only the hub's side of 50 dashboards (circuits, renders, SignalR, their SQL reads) competes with
+/// ingest here.
+/// </summary>
+internal static class DashboardBenchmark
+{
+    private const int Lines = 50;
+    private const int StationsPerLine = 10;
+    private const int Edges = 4;
+    private const int SummariesPerBatch = 50;
+
+    /// <summary>Each edge's last sequence sent in a measured phase (each edge's own range, above the set-up batches).</summary>
+    private static readonly long[] Sequences = new long[Edges];
+
+    public static async Task<Dictionary<string, object>> RunAsync(double seconds, int rounds)
+    {
+        var dir = Directory.CreateTempSubdirectory("aifactory-bench-dashboard-").FullName;
+        var adminKey = ApiKey.Generate().Key;
+        await using var hub = await HubProcess.StartAsync("Sqlite", $"Data Source={Path.Combine(dir, "hub.db")}", adminKey,
+            ["--Serilog:MinimumLevel:Default=Warning", "--Hub:RateLimit:Enabled=false", .. (Environment.GetEnvironmentVariable("AIFACTORY_BENCH_HUB_ARGS") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries)]);
+        var (edgeKeys, engineer) = await SetupAsync(hub.Address, adminKey);
+        long sequence = 0;
+        foreach (var (key, e) in edgeKeys.Select((k, i) => (k, i)))
+        {
+            // One summary for every station first, so every tile has figures to show.
+            using var http = Client(hub.Address, key);
+            for (var l = e; l < Lines; l += Edges)
+            {
+                await SendAsync(http, e, Enumerable.Range(0, StationsPerLine).Select(s => ($"l{l}", $"s{s}")), ref sequence);
+            }
+        }
+
+        var ack = sequence;
+        // Chromium's profiles and caches in memory: on the plant its disk is another PC's, and here its writes would
+        // queue before the hub's SQLite commits (synchronous=FULL) on the one shared disk.
+        Environment.SetEnvironmentVariable("TMPDIR", Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath());
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Environment.GetEnvironmentVariable("AIFACTORY_CHROMIUM") ?? "/usr/bin/chromium", Args = ["--no-sandbox"] });
+        var first = await OpenSignedInAsync(browser, hub.Address, engineer);
+        LowerBrowserPriority(hub.ProcessId!.Value);
+        var load = LoadAverage.OneMinute();
+        var linePage = new List<double>();
+        var companyPage = new List<double>();
+        for (var r = 0; r < rounds; r++)
+        {
+            linePage.Add(await TimeAsync(first, $"/ui/companies/bench/plants/p1/lines/l{r % Lines}", async p =>
+            {
+                for (var s = 0; s < StationsPerLine; s++)
+                {
+                    await Assertions.Expect(p.GetByTestId($"tile-s{s}").Locator("[data-kpi=frames]")).Not.ToHaveTextAsync("–", new() { Timeout = 30_000 });
+                }
+            }));
+            companyPage.Add(await TimeAsync(first, "/ui/companies/bench", p => Assertions.Expect(p.GetByTestId($"line-l{Lines - 1}")).ToContainTextAsync("%", new() { Timeout = 30_000 })));
+        }
+
+        var pages = new List<IPage>();
+        var phases = new List<Dictionary<string, object>>();
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var open in new[] { 0, Lines })
+            {
+                while (pages.Count < open)
+                {
+                    var page = await OpenSignedInAsync(browser, hub.Address, engineer);
+                    await page.GotoAsync($"/ui/companies/bench/plants/p1/lines/l{pages.Count}");
+                    await Assertions.Expect(page.GetByTestId("tile-s0").Locator("[data-kpi=frames]")).Not.ToHaveTextAsync("–", new() { Timeout = 60_000 });
+                    pages.Add(page);
+                }
+
+                LowerBrowserPriority(hub.ProcessId!.Value);
+                while (pages.Count > open)
+                {
+                    await pages[^1].Context.CloseAsync();
+                    pages.RemoveAt(pages.Count - 1);
+                }
+
+                phases.Add(await IngestAsync(hub, edgeKeys, open, seconds));
+            }
+        }
+
+        var rate = (int open) => phases.Where(p => (int)p["dashboards"] == open).Average(p => (double)p["summaries_per_s"]);
+        return new Dictionary<string, object>
+        {
+            ["setup"] = $"1 hub process on SQLite, {Lines} lines × {StationsPerLine} stations, headless chromium on the same machine, {Edges} edges sending batches of {SummariesPerBatch} summaries back to back",
+            ["line_page_interactive_ms"] = Summary(linePage),
+            ["company_page_interactive_ms"] = Summary(companyPage),
+            ["ingest_phases"] = phases,
+            ["ingest_slowdown_with_50_dashboards_percent"] = Math.Round(100 * (1 - (rate(Lines) / rate(0))), 1),
+            ["load_1m_before_after"] = $"{load:0.0} / {LoadAverage.OneMinute():0.0}",
+            ["summaries_before_measuring"] = ack,
+        };
+    }
+
+    /// <summary>Every process this one started except the hub and what runs under it: Playwright's driver and chromium's processes.</summary>
+    private static void LowerBrowserPriority(int hubPid)
+    {
+        var hub = ProcessCpu.Descendants([hubPid]).ToHashSet();
+        var browser = ProcessCpu.Descendants([Environment.ProcessId]).Where(p => p != Environment.ProcessId && !hub.Contains(p)).ToList();
+        using var renice = Process.Start(new ProcessStartInfo("renice", ["-n", "19", "-p", .. browser.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))]) { RedirectStandardOutput = true })!;
+        renice.WaitForExit();
+        foreach (var pid in browser)
+        {
+            // Chromium starts its processes in sessions of their own, and with the kernel's autogroups a nice value
+            // counts only inside its session's group: the group's own nice is what yields to the hub.
+            try
+            {
+                File.WriteAllText($"/proc/{pid}/autogroup", "19");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Gone already, or no autogroups on this kernel.
+            }
+        }
+    }
+
+    private static Dictionary<string, double> Summary(List<double> ms)
+    {
+        ms.Sort();
+        return new() { ["first"] = Math.Round(ms[0], 0), ["median"] = Math.Round(ms[ms.Count / 2], 0), ["max"] = Math.Round(ms[^1], 0), ["count"] = ms.Count };
+    }
+
+    private static async Task<double> TimeAsync(IPage page, string path, Func<IPage, Task> ready)
+    {
+        var clock = Stopwatch.StartNew();
+        await page.GotoAsync(path);
+        await ready(page);
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    private static async Task<IPage> OpenSignedInAsync(IBrowser browser, Uri hub, string key)
+    {
+        var context = await browser.NewContextAsync(new() { BaseURL = hub.ToString().TrimEnd('/'), ViewportSize = new() { Width = 1920, Height = 1080 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/ui/signin");
+        await page.GetByTestId("key").FillAsync(key);
+        await page.GetByTestId("signin").ClickAsync();
+        await page.WaitForURLAsync("**/ui/companies/bench");
+        return page;
+    }
+
+    /// <summary>Every edge sends batches back to back for <paramref name="seconds"/>; answers summaries acknowledged per second and the hub's CPU.</summary>
+    private static async Task<Dictionary<string, object>> IngestAsync(HubProcess hub, string[] edgeKeys, int dashboards, double seconds)
+    {
+        var pid = hub.ProcessId!.Value;
+        var hubTree = ProcessCpu.Descendants([pid]).ToHashSet();
+        var browser = ProcessCpu.Descendants([Environment.ProcessId]).Where(p => p != Environment.ProcessId && !hubTree.Contains(p)).ToList();
+        var cpu0 = ProcessCpu.Snapshot([pid]);
+        var browser0 = ProcessCpu.Snapshot(browser);
+        var self0 = ProcessCpu.Snapshot([Environment.ProcessId]);
+        var health = new List<double>();
+        using var probing = new CancellationTokenSource();
+        var probe = Task.Run(async () =>
+        {
+            // How long the hub takes to answer a trivial request meanwhile: waiting threads show here, not in its CPU.
+            using var http = new HttpClient { BaseAddress = hub.Address };
+            while (!probing.IsCancellationRequested)
+            {
+                var t = Stopwatch.StartNew();
+                using (await http.GetAsync("/health/live"))
+                {
+                }
+
+                health.Add(t.Elapsed.TotalMilliseconds);
+                await Task.Delay(200);
+            }
+        });
+        var load = LoadAverage.OneMinute();
+        var clock = Stopwatch.StartNew();
+        var sent = await Task.WhenAll(edgeKeys.Select((key, e) => Task.Run(async () =>
+        {
+            using var http = Client(hub.Address, key);
+            var sequence = Math.Max(Sequences[e], 1_000_000L * (e + 1));
+            var count = 0L;
+            var b = 0;
+            while (clock.Elapsed.TotalSeconds < seconds)
+            {
+                var targets = Enumerable.Range(0, SummariesPerBatch).Select(i => (b * SummariesPerBatch) + i)
+                    .Select(i => ($"l{e + (Edges * ((i / StationsPerLine) % (Lines / Edges)))}", $"s{i % StationsPerLine}"));
+                await SendAsync(http, e, targets, ref sequence);
+                count += SummariesPerBatch;
+                b++;
+            }
+
+            Sequences[e] = sequence;
+            return count;
+        })));
+        var elapsed = clock.Elapsed.TotalSeconds;
+        await probing.CancelAsync();
+        await probe;
+        health.Sort();
+        return new Dictionary<string, object>
+        {
+            ["dashboards"] = dashboards,
+            ["browser_cpu_s_per_s"] = Math.Round(ProcessCpu.Since(browser0, browser) / elapsed, 2),
+            ["bench_cpu_s_per_s"] = Math.Round(ProcessCpu.Since(self0, [Environment.ProcessId]) / elapsed, 2),
+            ["health_p50_ms"] = Math.Round(health[health.Count / 2], 1),
+            ["health_max_ms"] = Math.Round(health[^1], 1),
+            ["summaries_per_s"] = Math.Round(sent.Sum() / elapsed, 1),
+            ["hub_cpu_s_per_s"] = Math.Round(ProcessCpu.Since(cpu0, [pid]) / elapsed, 2),
+            ["load_1m"] = load,
+        };
+    }
+
+    private static Task SendAsync(HttpClient http, int edge, IEnumerable<(string Line, string Station)> targets, ref long sequence)
+    {
+        var records = new List<UplinkRecord>();
+        var start = DateTimeOffset.UtcNow.AddSeconds(-10);
+        foreach (var (line, station) in targets)
+        {
+            var scores = StandardHistograms.NewScore();
+            var latency = StandardHistograms.NewLatencyMs();
+            for (var f = 0; f < 20; f++)
+            {
+                scores.Record(f == 0 ? 0.9 : 0.2);
+                latency.Record(1.5 + (f % 3));
+            }
+
+            records.Add(new UplinkRecord(++sequence, new StationWindowSummary($"e{edge}", "bench", "p1", line, station, "pump-anomaly", "1.0.0",
+                start, start.AddSeconds(10), 20, 19, 1, new Dictionary<string, long> { ["ok"] = 19, ["scratch"] = 1 }, 1, scores.ToData(), latency.ToData(), []), null));
+        }
+
+        var batch = new UplinkBatch($"e{edge}", records[0].Sequence, sequence, DateTimeOffset.UtcNow, records, new OutboxReport(0, 0, null, 0, 0, 0));
+        return PostAsync(http, batch);
+    }
+
+    private static async Task PostAsync(HttpClient http, UplinkBatch batch)
+    {
+        using var response = await http.PostAsJsonAsync("/api/v1/ingest", batch, AiFactoryJsonContext.Default.UplinkBatch);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    private static HttpClient Client(Uri hub, string key)
+    {
+        var http = new HttpClient { BaseAddress = hub, Timeout = TimeSpan.FromSeconds(120) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return http;
+    }
+
+    private static async Task<(string[] Edges, string Engineer)> SetupAsync(Uri hub, string adminKey)
+    {
+        using var admin = Client(hub, adminKey);
+        await PostAsync(admin, "/api/v1/admin/companies", new { id = "bench" });
+        await PostAsync(admin, "/api/v1/admin/companies/bench/plants", new { id = "p1" });
+        for (var l = 0; l < Lines; l++)
+        {
+            await PostAsync(admin, "/api/v1/admin/companies/bench/plants/p1/lines", new { id = $"l{l}" });
+            for (var s = 0; s < StationsPerLine; s++)
+            {
+                await PostAsync(admin, $"/api/v1/admin/companies/bench/plants/p1/lines/l{l}/stations", new { id = $"s{s}" });
+            }
+        }
+
+        var keys = new string[Edges];
+        for (var e = 0; e < Edges; e++)
+        {
+            keys[e] = (await (await PostAsync(admin, "/api/v1/admin/companies/bench/plants/p1/edges", new { id = $"e{e}" })).Content.ReadFromJsonAsync<CreatedKey>())!.Key;
+        }
+
+        var engineer = (await (await PostAsync(admin, "/api/v1/admin/companies/bench/users", new { name = "bench", role = "plant-engineer" })).Content.ReadFromJsonAsync<CreatedKey>())!.Key;
+        return (keys, engineer);
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, object body)
+    {
+        var response = await client.PostAsJsonAsync(path, body);
+        return response.IsSuccessStatusCode ? response : throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+}
