@@ -62,8 +62,10 @@ public static class AllianceEndpoints
         });
         c.MapGet("/standing", async (HttpContext h, string alliance, string company, AllianceStore store, StandingQuery standing, TimeProvider time) =>
             Results.Ok(await StandingAsync(h, alliance, company, store, standing, time).ConfigureAwait(false)));
-        c.MapGet("/standing/report", async (HttpContext h, string alliance, string company, AllianceStore store, StandingQuery standing, TimeProvider time) =>
-            Results.Content(StandingReport.Render(await StandingAsync(h, alliance, company, store, standing, time).ConfigureAwait(false)), "text/html; charset=utf-8"));
+        c.MapGet("/standing/report", ReportAsync);
+
+        // The same report as a page of the dashboard: its session cookie signs in (paths under /ui), the checks are the API's.
+        routes.MapGet(StandingPage, ReportAsync).RequireAuthorization().AddEndpointFilter<RouteIdFilter>();
         c.MapGet("/audit", async (HttpContext h, string alliance, string company, AllianceStore store, AuditLog audit, TimeProvider time) =>
         {
             await AllianceAccess.RequireCompanyAsync(h, store, alliance, company, admin: true).ConfigureAwait(false);
@@ -72,6 +74,12 @@ public static class AllianceEndpoints
             return Results.Ok(await audit.ReadAsync(from, to, limit, h.RequestAborted, company).ConfigureAwait(false));
         });
     }
+
+    /// <summary>"Where do we stand?" in the dashboard: the printable report, for the dashboard's session.</summary>
+    public const string StandingPage = "/ui/alliances/{alliance}/companies/{company}/standing";
+
+    private static async Task<IResult> ReportAsync(HttpContext h, string alliance, string company, AllianceStore store, StandingQuery standing, TimeProvider time) =>
+        Results.Content(StandingReport.Render(await StandingAsync(h, alliance, company, store, standing, time).ConfigureAwait(false)), "text/html; charset=utf-8");
 
     private static async Task<StandingResponse> StandingAsync(HttpContext h, string alliance, string company, AllianceStore store, StandingQuery standing, TimeProvider time)
     {

@@ -140,6 +140,14 @@ public sealed class AllianceStore(HubDatabase database, TimeProvider time)
             "SELECT COUNT(*) FROM alliance_members WHERE alliance_id = @alliance AND company_id = @company", new { alliance, company }).ConfigureAwait(false) > 0;
     }
 
+    /// <summary>The alliances <paramref name="company"/> belongs to (id, name), by id.</summary>
+    public async Task<IReadOnlyList<(string Id, string Name)>> MembershipsAsync(string company, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
+        return [.. await c.QueryAsync<(string, string)>(
+            "SELECT a.id, a.name FROM alliance_members m JOIN alliances a ON a.id = m.alliance_id WHERE m.company_id = @company ORDER BY a.id", new { company }).ConfigureAwait(false)];
+    }
+
     private static void Check(AllianceSettings settings)
     {
         if (settings.Problem() is { } problem)

@@ -12,4 +12,7 @@ public static class DashboardPaths
     public static string History(string company, string plant, string line) => $"{Line(company, plant, line)}/history";
 
     public static string Alarms(string company) => $"{Company(company)}/alarms";
+
+    /// <summary>"Where do we stand?" in an alliance: the printable report (<c>Alliance.AllianceEndpoints.StandingPage</c>).</summary>
+    public static string Standing(string alliance, string company) => $"/ui/alliances/{alliance}/companies/{company}/standing";
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using AiFactory.Hub.Tests.Support;
 
 namespace AiFactory.Hub.Tests.Alliance;
 
@@ -39,6 +40,29 @@ public sealed class StandingTests : IAsyncLifetime
         Assert.Equal(20.0 / 400, metrics["defect-rate"].GetProperty("own").GetDouble(), 12);
         Assert.Equal(400.0 / (2 * 24), metrics["throughput"].GetProperty("own").GetDouble(), 12);
         Assert.Equal("fewer than 5 companies", metrics["throughput"].GetProperty("alliance").GetProperty("suppressed").GetString());
+    }
+
+    [Fact]
+    public async Task DashboardSession_OpensTheReport_AnotherCompanysSessionGetsNotFound_AndNoSessionIsSentToSignIn()
+    {
+        const string Page = "/ui/alliances/ev/companies/me/standing?process=welding&from=2026-11-22&to=2026-11-23";
+        using var me = new DashboardSessionClient(_w.Hub.Address);
+        using var other = new DashboardSessionClient(_w.Hub.Address);
+        using var nobody = new DashboardSessionClient(_w.Hub.Address);
+        (await me.SignInAsync((await _w.Hub.UserAsync("me", "plant-engineer")).Key)).Dispose();
+        (await other.SignInAsync((await _w.Hub.UserAsync("c1", "company-admin")).Key)).Dispose();
+
+        using var page = await me.GetAsync(Page);
+        var html = await page.Content.ReadAsStringAsync();
+        using var foreign = await other.GetAsync(Page);
+        using var anonymous = await nobody.GetAsync(Page);
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<title>you: 0.95</title>", html, StringComparison.Ordinal);
+        Assert.Equal(1, html.Split("<svg ").Length - 1);
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        Assert.DoesNotContain("you: 0.95", await foreign.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.Redirect, "/ui/signin"), (anonymous.StatusCode, anonymous.Headers.Location?.AbsolutePath));
     }
 
     [Fact]
