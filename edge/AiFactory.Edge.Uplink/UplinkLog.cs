@@ -44,6 +44,9 @@ internal static partial class UplinkLog
     [LoggerMessage(EventId = 5015, Level = LogLevel.Information, Message = "Uplink: the hub answers again ({Health}) after {WaitedMs} ms of backing off; sending now instead of in {LeftMs} ms")]
     public static partial void HubAnswers(ILogger log, string health, long waitedMs, long leftMs);
 
+    [LoggerMessage(EventId = 5016, Level = LogLevel.Error, Message = "Uplink to {Hub}: a step failed unexpectedly; every record is kept and the uplink goes on after a backoff ({Suppressed} similar lines held back)")]
+    public static partial void StepFailed(ILogger log, Exception ex, string hub, long suppressed);
+
     [LoggerMessage(EventId = 5020, Level = LogLevel.Error, Message = "Uplink: station {Station}: cannot store the window {Start:o}..{End:o} in the outbox: {Problem}")]
     public static partial void AppendFailed(ILogger log, string station, DateTimeOffset start, DateTimeOffset end, string problem);
 

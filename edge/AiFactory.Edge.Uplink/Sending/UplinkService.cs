@@ -40,6 +40,13 @@ public sealed class UplinkService(UplinkSender sender, UplinkOptions options, IL
             {
                 step = new UplinkStep(UplinkStepKind.Failed, 0, 0, new UplinkResponse(UplinkResponseKind.Unexpected, 0, null, $"outbox: {ex.Message}"));
             }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Nothing may end this loop but the agent's stop: it alone drains the outbox, and a loop that died
+                // would leave every record waiting, silently. Logged with its exception, then backed off like a failure.
+                step = new UplinkStep(UplinkStepKind.Failed, 0, 0, new UplinkResponse(UplinkResponseKind.Retry, 0, null, $"uplink step failed: {ex.GetType().Name}: {ex.Message}"));
+                StepFailed(ex);
+            }
 
             try
             {
@@ -63,6 +70,19 @@ public sealed class UplinkService(UplinkSender sender, UplinkOptions options, IL
             {
                 return;
             }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                StepFailed(ex);
+                await Task.Delay(options.BackoffCap < options.BackoffBase ? options.BackoffCap : options.BackoffBase, _time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void StepFailed(Exception ex)
+    {
+        if (_limiter.TryEnter("step", out var held))
+        {
+            UplinkLog.StepFailed(log, ex, options.IngestUrl.ToString(), held);
         }
     }
 

@@ -57,6 +57,30 @@ public sealed class UplinkServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StepThrowingWhatNoOneExpected_IsLoggedWithItsException_AndTheUplinkGoesOnUntilTheOutboxIsEmpty()
+    {
+        _outbox.Append(Records.Events(1, 25));
+        using var http = new HttpClient(new ThrowsOnce(new NotSupportedException("a handler's surprise")) { InnerHandler = new HttpClientHandler() });
+        using var service = Service(http);
+
+        await service.StartAsync(CancellationToken.None);
+        await Eventually.WaitFor(() => _hub.AppliedCount == 25 && _outbox.Counters.BacklogRecords == 0, "25 records applied and the outbox empty");
+        await service.StopAsync(CancellationToken.None);
+
+        var error = Assert.Single(_log.Lines, l => l.Level == LogLevel.Error);
+        Assert.Equal($"Uplink to {_hub.Url}api/v1/ingest: a step failed unexpectedly; every record is kept and the uplink goes on after a backoff (0 similar lines held back)", error.Message);
+        Assert.Null(service.LastFailure);
+    }
+
+    private sealed class ThrowsOnce(Exception exception) : DelegatingHandler
+    {
+        private int _calls;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _calls) == 1 ? throw exception : base.SendAsync(request, cancellationToken);
+    }
+
+    [Fact]
     public async Task KeyRefused_LogsOneLoudLinePerMinute_AndKeepsEveryRecord()
     {
         _outbox.Append(Records.Events(1, 5));
@@ -132,7 +156,7 @@ public sealed class UplinkServiceTests : IAsyncLifetime
         return new UplinkService(sender, options, new LoggerAdapter<UplinkService>(_log), time, random);
     }
 
-    private UplinkService Service()
+    private UplinkService Service(HttpClient? http = null)
     {
         var options = new UplinkOptions
         {
@@ -144,7 +168,7 @@ public sealed class UplinkServiceTests : IAsyncLifetime
             BackoffCap = TimeSpan.FromMilliseconds(40),
             IdlePoll = TimeSpan.FromSeconds(30),
         };
-        var sender = new UplinkSender(_outbox, new UplinkClient(_http, options), options, _metrics, _log);
+        var sender = new UplinkSender(_outbox, new UplinkClient(http ?? _http, options), options, _metrics, _log);
         return new UplinkService(sender, options, new LoggerAdapter<UplinkService>(_log), random: new Random(1));
     }
 }
