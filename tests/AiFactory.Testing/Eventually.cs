@@ -20,4 +20,19 @@ public static class Eventually
             await Task.Delay(20);
         }
     }
+
+    /// <summary>The same for a condition that has to ask something (an HTTP read), polled every 100 ms.</summary>
+    public static async Task WaitFor(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{what} not reached in {Patience.TotalSeconds} s");
+            }
+
+            await Task.Delay(100);
+        }
+    }
 }

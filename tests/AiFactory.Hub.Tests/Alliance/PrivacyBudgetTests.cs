@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using AiFactory.Testing;
 
 namespace AiFactory.Hub.Tests.Alliance;
 
@@ -44,9 +45,19 @@ public sealed class PrivacyBudgetTests : IAsyncLifetime
         Assert.Equal(0, small.GetProperty("privacy").GetProperty("epsilonLeft").GetDouble(), 9);
         Assert.Equal(0.5, budget.GetProperty("epsilonSpent").GetDouble(), 9);
         Assert.Equal(0.3, otherAnalyst.GetProperty("privacy").GetProperty("epsilonLeft").GetDouble(), 9);
-        var audit = await _w.GetJsonAsync(_w.Hub.Admin, "/api/v1/admin/audit?from=2026-01-01T00:00:00Z");
-        Assert.Equal(4, audit.EnumerateArray().Count(e => e.GetProperty("action").GetString() == "alliance.benchmark"));
-        Assert.Equal(1, audit.EnumerateArray().Count(e => e.GetProperty("action").GetString() == "alliance.benchmark.refused"));
+        // Read until the four appear (at most Eventually's patience): in one full suite run the read found three, and
+        // alone the test never did; the entries the read sees are printed if it fails.
+        JsonElement audit = default;
+        int Count(string action) => audit.EnumerateArray().Count(e => e.GetProperty("action").GetString() == action);
+        await Eventually.WaitFor(
+            async () =>
+            {
+                audit = await _w.GetJsonAsync(_w.Hub.Admin, "/api/v1/admin/audit?from=2026-01-01T00:00:00Z&to=2100-01-01T00:00:00Z");
+                return Count("alliance.benchmark") >= 4;
+            },
+            "four alliance.benchmark entries in the audit log");
+        Assert.True(Count("alliance.benchmark") == 4, string.Join("; ", audit.EnumerateArray().Select(e => $"{e.GetProperty("action").GetString()} {e.GetProperty("timeUtc")}")));
+        Assert.Equal(1, Count("alliance.benchmark.refused"));
     }
 
     [Fact]
