@@ -15,7 +15,7 @@ public enum AlarmKind
     /// <summary>The largest outbox backlog (records) of the edges feeding the scope, above the threshold.</summary>
     OutboxBacklog,
 
-    /// <summary>Data-quality problems (stale, out of range, NaN, gaps, decode errors) in the last minute, above the threshold.</summary>
+    /// <summary>Data-quality problems (stale, out of range, NaN, gaps, decode errors) in the current and the previous minute, above the threshold.</summary>
     DataQuality,
 
     /// <summary>
