@@ -73,12 +73,13 @@ public sealed class AlarmProbe(IGrainFactory grains, HubDatabase database, TimeP
     private async Task<double> DataQualityAsync(AlarmRule rule, CancellationToken ct)
     {
         var station = rule.StationId is null ? string.Empty : " AND station_id = @s";
+        var minute = KpiSeries.MinuteOf(time.GetUtcNow());
         await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
         return await c.ExecuteScalarAsync<long?>(
             $"""
             SELECT CAST(SUM(stale + out_of_range + nan + gaps + decode_errors) AS BIGINT) FROM station_bucket_quality
             WHERE company_id = @c AND plant_id = @p AND line_id = @l{station} AND granularity = 60 AND bucket_start >= @previous AND bucket_start <= @minute
             """,
-            new { c = rule.CompanyId, p = rule.PlantId, l = rule.LineId, s = rule.StationId, minute = KpiSeries.MinuteOf(time.GetUtcNow()), previous = KpiSeries.MinuteOf(time.GetUtcNow()) - 60 }).ConfigureAwait(false) ?? 0;
+            new { c = rule.CompanyId, p = rule.PlantId, l = rule.LineId, s = rule.StationId, minute, previous = minute - 60 }).ConfigureAwait(false) ?? 0;
     }
 }
