@@ -8,7 +8,7 @@ namespace AiFactory.Benchmarks;
 
 /// <summary>
 /// Runs every inference benchmark for each model side by side in one process and prints a table per part;
-/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|single|node|ratio|ingest|mqtt-steps|startup|alliance|deploy|dashboard] [--companies N --days N --queries N (alliance; --setup postgres)] [--agent-repo DIR --rounds N (startup: the checkout whose Release agent is timed)] [--model pump-anomaly|steel-defects] [--edges N] [--batch N] [--setup sqlite|postgres|shared|nginx|cluster|influx|live (ingest); batching_on,batching_off,batching_on_packed,batching_on_packed_no_hold (mqtt-steps)] [--rates 1000,20000 (mqtt-steps)] [--baseline-hub PATH/aifactory-hub.dll (ingest: another build, e.g. main's stateless hub, run on PostgreSQL beside this one)]
+/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|single|node|ratio|ingest|mqtt-steps|startup|alliance|deploy|dashboard] [--companies N --days N --queries N (alliance; --setup postgres)] [--agent-repo DIR --rounds N (startup: the checkout whose Release agent is timed)] [--model pump-anomaly|steel-defects] [--edges N] [--batch N] [--setup sqlite|postgres|shared|nginx|cluster|influx|live (ingest); batching_on,batching_off,batching_on_packed,batching_on_packed_no_hold (mqtt-steps)] [--rates 1000,20000 (mqtt-steps)] [--warmup S (ingest: seconds of ingest before the measured ones, default 30)] [--baseline-hub PATH/aifactory-hub.dll (ingest: another build, e.g. main's stateless hub, run on PostgreSQL beside this one)]
 /// </summary>
 internal static class BenchmarkSuite
 {
@@ -26,7 +26,7 @@ internal static class BenchmarkSuite
 
         if (only == "ingest")
         {
-            return await RunIngestAsync(seconds, output, int.Parse(Option(args, "--edges") ?? "8", CultureInfo.InvariantCulture), int.Parse(Option(args, "--batch") ?? "500", CultureInfo.InvariantCulture), Option(args, "--setup"), Option(args, "--baseline-hub"));
+            return await RunIngestAsync(seconds, output, int.Parse(Option(args, "--edges") ?? "8", CultureInfo.InvariantCulture), int.Parse(Option(args, "--batch") ?? "500", CultureInfo.InvariantCulture), Option(args, "--setup"), Option(args, "--baseline-hub"), double.Parse(Option(args, "--warmup") ?? "30", CultureInfo.InvariantCulture));
         }
 
         if (only == "deploy")
@@ -144,11 +144,11 @@ internal static class BenchmarkSuite
         return 0;
     }
 
-    private static async Task<int> RunIngestAsync(double seconds, string? output, int edges, int batch, string? setup, string? baselineHub)
+    private static async Task<int> RunIngestAsync(double seconds, string? output, int edges, int batch, string? setup, string? baselineHub, double warmup)
     {
         var machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}";
-        Console.WriteLine($"machine: {machine}; {edges} edges sending at once, {batch} summaries per batch, {seconds} s per setup");
-        var rows = Print("hub ingest: station-window summaries accepted", await IngestBenchmark.RunAsync(seconds, edges, batch, setup, baselineHub));
+        Console.WriteLine($"machine: {machine}; {edges} edges sending at once, {batch} summaries per batch, {warmup} s warm-up then {seconds} s measured per setup");
+        var rows = Print("hub ingest: station-window summaries accepted", await IngestBenchmark.RunAsync(seconds, edges, batch, setup, baselineHub, warmup));
         var live = setup is null or "live" && PostgresDatabase.Missing is null
             ? Print("live views: server-sent events from acknowledgement to client", [await LiveFanOutBenchmark.RunAsync(seconds)])
             : [];

@@ -46,8 +46,28 @@ public sealed class LiveStore(HubDatabase database)
         {
             var child = scope.LineId is not null ? "station_id" : scope.PlantId is not null ? "line_id" : "plant_id";
             var children = await MinutesAsync(c, tx, scope, child, since, ct).ConfigureAwait(false);
-            return new ScopeState(children, await EventsAsync(c, tx, scope, events).ConfigureAwait(false));
+            return new ScopeState(children, await EventsAsync(c, tx, scope, events).ConfigureAwait(false), await RegisteredAsync(c, tx, scope).ConfigureAwait(false));
         }, ct);
+
+    /// <summary>
+    /// The children registered under a line (its stations), a plant (its lines) or a company (its plants), whether or
+    /// not they reported in the last hour: a live view lists an idle station too.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RegisteredChildrenAsync(MetricsScope scope, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
+        return await RegisteredAsync(c, null, scope).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<string>> RegisteredAsync(DbConnection c, DbTransaction? tx, MetricsScope scope)
+    {
+        var (table, filter) = scope.LineId is not null ? ("stations", "company_id = @c AND plant_id = @p AND line_id = @l")
+            : scope.PlantId is not null ? ("lines", "company_id = @c AND plant_id = @p")
+            : ("plants", "company_id = @c");
+        var rows = await c.QueryAsync<string>(
+            $"SELECT id FROM {table} WHERE {filter} ORDER BY id", new { c = scope.CompanyId, p = scope.PlantId, l = scope.LineId }, tx).ConfigureAwait(false);
+        return rows.AsList();
+    }
 
     private static async Task<List<EdgeRecord>> EdgesAsync(DbConnection c, DbTransaction? tx, string where, object args)
     {

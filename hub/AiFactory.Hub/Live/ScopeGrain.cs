@@ -57,6 +57,7 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
             _events.Add(e);
         }
 
+        AddRegistered(state.Registered);
         await OnRebuiltAsync(cancellationToken);
 
         // The parent may hold less of this scope than SQL does: tell it everything once.
@@ -92,17 +93,36 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
 
     public Task<LiveSnapshot> SnapshotAsync() => Task.FromResult(Snapshot());
 
-    public Task SubscribeAsync(ILiveObserver observer)
+    public async Task SubscribeAsync(ILiveObserver observer)
     {
+        // A child registered since this grain activated shows from the first view on, before it reports.
+        try
+        {
+            AddRegistered(await store.RegisteredChildrenAsync(Scope, CancellationToken.None));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogRegisteredFailed(log, ex, this.GetPrimaryKeyString());
+        }
+
         _observers.Subscribe(observer, observer);
         _push.Again(options.Value.SnapshotRefresh);
-        return observer.OnSnapshotAsync(Snapshot());
+        await observer.OnSnapshotAsync(Snapshot());
     }
 
     public Task UnsubscribeAsync(ILiveObserver observer)
     {
         _observers.Unsubscribe(observer);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Registered children that have not reported in the last hour are listed idle, with no figures.</summary>
+    private void AddRegistered(IReadOnlyList<string> registered)
+    {
+        foreach (var id in registered)
+        {
+            _children.TryAdd(id, new KpiSeries());
+        }
     }
 
     /// <summary>The grain one level up; null for a company.</summary>
@@ -215,6 +235,9 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
             Changed();
         }
     }
+
+    [LoggerMessage(EventId = 1222, Level = LogLevel.Warning, Message = "{Scope} could not read its registered children; the view lists those that reported")]
+    private static partial void LogRegisteredFailed(ILogger log, Exception ex, string scope);
 
     [LoggerMessage(EventId = 1221, Level = LogLevel.Warning, Message = "{Scope} could not push to its parent; it tries again")]
     private static partial void LogPushFailed(ILogger log, Exception ex, string scope);

@@ -18,7 +18,6 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await using var hub = await HubHarness.StartAsync();
         var edge = hub.Client(await hub.SetupPlantAsync("acme", "p1", "e1", ("l1", "s1"), ("l1", "s2")));
         var engineer = (await hub.UserAsync("acme", "plant-engineer")).Key;
-        (await edge.PostAsync("/api/v1/ingest", Json(Batch("e1", 1, [Summary("e1", "acme", "p1", "l1", "s1", DateTimeOffset.UtcNow, 10, 9, 1)])))).EnsureSuccessStatusCode();
         await using var browser = await DashboardBrowser.LaunchAsync();
         var page = await browser.OpenAsync(hub.Address);
 
@@ -26,6 +25,10 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
 
         await Assertions.Expect(page.GetByTestId("company")).ToHaveTextAsync("acme");
         await DashboardBrowser.ScreenshotAsync(page, "1-fleet");
+
+        // The tile's yield is the current minute's: the batch goes in with time to spare before the minute turns.
+        await MinuteTurn.AwayAsync(TimeSpan.FromSeconds(40));
+        (await edge.PostAsync("/api/v1/ingest", Json(Batch("e1", 1, [Summary("e1", "acme", "p1", "l1", "s1", DateTimeOffset.UtcNow, 10, 9, 1)])))).EnsureSuccessStatusCode();
         await page.GetByTestId("line-l1").GetByRole(AriaRole.Link).ClickAsync();
         await Assertions.Expect(page.GetByTestId("tile-s1").Locator("[data-kpi=frames]")).ToHaveTextAsync("10");
         await Assertions.Expect(page.GetByTestId("tile-s1").Locator("[data-kpi=fpy]")).ToHaveTextAsync("90.0%");
@@ -46,8 +49,10 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await using var browser = await DashboardBrowser.LaunchAsync();
         var page = await browser.OpenAsync(hub.Address);
         await DashboardBrowser.SignInAsync(page, (await hub.UserAsync("acme", "plant-engineer")).Key, "/ui/companies/acme/plants/p1/lines/l1");
+        // A registered station that has not reported is listed idle, with no frames in the last hour.
         var frames = page.GetByTestId("tile-s1").Locator("[data-kpi=frames]");
-        await Assertions.Expect(frames).ToHaveTextAsync("–");
+        await Assertions.Expect(frames).ToHaveTextAsync("0");
+        await Assertions.Expect(page.GetByTestId("tile-s1").Locator("[data-kpi=fpy]")).ToHaveTextAsync("–");
         var loads = 0;
         page.Load += (_, _) => loads++;
 

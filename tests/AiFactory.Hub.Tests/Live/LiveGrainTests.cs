@@ -111,6 +111,41 @@ public sealed class LiveGrainTests(LiveGrainTests.ClusterFixture fixture) : ICla
         Assert.Equal(new EdgeLive("quiet-e1", true, Live.Clock.GetUtcNow()), Assert.Single(back.Edges));
     }
 
+    [Fact]
+    public async Task IdleStationsAndLines_AreListedIdle_AndOneRegisteredLater_ShowsToTheNextView()
+    {
+        const string Company = "idle";
+        await Live.SetupPlantAsync(Company, "p1", "idle-e1", ("l1", "s1"), ("l1", "s2"), ("l1", "s3"), ("l2", "s4"));
+        var now = Live.Clock.GetUtcNow();
+        await Live.Grains.GetGrain<IEdgeGrain>("idle-e1").ApplyAsync(new(Batch("idle-e1", 1, [Summary("idle-e1", Company, "p1", "l1", "s1", now, 10, 9, 1)])));
+        var lineProbe = new SnapshotProbe();
+        var line = Live.Grains.GetGrain<ILineGrain>($"{Company}/p1/l1");
+        await line.SubscribeAsync(Live.Grains.CreateObjectReference<ILiveObserver>(lineProbe));
+
+        var shown = await lineProbe.WaitForAsync(s => s.Kpis.OneHour.Frames == 10, "the line with s1's frames");
+        Assert.Equal(["s1", "s2", "s3"], shown.Children.Select(c => c.Id));
+        Assert.Equal("failing", shown.Children[0].Status);
+        foreach (var idle in shown.Children.Skip(1))
+        {
+            Assert.Equal(("idle", 0L), (idle.Status, idle.OneHour.Frames));
+            Assert.Null(idle.Latest);
+        }
+
+        var plant = await Live.Grains.GetGrain<IPlantGrain>($"{Company}/p1").SnapshotAsync();
+        Assert.Equal(["l1", "l2"], plant.Children.Select(c => c.Id));
+        Assert.Equal("idle", plant.Children[1].Status);
+
+        // A station registered while the line's grain is active is listed from the next view on, before it reports.
+        await Live.Tenancy.CreateStationAsync(LiveCluster.SetupActor, Company, "p1", "l1", "s5", "s5", CancellationToken.None);
+        var second = new SnapshotProbe();
+        await line.SubscribeAsync(Live.Grains.CreateObjectReference<ILiveObserver>(second));
+        Assert.Equal(["s1", "s2", "s3", "s5"], (await second.WaitForAsync(s => s.Children.Count == 4, "the new station listed")).Children.Select(c => c.Id));
+
+        // Listing idle children changes no figure: the line still equals SQL.
+        var (from, to) = LiveAssert.Window(now, 60);
+        LiveAssert.EqualsSql(await Live.Metrics.RunAsync(new MetricsScope(Company, "p1", "l1"), from, to, 60, CancellationToken.None), (await line.SnapshotAsync()).Kpis.OneHour, "line l1");
+    }
+
     private static HubCaller EdgeCaller(string edge, string company) => new(edge, HubRole.Edge, company, edge, "p1");
 
     private List<ILiveScopeGrain> Scopes(string company) =>

@@ -75,7 +75,7 @@ public sealed class LiveCluster : IAsyncDisposable
     }
 
     /// <summary>Who the audit log names for the tenancy a test sets up.</summary>
-    private static readonly AuditActor SetupActor = new("live-cluster test setup", "test");
+    public static readonly AuditActor SetupActor = new("live-cluster test setup", "test");
 
     /// <summary>Company → plant → lines and stations, and one edge of the plant.</summary>
     public async Task SetupPlantAsync(string company, string plant, string edge, params (string Line, string Station)[] stations)
