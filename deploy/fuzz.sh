@@ -4,7 +4,8 @@
 # ingest body: gzip, UplinkBatch JSON, shape check), config (the edge's YAML line configuration), card (model cards).
 # Installs afl++ (apt) and the SharpFuzz CLI (the local tool manifest, .config/dotnet-tools.json), builds the targets,
 # instruments our assemblies and YamlDotNet, then runs afl-fuzz on each target from its seed corpus
-# (tests/AiFactory.Fuzz/Corpus/TARGET) for SECONDS (default 600). Prints target, seconds, executions and crashes,
+# (tests/AiFactory.Fuzz/Corpus/TARGET) for SECONDS (default 600), one target after another, or all at once with
+# AIFACTORY_FUZZ_PARALLEL=1 (long runs on a machine shared with others). Prints target, seconds, executions and crashes,
 # keeps every crashing input under $AIFACTORY_FUZZ_DIR (default: a fresh /tmp folder) and exits 1 when one crashed.
 # deploy/test.sh runs it for a few seconds per target; long runs go to docs/reliability.md.
 set -euo pipefail
@@ -42,25 +43,35 @@ done
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1
 dotnet=$(command -v dotnet)
 mkdir -p "$work/findings"
-status=0
-printf '%-10s %8s %12s %8s\n' target seconds executions crashes
-for t in "${targets[@]}"; do
-  out="$work/findings/$t"
+
+# One afl-fuzz per target; prints its row and answers 1 when it could not fuzz or found a crash.
+fuzz() {
+  local t=$1 out="$work/findings/$1"
   rm -rf "$out"
   if ! afl-fuzz -V "$seconds" -i "tests/AiFactory.Fuzz/Corpus/$t" -o "$out" -t 5000 -m none -- "$dotnet" "$bin/AiFactory.Fuzz.dll" "$t" >"$work/$t.log" 2>&1; then
     log "afl-fuzz could not fuzz '$t'; its output ends:"
     tail -n 20 "$work/$t.log" >&2
-    status=1
-    continue
+    return 1
   fi
-  stats="$out/default/fuzzer_stats"
+  local stats="$out/default/fuzzer_stats" execs ran crashes
   execs=$(awk -F': *' '$1 ~ /^execs_done/ {print $2}' "$stats")
   ran=$(awk -F': *' '$1 ~ /^run_time/ {print $2}' "$stats")
   crashes=$(find "$out/default/crashes" -type f -name 'id:*' | wc -l)
   printf '%-10s %8s %12s %8s\n' "$t" "${ran:-$seconds}" "${execs:-0}" "$crashes"
   if [ "$crashes" -gt 0 ]; then
     log "'$t' crashed on $crashes input(s), kept in $out/default/crashes; replay them with: dotnet $work/replay/AiFactory.Fuzz.dll $t --replay $out/default/crashes"
-    status=1
+    return 1
   fi
-done
+}
+
+status=0
+printf '%-10s %8s %12s %8s\n' target seconds executions crashes
+if [ -n "${AIFACTORY_FUZZ_PARALLEL:-}" ]; then
+  # Every target at once, each for SECONDS (long runs: each target gets its wall-clock time, sharing the cores).
+  pids=()
+  for t in "${targets[@]}"; do fuzz "$t" & pids+=($!); done
+  for p in "${pids[@]}"; do wait "$p" || status=1; done
+else
+  for t in "${targets[@]}"; do fuzz "$t" || status=1; done
+fi
 exit "$status"

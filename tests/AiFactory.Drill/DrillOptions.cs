@@ -3,9 +3,9 @@ using System.Globalization;
 namespace AiFactory.Drill;
 
 /// <summary>
-/// The drill's command line: `aifactory-drill` (the short drill, every scenario once: 2 edges, 28 s each (a scenario may run them longer): at 22 s an edge of the disk-full scenario could end while its disk was still full, and the agent then exits 1 on stop) or
-/// `aifactory-drill --soak MINUTES` (every scenario again and again for that long: 3 edges, 60 s each), or
-/// `aifactory-drill --only SCENARIO` (one scenario of the short drill).
+/// The drill's command line: `aifactory-drill` (the short drill, every scenario once, in lanes side by side: 2 edges,
+/// 28 s each, a scenario may run them longer), `aifactory-drill --soak MINUTES` (every scenario in turn, again and
+/// again for that long: 3 edges, 60 s each), or `aifactory-drill --only SCENARIO` (one scenario of the short drill).
 /// </summary>
 internal sealed record DrillOptions(int Edges, double EdgeSeconds, TimeSpan? Soak, string? Only = null)
 {

@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using AiFactory.Testing;
 
 namespace AiFactory.Drill;
 
 /// <summary>What a scenario's fault works on: the hub, the edges (started), the time since they started, and the moment the fault ended.</summary>
-internal sealed class ScenarioContext(DrillHub hub, IReadOnlyList<DrillEdge> edges, double edgeSeconds, TmpfsMount? disk)
+internal sealed class ScenarioContext(DrillHub hub, IReadOnlyList<DrillEdge> edges, double edgeSeconds, TmpfsMount? disk, Action? healed = null)
 {
     private readonly long _started = Stopwatch.GetTimestamp();
 
@@ -29,5 +30,6 @@ internal sealed class ScenarioContext(DrillHub hub, IReadOnlyList<DrillEdge> edg
     {
         HealedAt = Stopwatch.GetTimestamp();
         AckedAtHeal = [.. edges.Select(e => e.Tap.Acked)];
+        healed?.Invoke();
     }
 }

@@ -14,7 +14,8 @@ internal static class ScenarioRun
     private const double DrainSeconds = 4;
     private const int DrainRuns = 3;
 
-    public static async Task<ScenarioResult> RunAsync(Scenario scenario, DrillHub hub, DrillOptions options, int round, string dir)
+    /// <param name="healed">Called when the fault is over (the short drill starts the cluster once PostgreSQL's restart is).</param>
+    public static async Task<ScenarioResult> RunAsync(Scenario scenario, DrillHub hub, DrillOptions options, int round, string dir, Action? healed = null)
     {
         string? why = null;
         using var disk = scenario.OutboxOnOwnDisk ? TmpfsMount.TryMount(Path.Combine(dir, $"{scenario.Name}-{round}-disk"), 8, out why) : null;
@@ -33,7 +34,7 @@ internal static class ScenarioRun
             }
 
             var seconds = options.EdgeSeconds * scenario.EdgeTimeFactor;
-            var context = new ScenarioContext(hub, edges, seconds, disk);
+            var context = new ScenarioContext(hub, edges, seconds, disk, healed);
             foreach (var e in edges)
             {
                 e.Start(seconds);

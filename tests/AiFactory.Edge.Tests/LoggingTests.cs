@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using AiFactory.Testing;
 
@@ -15,10 +13,7 @@ public sealed class LoggingTests : IDisposable
     [Fact]
     public async Task Run_WithJsonLogFile_WritesStructuredEventsNamingTheSource()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var closedPort = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        var closedPort = FreePort.Next();
         var config = Path.Combine(_dir, "line.yaml");
         File.WriteAllText(config, $"""
             sources:

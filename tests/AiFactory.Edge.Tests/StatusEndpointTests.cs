@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using AiFactory.Testing;
 
@@ -11,7 +10,7 @@ public sealed class StatusEndpointTests
     [Fact]
     public async Task Status_WhileRunning_ReportsSourcesAndModelLatency()
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         using var output = new StringWriter();
         var run = CliRunner.RunAsync(TextWriter.Synchronized(output), "run", "--speed", "100", "--duration", "6", "--status-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
@@ -40,12 +39,5 @@ public sealed class StatusEndpointTests
         Assert.All(status.GetProperty("stations")[0].GetProperty("tags").EnumerateArray(), t => Assert.Equal(0, t.GetProperty("nan").GetInt64()));
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{port}/other")).StatusCode);
         Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -33,6 +33,7 @@ public sealed class FakeIngestHub : IAsyncDisposable
     private int _healthProbes;
     private volatile bool _down;
     private int _duplicates;
+    private int _desiredServed;
 
     private FakeIngestHub(WebApplication app)
     {
@@ -51,6 +52,15 @@ public sealed class FakeIngestHub : IAsyncDisposable
 
     /// <summary>A batch holding a record this matches answers 400 naming it.</summary>
     public Func<UplinkRecord, bool>? Refuse { get; set; }
+
+    /// <summary>
+    /// The models the edges should run (GET /api/v1/edges/{edge}/desired-state); null answers 404, as a hub without
+    /// deployments. A poll whose etag is current is held up to a second (a short long-poll) and answered the same.
+    /// </summary>
+    public DesiredState? Desired { get; set; }
+
+    /// <summary>Desired-state polls answered 200.</summary>
+    public int DesiredServed => Volatile.Read(ref _desiredServed);
 
     public IReadOnlyList<UplinkBatch> Batches
     {
@@ -149,6 +159,7 @@ public sealed class FakeIngestHub : IAsyncDisposable
         var hub = new FakeIngestHub(app);
         app.MapPost("/api/v1/ingest", (Func<HttpContext, Task<IResult>>)hub.IngestAsync);
         app.MapGet("/health/live", (Func<HttpContext, IResult>)hub.Live);
+        app.MapGet("/api/v1/edges/{edge}/desired-state", (Func<HttpContext, string, Task<IResult>>)hub.DesiredAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         hub.Url = new Uri(address.TrimEnd('/') + "/");
@@ -171,6 +182,27 @@ public sealed class FakeIngestHub : IAsyncDisposable
         }
 
         return TypedResults.Text("Healthy");
+    }
+
+    private async Task<IResult> DesiredAsync(HttpContext context, string edge)
+    {
+        if (context.Request.Headers.Authorization.ToString() != $"Bearer {Key}")
+        {
+            return TypedResults.Problem(statusCode: 401, detail: "unknown or revoked key");
+        }
+
+        if (Desired is not { } desired)
+        {
+            return TypedResults.Problem(statusCode: 404, detail: $"no desired state for edge '{edge}'");
+        }
+
+        if (context.Request.Query["etag"] == desired.Etag)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), context.RequestAborted);
+        }
+
+        Interlocked.Increment(ref _desiredServed);
+        return TypedResults.Json(Desired ?? desired, AiFactoryJsonContext.Default.DesiredState);
     }
 
     private async Task<IResult> IngestAsync(HttpContext context)

@@ -2,7 +2,7 @@ using System.Diagnostics;
 namespace AiFactory.Testing;
 
 /// <summary>
-/// The hub as its own process (the aifactory-hub.dll built next to the tests or benchmarks), on a fixed 127.0.0.1 port, so a test
+/// The hub as its own process (the aifactory-hub.dll built next to the tests or benchmarks), on a 127.0.0.1 port of <see cref="FreePort"/> (this test process's alone), so a test
 /// can kill -9 it and start it again on the same port and database.
 /// </summary>
 public sealed class HubProcess : IAsyncDisposable
@@ -45,6 +45,10 @@ public sealed class HubProcess : IAsyncDisposable
     public static async Task<HubProcess> StartAsync(string hubDll, string provider, string connection, string adminKey, string[] extra)
     {
         var port = FreePort.Next();
+        const string siloPort = "--Hub:Silo:SiloPort=";
+
+        // The silo's own port too: left at 0, the hub would take one the OS calls free, which races the same way.
+        string[] silo = extra.Any(a => a.StartsWith(siloPort, StringComparison.Ordinal)) ? [] : [$"{siloPort}{FreePort.Next()}"];
         var hub = new HubProcess(port,
         [
             hubDll,
@@ -52,6 +56,7 @@ public sealed class HubProcess : IAsyncDisposable
             $"--Hub:Database:Provider={provider}",
             $"--Hub:Database:ConnectionString={connection}",
             $"--Hub:BootstrapAdminKey={adminKey}",
+            .. silo,
             .. extra,
         ]);
         await hub.StartAgainAsync();

@@ -21,10 +21,7 @@ public sealed class MosquittoBroker : IDisposable
     public MosquittoBroker(bool persistent = false)
     {
         _persistent = persistent;
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        Port = FreePort.Next();
         ConfigPath = Path.Combine(_folder, "mosquitto.conf");
         WriteConfig(string.Empty);
     }

@@ -11,10 +11,7 @@ public sealed class PymodbusServer : IDisposable
 
     public PymodbusServer()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        Port = FreePort.Next();
     }
 
     public int Port { get; }

@@ -84,7 +84,17 @@ public sealed class OutboxStore : IOutboxWriter, IDisposable
 
             var db = OpenConnection(path);
             var store = new OutboxStore(db, fileLock, new OutboxOptions { Path = path, MaxBytes = options.MaxBytes, MaxAge = options.MaxAge, FullPolicy = options.FullPolicy }, time, log);
-            store.Load(salvage);
+            try
+            {
+                store.Load(salvage);
+            }
+            catch (SqliteException ex)
+            {
+                // Loading writes (the sequence, the bounds): on a full disk it fails like any write, and must say so.
+                store.Dispose();
+                throw new OutboxException($"outbox '{path}': cannot open it: {ex.Message} (is its disk full?); what it holds stays in the file", ex);
+            }
+
             UplinkLog.Opened(log, path, store._backlogRecords, store._backlogBytes, store._nextSeq);
             return store;
         }

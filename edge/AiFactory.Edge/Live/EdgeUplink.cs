@@ -113,26 +113,53 @@ internal sealed class EdgeUplink : IAsyncDisposable
         }
     }
 
-    /// <summary>Commits the open window, gives the loop a few seconds to deliver, stops it and says what happened.</summary>
+    /// <summary>
+    /// Commits the open window, gives the loop a few seconds to deliver, stops it and says what happened. Never throws
+    /// for the outbox: on a full disk the last window cannot be committed and the outbox may not even be read, which
+    /// is said (what waits stays in the file for the next start), and the agent still stops cleanly.
+    /// </summary>
     public async Task StopAsync(TextWriter console)
     {
+        var notStoredBefore = _summarizer.AppendFailures;
         _summarizer.Flush();
         _service.Nudge();
         var deadline = DateTime.UtcNow + FinalDrain;
-        while (_outbox.Counters.BacklogRecords > 0 && _service.LastFailure is null && DateTime.UtcNow < deadline)
+        string? unreadable = null;
+        while (ReadCounters(ref unreadable) is { BacklogRecords: > 0 } && _service.LastFailure is null && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50).ConfigureAwait(false);
         }
 
         await _service.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        var c = _outbox.Counters;
         var failure = _service.LastFailure is { } f ? $"; last problem: {f.Kind} {f.Detail}" : string.Empty;
         foreach (var n in _summarizer.Counts())
         {
             await console.WriteLineAsync($"uplink {n.Station}: {n.Results} results scored here = {n.Summarized} in window summaries (the hub's framesScored) + {n.Calibration} calibration samples + {n.NotScored} not scored (neither leaves the plant)").ConfigureAwait(false);
         }
 
-        await console.WriteLineAsync($"uplink: {_summarizer.SummariesWritten} window summaries, {_summarizer.EventsWritten} events and {_summarizer.RawChunksWritten} raw chunks committed, {_metrics.Acked} acknowledged by the hub; {c.BacklogRecords} records ({c.BacklogBytes} bytes) wait in the outbox; {c.DroppedOldest} dropped, {c.RejectedNew} refused, {c.DeadLettered} dead-lettered, {c.Quarantined} quarantined{failure}").ConfigureAwait(false);
+        var committed = $"uplink: {_summarizer.SummariesWritten} window summaries, {_summarizer.EventsWritten} events and {_summarizer.RawChunksWritten} raw chunks committed, {_metrics.Acked} acknowledged by the hub";
+        await console.WriteLineAsync(ReadCounters(ref unreadable) is { } c
+            ? $"{committed}; {c.BacklogRecords} records ({c.BacklogBytes} bytes) wait in the outbox; {c.DroppedOldest} dropped, {c.RejectedNew} refused, {c.DeadLettered} dead-lettered, {c.Quarantined} quarantined{failure}"
+            : $"{committed}; the outbox could not be read at stop ({unreadable}): what it holds waits in {_outbox.Path} for the next start{failure}").ConfigureAwait(false);
+        if (_summarizer.AppendFailures > 0)
+        {
+            var last = _summarizer.AppendFailures > notStoredBefore ? ", the last one at this stop" : string.Empty;
+            await console.WriteLineAsync($"uplink: the outbox {_outbox.Path} could not store {_summarizer.AppendFailures} station window(s){last} (is its disk full? each is logged): they were never committed, so never sent").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The outbox's counters, or null with <paramref name="problem"/> set when the file cannot be read (a full or failing disk).</summary>
+    private OutboxCounters? ReadCounters(ref string? problem)
+    {
+        try
+        {
+            return _outbox.Counters;
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or OutboxException or IOException)
+        {
+            problem = ex.Message;
+            return null;
+        }
     }
 
     public async ValueTask DisposeAsync()

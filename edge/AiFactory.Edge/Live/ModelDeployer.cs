@@ -49,6 +49,9 @@ internal sealed partial class ModelDeployer : IAsyncDisposable
     private Task _polling = Task.CompletedTask;
     private Task _reporting = Task.CompletedTask;
 
+    // The applied state could not be written (a full disk: the cache shares the outbox's): written again each poll.
+    private volatile bool _saveOwed;
+
     // Reports go only to a hub that answered a desired-state poll: an older hub would refuse each one.
     private volatile bool _hubDeploys;
 
@@ -151,7 +154,10 @@ internal sealed partial class ModelDeployer : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops polling and reporting (before the line drains, so that no swap meets a line that is stopping).</summary>
+    /// <summary>
+    /// Stops polling and reporting (before the line drains, so that no swap meets a line that is stopping). Never throws:
+    /// neither loop ends but by this stop, and the agent's stop must stay clean.
+    /// </summary>
     public async Task StopAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -161,6 +167,10 @@ internal sealed partial class ModelDeployer : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogLoopFailed(_log, "stop", ex);
         }
     }
 
@@ -180,18 +190,38 @@ internal sealed partial class ModelDeployer : IAsyncDisposable
         {
             try
             {
+                if (_saveOwed)
+                {
+                    Save();
+                }
+
                 await SyncOnceAsync(wait, _stop.Token).ConfigureAwait(false);
                 failures = 0;
+                continue;
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or HttpIOException)
             {
                 LogPollFailed(_log, ex.Message);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Nothing may end this loop but the stop (a package that cannot be cached on a full disk included):
+                // a dead loop would leave the edge deaf to deployments until a restart, and fault the agent's stop.
+                LogLoopFailed(_log, "poll", ex);
+            }
+
+            try
+            {
                 var delay = Reconnect * Math.Pow(2, Math.Min(failures++, 5));
                 await Task.Delay(delay < ReconnectCap ? delay : ReconnectCap, _stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
     }
@@ -201,8 +231,15 @@ internal sealed partial class ModelDeployer : IAsyncDisposable
         using var timer = new PeriodicTimer(_uplink.Window);
         while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
         {
-            await RollBackFailingAsync(_stop.Token).ConfigureAwait(false);
-            await SendReportAsync(_stop.Token).ConfigureAwait(false);
+            try
+            {
+                await RollBackFailingAsync(_stop.Token).ConfigureAwait(false);
+                await SendReportAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!_stop.IsCancellationRequested && ex is not OutOfMemoryException)
+            {
+                LogLoopFailed(_log, "report", ex);
+            }
         }
     }
 
@@ -416,11 +453,25 @@ internal sealed partial class ModelDeployer : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes the applied state; when the disk refuses (full), logs it and owes the write to the next poll.</summary>
     private void Save()
     {
         var temp = _statePath + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(_state, Json));
-        File.Move(temp, _statePath, overwrite: true);
+        try
+        {
+            File.WriteAllText(temp, JsonSerializer.Serialize(_state, Json));
+            File.Move(temp, _statePath, overwrite: true);
+            _saveOwed = false;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            if (!_saveOwed)
+            {
+                LogSaveFailed(_log, _state.Etag ?? string.Empty, _statePath, ex.Message);
+            }
+
+            _saveOwed = true;
+        }
     }
 
     private static DeployerState Load(string path)
@@ -447,4 +498,10 @@ internal sealed partial class ModelDeployer : IAsyncDisposable
 
     [LoggerMessage(EventId = 1603, Level = LogLevel.Warning, Message = "Sending the model report failed (the next window sends it again): {Reason}")]
     private static partial void LogReportFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1604, Level = LogLevel.Warning, Message = "Desired state {Etag} applied, but its record {Path} could not be written (is the disk full?): {Reason}; written again at each poll, and until then a restart starts with the models last written")]
+    private static partial void LogSaveFailed(ILogger logger, string etag, string path, string reason);
+
+    [LoggerMessage(EventId = 1605, Level = LogLevel.Error, Message = "Deployments: the {Loop} step failed; the loop goes on")]
+    private static partial void LogLoopFailed(ILogger logger, string loop, Exception exception);
 }

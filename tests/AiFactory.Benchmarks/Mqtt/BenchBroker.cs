@@ -11,11 +11,7 @@ internal sealed class BenchBroker : IDisposable
 
     public BenchBroker(string folder)
     {
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        Port = AiFactory.Testing.FreePort.Next();
 
         var config = Path.Combine(folder, "mosquitto.conf");
         var user = Environment.UserName == "root" ? "user root\n" : string.Empty;

@@ -49,6 +49,7 @@ internal sealed class HubHarness : IAsyncDisposable
             $"--Hub:Database:ConnectionString={connection}",
             $"--Hub:BootstrapAdminKey={adminKey}",
             "--Serilog:MinimumLevel:Default=Warning",
+            $"--Hub:Silo:SiloPort={FreePort.Next()}",
             .. extra,
         ];
         var app = HubApp.Build(args, configure);

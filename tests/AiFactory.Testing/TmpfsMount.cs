@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace AiFactory.Drill;
+namespace AiFactory.Testing;
 
 /// <summary>
-/// A small tmpfs file system of the drill's own (mount needs root), which the drill fills to the last byte and
-/// frees again: the full disk under an edge's outbox. Unmounted on dispose.
+/// A small tmpfs file system of a test's or the drill's own (mount needs root), filled to the last byte and freed
+/// again: the full disk under an edge's outbox. Unmounted on dispose.
 /// </summary>
-internal sealed class TmpfsMount : IDisposable
+public sealed class TmpfsMount : IDisposable
 {
     private readonly string _filler;
 
@@ -23,30 +23,33 @@ internal sealed class TmpfsMount : IDisposable
     {
         Directory.CreateDirectory(path);
         var (code, output) = Run("mount", "-t", "tmpfs", "-o", $"size={megabytes}m,mode=0700", "tmpfs", path);
-        why = code == 0 ? null : $"no file system of its own for the outbox: `mount -t tmpfs` answered {code}: {output} (the drill needs root for this scenario)";
+        why = code == 0 ? null : $"no file system of its own for the outbox: `mount -t tmpfs` answered {code}: {output} (needs root)";
         return code == 0 ? new TmpfsMount(path) : null;
     }
 
-    /// <summary>Writes until the file system has no byte left; answers how many bytes that took.</summary>
-    public long Fill()
+    /// <summary>Writes until the file system has no byte left but <paramref name="leaveBytes"/> (whole pages); answers how many bytes it holds.</summary>
+    public long Fill(long leaveBytes = 0)
     {
         // tmpfs hands out whole pages: writing a page at a time until ENOSPC leaves not one page free.
         var page = new byte[4096];
-        long written = 0;
         using var file = new FileStream(_filler, FileMode.Append, FileAccess.Write, FileShare.None, 1);
         try
         {
             while (true)
             {
                 file.Write(page);
-                written += page.Length;
             }
         }
         catch (IOException)
         {
         }
 
-        return written;
+        if (leaveBytes > 0)
+        {
+            file.SetLength(Math.Max(0, file.Length - leaveBytes));
+        }
+
+        return file.Length;
     }
 
     public void Free() => File.Delete(_filler);
