@@ -165,7 +165,7 @@ internal static class AllianceBenchmark
                 foreach (var alliance in new[] { "bench", "bench-dp" })
                 {
                     await c.ExecuteAsync("INSERT INTO alliance_members (alliance_id, company_id, joined_utc) VALUES (@alliance, @id, 0)", ids.Select(id => new { alliance, id }), tx);
-                    var policies = ids.Select((id, i) => (id, i)).SelectMany(x => MetricFamilies.Benchmarkable.Select(m => new
+                    var policies = ids.Select((id, i) => (id, i)).SelectMany(x => MetricFamilies.Families.Select(m => new
                     {
                         alliance, id = x.id, m = MetricFamilies.Name(m), plant = string.Empty, line = string.Empty,
                         level = x.i % 10 == 0 && m == MetricFamily.Throughput ? "private" : "alliance-aggregate", expires,

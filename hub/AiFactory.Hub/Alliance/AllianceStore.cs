@@ -56,6 +56,10 @@ public sealed class AllianceStore(HubDatabase database, TimeProvider time)
                         ? "INSERT INTO line_processes (company_id, plant_id, line_id, process_type, product_family, updated_utc) VALUES (@company, @plant, @line, @processType, @productFamily, @now)"
                         : "UPDATE line_processes SET process_type = @processType, product_family = @productFamily, updated_utc = @now WHERE company_id = @company AND plant_id = @plant AND line_id = @line",
                     new { company, plant, line, processType, productFamily, now }, tx).ConfigureAwait(false);
+                // The roll-up carries each line's tag in its key; it follows the tag at once.
+                await c.ExecuteAsync(
+                    "UPDATE alliance_line_spans SET process_type = @processType, product_family = @productFamily WHERE company_id = @company AND plant_id = @plant AND line_id = @line",
+                    new { company, plant, line, processType, productFamily }, tx).ConfigureAwait(false);
                 await AuditLog.WriteAsync(c, tx, now, actor, "line.process", company, $"{company}/{plant}/{line}", old, new LineProcess(processType, productFamily)).ConfigureAwait(false);
                 return 0;
             },

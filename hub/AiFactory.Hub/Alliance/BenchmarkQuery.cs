@@ -23,16 +23,11 @@ public sealed class BenchmarkQuery(HubDatabase database, PolicyStore policies, N
     /// <summary>The member companies' lines of the request's process type with their sums over its days (latency histograms included).</summary>
     public Task<List<LineTotals>> ReadLinesAsync(AllianceSettings alliance, string processType, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
         database.ReadSnapshotAsync(
-            (c, tx) => LineTotalsReader.ReadAsync(c, tx, alliance.Id, null, processType, LineDayRollup.DayStart(from), LineDayRollup.DayStart(to), withLatency: true, ct), ct);
+            (c, tx) => LineTotalsReader.ReadAsync(c, tx, alliance.Id, processType, LineDayRollup.DayStart(from), LineDayRollup.DayStart(to), withLatency: true, ct), ct);
 
     /// <param name="read">The lines as <see cref="ReadLinesAsync"/> read them, when several metrics of one process type and period are asked at once; null: read them now.</param>
     public async Task<(BenchmarkResponse Response, BenchmarkTimings Timings)> RunAsync(BenchmarkRequest q, AuditActor actor, CancellationToken ct, IReadOnlyList<LineTotals>? read = null)
     {
-        if (q.Metric == MetricFamily.Drift)
-        {
-            throw new HubProblemException(422, "Metric not stored", "metric 'drift' has no stored values on this hub yet; policies may already cover it.");
-        }
-
         var rules = q.Alliance;
         var epsilon = q.Epsilon ?? rules.EpsilonPerQuery;
         if (rules.DifferentialPrivacy && !(epsilon > 0 && epsilon <= rules.EpsilonBudget))
@@ -49,7 +44,7 @@ public sealed class BenchmarkQuery(HubDatabase database, PolicyStore policies, N
         var (lines, set) = await database.ReadSnapshotAsync(
             async (c, tx) =>
             {
-                var fresh = read ?? await LineTotalsReader.ReadAsync(c, tx, rules.Id, null, q.ProcessType, fromDay, toDay, q.Metric == MetricFamily.ModelLatency, ct).ConfigureAwait(false);
+                var fresh = read ?? await LineTotalsReader.ReadAsync(c, tx, rules.Id, q.ProcessType, fromDay, toDay, q.Metric == MetricFamily.ModelLatency, ct).ConfigureAwait(false);
                 tLines = Stopwatch.GetTimestamp();
                 return (fresh, await policies.InForceAsync(c, rules.Id, q.Metric, now).ConfigureAwait(false));
             },

@@ -20,7 +20,7 @@ public sealed class StandingQuery(BenchmarkQuery benchmarks)
         var own = lines.Where(l => string.Equals(l.Company, company, StringComparison.Ordinal)).ToList();
         var metrics = new List<StandingMetric>();
         PrivacySpend? privacy = null;
-        foreach (var metric in MetricFamilies.Benchmarkable)
+        foreach (var metric in MetricFamilies.Families)
         {
             var request = new BenchmarkRequest(alliance, processType, metric, from, to, ByFamily: false, Epsilon: null, keyId, company);
             var (answer, _) = await benchmarks.RunAsync(request, actor, ct, lines).ConfigureAwait(false);

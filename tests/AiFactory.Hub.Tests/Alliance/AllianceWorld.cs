@@ -22,6 +22,7 @@ internal sealed class AllianceWorld : IAsyncDisposable
 
     private readonly Dictionary<(string Company, string Role), HttpClient> _clients = [];
     private readonly Dictionary<string, long> _sequences = [];
+    private readonly Dictionary<string, (string Id, string Key)> _edges = [];
 
     private PostgresDatabase? _postgres;
 
@@ -48,6 +49,7 @@ internal sealed class AllianceWorld : IAsyncDisposable
     public async Task AddCompanyAsync(string company, DateTimeOffset day, params (string Line, string Family, long Frames, long Pass, long Fail)[] lines)
     {
         var edge = await Hub.SetupPlantAsync(company, "p1", $"{company}-e{_sequences.Count}", lines.Select(l => (l.Line, "s-" + l.Line)).ToArray());
+        _edges[company] = ($"{company}-e{_sequences.Count}", edge);
         await OkAsync(Hub.Admin.PostAsJsonAsync($"/api/v1/admin/alliances/{Alliance}/members", new { company }));
         foreach (var l in lines)
         {
@@ -71,6 +73,15 @@ internal sealed class AllianceWorld : IAsyncDisposable
         OkAsync(Key(company, "company-admin").ContinueWith(k => k.Result.PutAsJsonAsync(
             $"/api/v1/alliances/{Alliance}/companies/{company}/policies/{metric}",
             new { plant = line is null ? null : "p1", line, level, namedCompanies = named, purposes = new[] { "benchmarking" }, expires = Expiry })).Unwrap());
+
+    /// <summary>The company's first edge reports its station on <paramref name="line"/> through the API, its live inputs around <paramref name="liveMean"/>.</summary>
+    public async Task ReportDriftAsync(string company, string line, double liveMean)
+    {
+        var (id, key) = _edges[company];
+        using var edge = Hub.Client(key);
+        var station = ModelReports.Station(line, "s-" + line, "pump-anomaly", ModelReports.Run(null, "1", 10, 0), inputs: [ModelReports.Feature("pressure", liveMean)]);
+        await OkAsync(edge.PostAsJsonAsync($"/api/v1/edges/{id}/model-report", new AiFactory.Contracts.EdgeModelReport(id, "x", [station])));
+    }
 
     public async Task RollAsync() =>
         await Hub.Services.GetRequiredService<LineDayRollup>().RollAsync(Day1.AddDays(-1), Day1.AddDays(10), CancellationToken.None);
