@@ -25,6 +25,15 @@ public static class AllianceSchema
         new(243, "line-day roll-up clustered by line and day (SQLite; the roll-up rebuilds it)", BuildLineDays(" WITHOUT ROWID", drop: true), DatabaseProvider.Sqlite),
         new(244, "stations' drift per hour; line roll-up in aligned spans keyed by process type (SQLite)", BuildSpans(" WITHOUT ROWID"), DatabaseProvider.Sqlite),
         new(245, "stations' drift per hour; line roll-up in aligned spans keyed by process type (PostgreSQL)", BuildSpans(string.Empty), DatabaseProvider.PostgreSql),
+        new(246, "Gaussian noise per alliance; the privacy ledger per analyst (a named user of a company), with δ; keys' owners", """
+            ALTER TABLE alliances ADD COLUMN mechanism TEXT NOT NULL DEFAULT 'laplace';
+            ALTER TABLE alliances ADD COLUMN delta DOUBLE PRECISION NOT NULL DEFAULT 0.000001;
+            ALTER TABLE api_keys ADD COLUMN owner TEXT NULL;
+            ALTER TABLE privacy_ledger ADD COLUMN delta DOUBLE PRECISION NOT NULL DEFAULT 0;
+            ALTER TABLE privacy_ledger RENAME COLUMN key_id TO analyst;
+            UPDATE privacy_ledger SET analyst = COALESCE((SELECT k.company_id FROM api_keys k WHERE k.id = privacy_ledger.analyst), 'hub') || '/' || analyst
+                WHERE analyst IN (SELECT id FROM api_keys);
+            """),
     ];
 
     /// <summary>

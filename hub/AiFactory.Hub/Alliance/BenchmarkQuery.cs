@@ -30,6 +30,11 @@ public sealed class BenchmarkQuery(HubDatabase database, PolicyStore policies, N
     {
         var rules = q.Alliance;
         var epsilon = q.Epsilon ?? rules.EpsilonPerQuery;
+        if (rules.DifferentialPrivacy && NoiseMechanism.Problem(rules.Mechanism, "query 'epsilon'", epsilon, rules.Delta) is { } calibration)
+        {
+            throw HubProblemException.BadRequest(calibration);
+        }
+
         if (rules.DifferentialPrivacy && !(epsilon > 0 && epsilon <= rules.EpsilonBudget))
         {
             throw HubProblemException.BadRequest($"query 'epsilon' {epsilon} must be above 0 and at most the alliance's budget {rules.EpsilonBudget}.");
@@ -76,8 +81,9 @@ public sealed class BenchmarkQuery(HubDatabase database, PolicyStore policies, N
                 PrivacySpend? spend = null;
                 if (rules.DifferentialPrivacy)
                 {
-                    var spent = await PrivacyLedger.SpentAsync(c, tx, rules.Id, q.KeyId, period).ConfigureAwait(false);
+                    var (spent, _) = await PrivacyLedger.SpentAsync(c, tx, rules.Id, q.Analyst, period).ConfigureAwait(false);
                     var cost = epsilon * published.Count;
+                    var delta = PrivacyLedger.CellDelta(rules) * published.Count;
                     if (spent + cost > rules.EpsilonBudget + 1e-9)
                     {
                         return new Outcome(reasons, null, Math.Max(0, rules.EpsilonBudget - spent), cost);
@@ -85,10 +91,10 @@ public sealed class BenchmarkQuery(HubDatabase database, PolicyStore policies, N
 
                     if (cost > 0)
                     {
-                        await PrivacyLedger.SpendAsync(c, tx, rules.Id, q.KeyId, period, queryId, cost, now).ConfigureAwait(false);
+                        await PrivacyLedger.SpendAsync(c, tx, rules.Id, q.Analyst, period, queryId, cost, delta, now).ConfigureAwait(false);
                     }
 
-                    spend = new PrivacySpend("laplace", epsilon, cost, Math.Max(0, rules.EpsilonBudget - spent - cost), rules.EpsilonBudget, period);
+                    spend = new PrivacySpend(rules.Mechanism, epsilon, cost, Math.Max(0, rules.EpsilonBudget - spent - cost), rules.EpsilonBudget, period, PrivacyLedger.CellDelta(rules), delta);
                 }
                 else
                 {
@@ -115,7 +121,7 @@ public sealed class BenchmarkQuery(HubDatabase database, PolicyStore policies, N
                 },
                 ct).ConfigureAwait(false);
             throw new HubProblemException(403, "Privacy budget exceeded",
-                $"this query needs ε={outcome.Needed.ToString("0.###", CultureInfo.InvariantCulture)} but key '{q.KeyId}' has ε={outcome.Left.ToString("0.###", CultureInfo.InvariantCulture)} " +
+                $"this query needs ε={outcome.Needed.ToString("0.###", CultureInfo.InvariantCulture)} but analyst '{q.Analyst}' has ε={outcome.Left.ToString("0.###", CultureInfo.InvariantCulture)} " +
                 $"of {rules.EpsilonBudget.ToString("0.###", CultureInfo.InvariantCulture)} left in alliance '{rules.Id}' for {period}.");
         }
 
@@ -147,7 +153,7 @@ public sealed class BenchmarkQuery(HubDatabase database, PolicyStore policies, N
         }
 
         var (low, high) = MetricFamilies.Range(metric);
-        var histogram = Distribution.NoisyHistogram(values, low, high, epsilon, noise);
+        var histogram = Distribution.NoisyHistogram(values, low, high, rules, epsilon, noise);
         return new BenchmarkCell(cell.ProductFamily, true, null, (long)Math.Round(Math.Max(0, histogram.Sum())), null, Named(Distribution.FromHistogram(histogram, low, high)));
     }
 

@@ -33,7 +33,7 @@ public sealed class AllianceCliTests : IDisposable
         Assert.Equal(0, (await RunAsync("admin", "line", "--company", "acme", "--plant", "p1", "--id", "l1")).Code);
 
         Assert.Equal((0, "created process type 'welding'"), await RunAsync("alliance", "process-type", "--id", "welding", "--name", "Spot welding"));
-        Assert.Equal((0, "created alliance 'ev' (k 7, max share 0.2, differential privacy on)"),
+        Assert.Equal((0, "created alliance 'ev' (k 7, max share 0.2, differential privacy laplace)"),
             await RunAsync("alliance", "create", "--id", "ev", "--min-companies", "7", "--max-share", "0.2", "--differential-privacy"));
         Assert.Equal((0, "added company 'acme' to alliance 'ev'"), await RunAsync("alliance", "member", "--alliance", "ev", "--company", "acme"));
         Assert.Equal((0, "tagged line 'acme/p1/l1' as 'welding', family 'doors'"),
