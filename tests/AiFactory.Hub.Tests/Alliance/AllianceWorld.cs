@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using AiFactory.Contracts;
 using AiFactory.Hub.Alliance;
 using AiFactory.Hub.Storage;
 using AiFactory.Hub.Tests.Support;
@@ -81,6 +82,20 @@ internal sealed class AllianceWorld : IAsyncDisposable
         using var edge = Hub.Client(key);
         var station = ModelReports.Station(line, "s-" + line, "pump-anomaly", ModelReports.Run(null, "1", 10, 0), inputs: [ModelReports.Feature("pressure", liveMean)]);
         await OkAsync(edge.PostAsJsonAsync($"/api/v1/edges/{id}/model-report", new AiFactory.Contracts.EdgeModelReport(id, "x", [station])));
+    }
+
+    /// <summary>Three member companies with a line each (acme, globex, initech), and one raw chunk of acme's station s-l1 at <see cref="T0"/> uploaded by an edge of its own.</summary>
+    public async Task AddRoomCompaniesAsync(string[] tags, params RawRow[] rows)
+    {
+        foreach (var company in new[] { "acme", "globex", "initech" })
+        {
+            await AddCompanyAsync(company, Day1, ("l1", "pumps", 100, 90, 10));
+        }
+
+        var edgeKey = await Hub.SetupPlantAsync("acme", "p1", "acme-raw", ("l1", "s-l1"));
+        using var edge = Hub.Client(edgeKey);
+        var chunk = new StationRawChunk("acme", "p1", "l1", "s-l1", tags, rows);
+        await OkAsync(edge.PostAsync("/api/v1/ingest", Json(new UplinkBatch("acme-raw", 1, 1, T0, [new UplinkRecord(1, null, null, chunk)], new OutboxReport(0, 0, null, 0, 0, 0)))));
     }
 
     public async Task RollAsync() =>
