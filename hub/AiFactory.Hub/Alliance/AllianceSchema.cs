@@ -4,7 +4,7 @@ using AiFactory.Hub.Storage;
 namespace AiFactory.Hub.Alliance;
 
 /// <summary>
-/// The alliance's tables (migrations 240–259): process taxonomy, alliances and members, sharing policies, the line-day
+/// The alliance's tables (migrations 240–259): process taxonomy, alliances and members, sharing policies, the line
 /// roll-up benchmarks read, released cells (the differencing check), the privacy ledger and data-room offers; and
 /// triggers that make <c>audit_log</c> append-only on both databases.
 /// </summary>

@@ -11,8 +11,8 @@ namespace AiFactory.Hub.Alliance;
 /// <summary>
 /// Answers a benchmark query from policy-allowed data only. One company is one value per cell (its allowed lines'
 /// counts summed, then the metric), weighted by its frames. The cells pass <see cref="CellSuppression"/>; under
-/// differential privacy their percentiles come from a Laplace-noised histogram and the query spends ε from the asking
-/// key's budget for the calendar month (<see cref="PrivacyLedger"/>). The decision, the releases, the spend and the
+/// differential privacy their percentiles come from a noised histogram (<see cref="NoiseMechanism"/>) and the query spends
+/// ε (and δ) from the asking analyst's budget for the calendar month (<see cref="PrivacyLedger"/>). The decision, the releases, the spend and the
 /// audit entry are one transaction, taken under the alliance's row lock on PostgreSQL, so two queries cannot both pass
 /// a check that only one of them may.
 /// </summary>

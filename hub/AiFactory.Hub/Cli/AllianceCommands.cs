@@ -65,7 +65,7 @@ internal static class AllianceCommands
 
         var from = new Option<DateTimeOffset>("--from") { Description = "First day to recompute (UTC)", Required = true };
         var to = new Option<DateTimeOffset>("--to") { Description = "Day after the last to recompute (UTC)", Required = true };
-        alliance.Subcommands.Add(Make(output, "rollup", "Recompute the line-day sums benchmarks read, e.g. after uploads older than Hub:Alliance:RollupDays.", [from, to], async (app, p, ct) =>
+        alliance.Subcommands.Add(Make(output, "rollup", "Recompute the line-day sums benchmarks read, and the spans holding those days, e.g. after uploads older than Hub:Alliance:RollupDays.", [from, to], async (app, p, ct) =>
         {
             var rows = await Service<LineDayRollup>(app).RollAsync(p.GetValue(from), p.GetValue(to), ct).ConfigureAwait(false);
             return $"rolled up {rows} line-day rows from {p.GetValue(from):yyyy-MM-dd} to {p.GetValue(to):yyyy-MM-dd}";
