@@ -9,6 +9,13 @@ public sealed class HubApiClient(HttpClient http, HubConnection connection)
 {
     public async Task<JsonElement> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
     {
+        var text = await SendForTextAsync(method, path, body, ct).ConfigureAwait(false);
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>The answer's body as text (a CSV download, say); a refusal is a <see cref="CliException"/> as for <see cref="SendAsync"/>.</summary>
+    public async Task<string> SendForTextAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    {
         using var request = new HttpRequestMessage(method, new Uri(connection.Hub, path.TrimStart('/')));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", connection.ApiKey);
         if (body is not null)
@@ -34,7 +41,7 @@ public sealed class HubApiClient(HttpClient http, HubConnection connection)
                 throw new CliException(1, $"{method} {path}: the hub answered {(int)response.StatusCode}: {Detail(text)}");
             }
 
-            return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+            return text;
         }
     }
 

@@ -55,8 +55,8 @@ internal static class AllianceBenchmark
         Console.WriteLine($"seeded tenancy and policies in {tenancyS:F1} s, {bucketRows:N0} hour buckets in {bucketsS:F1} s; roll-up to {lineDays:N0} line-days in {rollupS:F1} s");
 
         var tenancy = app.Services.GetRequiredService<TenancyStore>();
-        var analyst = await tenancy.CreateUserKeyAsync(AuditActor.Cli(), "c0000", HubRole.AllianceAnalyst, "bench", CancellationToken.None);
-        var engineer = await tenancy.CreateUserKeyAsync(AuditActor.Cli(), "c0000", HubRole.PlantEngineer, "bench", CancellationToken.None);
+        var analyst = await tenancy.CreateUserKeyAsync(AuditActor.Cli(), "c0000", HubRole.AllianceAnalyst, "bench", null, CancellationToken.None);
+        var engineer = await tenancy.CreateUserKeyAsync(AuditActor.Cli(), "c0000", HubRole.PlantEngineer, "bench", null, CancellationToken.None);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(5) };
         var period = $"from={day0:yyyy-MM-dd}&to={day0.AddDays(days):yyyy-MM-dd}";
@@ -93,7 +93,7 @@ internal static class AllianceBenchmark
         await TimeAsync("defect rate, by product family", analyst.Key, i => $"/api/v1/alliances/bench/benchmarks?process={P(i)}&metric=defect-rate&by=family&{period}");
         await TimeAsync("model latency p95 (histograms), total", analyst.Key, i => $"/api/v1/alliances/bench/benchmarks?process={P(i)}&metric=model-latency&{period}");
         await TimeAsync("first-pass yield, differential privacy (ledger write)", analyst.Key, i => $"/api/v1/alliances/bench-dp/benchmarks?process={P(i)}&metric=first-pass-yield&epsilon=0.01&{period}");
-        await TimeAsync("standing report, 5 metrics (HTML)", engineer.Key, i => $"/api/v1/alliances/bench/companies/c0000/standing/report?process=welding&{period}");
+        await TimeAsync("standing report, 6 metrics (HTML)", engineer.Key, i => $"/api/v1/alliances/bench/companies/c0000/standing/report?process=welding&{period}");
 
         // In process: the phases of one query, the policy checks among them.
         var settings = (await app.Services.GetRequiredService<AllianceStore>().FindAsync("bench", CancellationToken.None))!;
@@ -165,7 +165,7 @@ internal static class AllianceBenchmark
                 foreach (var alliance in new[] { "bench", "bench-dp" })
                 {
                     await c.ExecuteAsync("INSERT INTO alliance_members (alliance_id, company_id, joined_utc) VALUES (@alliance, @id, 0)", ids.Select(id => new { alliance, id }), tx);
-                    var policies = ids.Select((id, i) => (id, i)).SelectMany(x => MetricFamilies.Benchmarkable.Select(m => new
+                    var policies = ids.Select((id, i) => (id, i)).SelectMany(x => MetricFamilies.Families.Select(m => new
                     {
                         alliance, id = x.id, m = MetricFamilies.Name(m), plant = string.Empty, line = string.Empty,
                         level = x.i % 10 == 0 && m == MetricFamily.Throughput ? "private" : "alliance-aggregate", expires,

@@ -64,7 +64,7 @@ public static class AdminEndpoints
                 throw HubProblemException.BadRequest($"role '{body.Role}' is not a user role; use one of {HubRoles.UserRoleList}.");
             }
 
-            var key = await t.CreateUserKeyAsync(Actor(caller), company, role, body.Name ?? HubRoles.Name(role), h.RequestAborted).ConfigureAwait(false);
+            var key = await t.CreateUserKeyAsync(Actor(caller), company, role, body.Name ?? HubRoles.Name(role), body.Owner, h.RequestAborted).ConfigureAwait(false);
             return Results.Created($"/api/v1/companies/{company}", key);
         });
         admin.MapGet("/audit", async (HttpContext h, AuditLog audit, TimeProvider time) =>

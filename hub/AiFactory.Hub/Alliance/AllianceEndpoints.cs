@@ -23,7 +23,7 @@ public static class AllianceEndpoints
         a.MapGet("/budget", async (HttpContext h, string alliance, AllianceStore store, PrivacyLedger ledger) =>
         {
             var (caller, settings) = await AllianceAccess.RequireMemberAsync(h, store, alliance).ConfigureAwait(false);
-            return Results.Ok(await ledger.RemainingAsync(settings, caller.KeyId, h.RequestAborted).ConfigureAwait(false));
+            return Results.Ok(await ledger.RemainingAsync(settings, caller.Analyst, h.RequestAborted).ConfigureAwait(false));
         });
         a.MapGet("/benchmarks", async (HttpContext h, string alliance, AllianceStore store, BenchmarkQuery query, TimeProvider time) =>
         {
@@ -36,7 +36,7 @@ public static class AllianceEndpoints
             var (from, to) = BenchmarkParameters.Period(h.Request.Query, time.GetUtcNow());
             var request = new BenchmarkRequest(
                 settings, BenchmarkParameters.Process(h.Request.Query), MetricFamilies.Parse("query 'metric'", h.Request.Query["metric"].ToString()), from, to,
-                BenchmarkParameters.ByFamily(h.Request.Query), BenchmarkParameters.Epsilon(h.Request.Query), caller.KeyId, caller.CompanyId);
+                BenchmarkParameters.ByFamily(h.Request.Query), BenchmarkParameters.Epsilon(h.Request.Query), caller.Analyst, caller.CompanyId);
             return Results.Ok((await query.RunAsync(request, AllianceAccess.Actor(caller), h.RequestAborted).ConfigureAwait(false)).Response);
         });
 
@@ -85,6 +85,6 @@ public static class AllianceEndpoints
     {
         var (caller, settings) = await AllianceAccess.RequireCompanyAsync(h, store, alliance, company, admin: false).ConfigureAwait(false);
         var (from, to) = BenchmarkParameters.Period(h.Request.Query, time.GetUtcNow());
-        return await standing.RunAsync(settings, company, BenchmarkParameters.Process(h.Request.Query), from, to, caller.KeyId, AllianceAccess.Actor(caller), h.RequestAborted).ConfigureAwait(false);
+        return await standing.RunAsync(settings, company, BenchmarkParameters.Process(h.Request.Query), from, to, caller.Analyst, AllianceAccess.Actor(caller), h.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -4,7 +4,7 @@ using AiFactory.Hub.Storage;
 namespace AiFactory.Hub.Alliance;
 
 /// <summary>
-/// The alliance's tables (migrations 240–259): process taxonomy, alliances and members, sharing policies, the line-day
+/// The alliance's tables (migrations 240–259): process taxonomy, alliances and members, sharing policies, the line
 /// roll-up benchmarks read, released cells (the differencing check), the privacy ledger and data-room offers; and
 /// triggers that make <c>audit_log</c> append-only on both databases.
 /// </summary>
@@ -23,7 +23,43 @@ public static class AllianceSchema
             CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
             """, DatabaseProvider.PostgreSql),
         new(243, "line-day roll-up clustered by line and day (SQLite; the roll-up rebuilds it)", BuildLineDays(" WITHOUT ROWID", drop: true), DatabaseProvider.Sqlite),
+        new(244, "stations' drift per hour; line roll-up in aligned spans keyed by process type (SQLite)", BuildSpans(" WITHOUT ROWID"), DatabaseProvider.Sqlite),
+        new(245, "stations' drift per hour; line roll-up in aligned spans keyed by process type (PostgreSQL)", BuildSpans(string.Empty), DatabaseProvider.PostgreSql),
+        new(246, "Gaussian noise per alliance; the privacy ledger per analyst (a named user of a company), with δ; keys' owners", """
+            ALTER TABLE alliances ADD COLUMN mechanism TEXT NOT NULL DEFAULT 'laplace';
+            ALTER TABLE alliances ADD COLUMN delta DOUBLE PRECISION NOT NULL DEFAULT 0.000001;
+            ALTER TABLE api_keys ADD COLUMN owner TEXT NULL;
+            ALTER TABLE privacy_ledger ADD COLUMN delta DOUBLE PRECISION NOT NULL DEFAULT 0;
+            ALTER TABLE privacy_ledger RENAME COLUMN key_id TO analyst;
+            UPDATE privacy_ledger SET analyst = COALESCE((SELECT k.company_id FROM api_keys k WHERE k.id = privacy_ledger.analyst), 'hub') || '/' || analyst
+                WHERE analyst IN (SELECT id FROM api_keys);
+            """),
     ];
+
+    /// <summary>
+    /// <c>station_drift_hours</c> (each station's drift figure per report, summed per hour) and <c>alliance_line_spans</c>
+    /// (<see cref="LineSpans"/>), filled from the line-days rolled up so far, which it replaces.
+    /// </summary>
+    private static string BuildSpans(string options)
+    {
+        var sb = new StringBuilder("""
+            CREATE TABLE station_drift_hours (company_id TEXT NOT NULL, plant_id TEXT NOT NULL, line_id TEXT NOT NULL, station_id TEXT NOT NULL,
+                hour_start BIGINT NOT NULL, psi_sum DOUBLE PRECISION NOT NULL, reports BIGINT NOT NULL, PRIMARY KEY (company_id, plant_id, line_id, station_id, hour_start));
+            CREATE INDEX station_drift_hours_by_hour ON station_drift_hours (hour_start);
+
+            """);
+        sb.Append(LineSpans.CreateTable(options));
+        sb.Append("INSERT INTO alliance_line_spans (").Append(LineSpans.Columns).AppendLine(")");
+        sb.Append("SELECT COALESCE(lp.process_type, ''), 1, d.day_start, d.company_id, d.plant_id, d.line_id, COALESCE(lp.product_family, ''), d.frames, d.pass_count, d.fail_count, d.anomalies, 0, 0, ")
+            .AppendJoin(", ", BucketColumns.Latency.Select(c => "d." + c)).AppendLine();
+        sb.AppendLine("FROM alliance_line_days d LEFT JOIN line_processes lp ON lp.company_id = d.company_id AND lp.plant_id = d.plant_id AND lp.line_id = d.line_id;");
+        foreach (var days in LineSpans.Sizes.Skip(1))
+        {
+            sb.Append(LineSpans.SumHalves(days, ranged: false)).AppendLine(";");
+        }
+
+        return sb.AppendLine("DROP TABLE alliance_line_days;").ToString();
+    }
 
     private static string BuildV240()
     {

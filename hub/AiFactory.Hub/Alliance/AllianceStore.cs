@@ -56,6 +56,10 @@ public sealed class AllianceStore(HubDatabase database, TimeProvider time)
                         ? "INSERT INTO line_processes (company_id, plant_id, line_id, process_type, product_family, updated_utc) VALUES (@company, @plant, @line, @processType, @productFamily, @now)"
                         : "UPDATE line_processes SET process_type = @processType, product_family = @productFamily, updated_utc = @now WHERE company_id = @company AND plant_id = @plant AND line_id = @line",
                     new { company, plant, line, processType, productFamily, now }, tx).ConfigureAwait(false);
+                // The roll-up carries each line's tag in its key; it follows the tag at once.
+                await c.ExecuteAsync(
+                    "UPDATE alliance_line_spans SET process_type = @processType, product_family = @productFamily WHERE company_id = @company AND plant_id = @plant AND line_id = @line",
+                    new { company, plant, line, processType, productFamily }, tx).ConfigureAwait(false);
                 await AuditLog.WriteAsync(c, tx, now, actor, "line.process", company, $"{company}/{plant}/{line}", old, new LineProcess(processType, productFamily)).ConfigureAwait(false);
                 return 0;
             },
@@ -69,8 +73,8 @@ public sealed class AllianceStore(HubDatabase database, TimeProvider time)
         await WriteAsync(actor, "alliance.create", null, $"alliance {settings.Id}", null, settings, (c, tx, now) => InsertAsync(
             c, tx,
             """
-            INSERT INTO alliances (id, name, min_companies, max_share, dp_enabled, epsilon_budget, epsilon_per_query, created_utc, updated_utc)
-            VALUES (@Id, @Name, @MinCompanies, @MaxShare, @Dp, @EpsilonBudget, @EpsilonPerQuery, @now, @now)
+            INSERT INTO alliances (id, name, min_companies, max_share, dp_enabled, epsilon_budget, epsilon_per_query, mechanism, delta, created_utc, updated_utc)
+            VALUES (@Id, @Name, @MinCompanies, @MaxShare, @Dp, @EpsilonBudget, @EpsilonPerQuery, @Mechanism, @Delta, @now, @now)
             """,
             Args(settings, now), $"alliance '{settings.Id}'"), ct).ConfigureAwait(false);
     }
@@ -82,7 +86,7 @@ public sealed class AllianceStore(HubDatabase database, TimeProvider time)
         await WriteAsync(actor, "alliance.update", null, $"alliance {settings.Id}", old, settings, (c, tx, now) => c.ExecuteAsync(
             """
             UPDATE alliances SET name = @Name, min_companies = @MinCompanies, max_share = @MaxShare, dp_enabled = @Dp,
-                epsilon_budget = @EpsilonBudget, epsilon_per_query = @EpsilonPerQuery, updated_utc = @now WHERE id = @Id
+                epsilon_budget = @EpsilonBudget, epsilon_per_query = @EpsilonPerQuery, mechanism = @Mechanism, delta = @Delta, updated_utc = @now WHERE id = @Id
             """,
             Args(settings, now), tx), ct).ConfigureAwait(false);
     }
@@ -90,9 +94,9 @@ public sealed class AllianceStore(HubDatabase database, TimeProvider time)
     public async Task<AllianceSettings?> FindAsync(string id, CancellationToken ct)
     {
         await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
-        var row = await c.QuerySingleOrDefaultAsync<(string Id, string Name, long K, double Share, long Dp, double Budget, double PerQuery)>(
-            "SELECT id, name, min_companies, max_share, dp_enabled, epsilon_budget, epsilon_per_query FROM alliances WHERE id = @id", new { id }).ConfigureAwait(false);
-        return row.Id is null ? null : new AllianceSettings(row.Id, row.Name, (int)row.K, row.Share, row.Dp != 0, row.Budget, row.PerQuery);
+        var row = await c.QuerySingleOrDefaultAsync<(string Id, string Name, long K, double Share, long Dp, double Budget, double PerQuery, string Mechanism, double Delta)>(
+            "SELECT id, name, min_companies, max_share, dp_enabled, epsilon_budget, epsilon_per_query, mechanism, delta FROM alliances WHERE id = @id", new { id }).ConfigureAwait(false);
+        return row.Id is null ? null : new AllianceSettings(row.Id, row.Name, (int)row.K, row.Share, row.Dp != 0, row.Budget, row.PerQuery, row.Mechanism, row.Delta);
     }
 
     public async Task AddMemberAsync(AuditActor actor, string alliance, string company, CancellationToken ct)
@@ -157,7 +161,7 @@ public sealed class AllianceStore(HubDatabase database, TimeProvider time)
     }
 
     private static object Args(AllianceSettings s, long now) =>
-        new { s.Id, s.Name, MinCompanies = (long)s.MinCompanies, s.MaxShare, Dp = s.DifferentialPrivacy ? 1L : 0L, s.EpsilonBudget, s.EpsilonPerQuery, now };
+        new { s.Id, s.Name, MinCompanies = (long)s.MinCompanies, s.MaxShare, Dp = s.DifferentialPrivacy ? 1L : 0L, s.EpsilonBudget, s.EpsilonPerQuery, s.Mechanism, s.Delta, now };
 
     private Task WriteAsync(
         AuditActor actor, string action, string? company, string target, object? old, object? now, Func<DbConnection, DbTransaction, long, Task> change, CancellationToken ct) =>

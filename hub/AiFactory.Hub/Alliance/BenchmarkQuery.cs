@@ -11,8 +11,8 @@ namespace AiFactory.Hub.Alliance;
 /// <summary>
 /// Answers a benchmark query from policy-allowed data only. One company is one value per cell (its allowed lines'
 /// counts summed, then the metric), weighted by its frames. The cells pass <see cref="CellSuppression"/>; under
-/// differential privacy their percentiles come from a Laplace-noised histogram and the query spends ε from the asking
-/// key's budget for the calendar month (<see cref="PrivacyLedger"/>). The decision, the releases, the spend and the
+/// differential privacy their percentiles come from a noised histogram (<see cref="NoiseMechanism"/>) and the query spends
+/// ε (and δ) from the asking analyst's budget for the calendar month (<see cref="PrivacyLedger"/>). The decision, the releases, the spend and the
 /// audit entry are one transaction, taken under the alliance's row lock on PostgreSQL, so two queries cannot both pass
 /// a check that only one of them may.
 /// </summary>
@@ -23,18 +23,18 @@ public sealed class BenchmarkQuery(HubDatabase database, PolicyStore policies, N
     /// <summary>The member companies' lines of the request's process type with their sums over its days (latency histograms included).</summary>
     public Task<List<LineTotals>> ReadLinesAsync(AllianceSettings alliance, string processType, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
         database.ReadSnapshotAsync(
-            (c, tx) => LineTotalsReader.ReadAsync(c, tx, alliance.Id, null, processType, LineDayRollup.DayStart(from), LineDayRollup.DayStart(to), withLatency: true, ct), ct);
+            (c, tx) => LineTotalsReader.ReadAsync(c, tx, alliance.Id, processType, LineDayRollup.DayStart(from), LineDayRollup.DayStart(to), withLatency: true, ct), ct);
 
     /// <param name="read">The lines as <see cref="ReadLinesAsync"/> read them, when several metrics of one process type and period are asked at once; null: read them now.</param>
     public async Task<(BenchmarkResponse Response, BenchmarkTimings Timings)> RunAsync(BenchmarkRequest q, AuditActor actor, CancellationToken ct, IReadOnlyList<LineTotals>? read = null)
     {
-        if (q.Metric == MetricFamily.Drift)
-        {
-            throw new HubProblemException(422, "Metric not stored", "metric 'drift' has no stored values on this hub yet; policies may already cover it.");
-        }
-
         var rules = q.Alliance;
         var epsilon = q.Epsilon ?? rules.EpsilonPerQuery;
+        if (rules.DifferentialPrivacy && NoiseMechanism.Problem(rules.Mechanism, "query 'epsilon'", epsilon, rules.Delta) is { } calibration)
+        {
+            throw HubProblemException.BadRequest(calibration);
+        }
+
         if (rules.DifferentialPrivacy && !(epsilon > 0 && epsilon <= rules.EpsilonBudget))
         {
             throw HubProblemException.BadRequest($"query 'epsilon' {epsilon} must be above 0 and at most the alliance's budget {rules.EpsilonBudget}.");
@@ -49,7 +49,7 @@ public sealed class BenchmarkQuery(HubDatabase database, PolicyStore policies, N
         var (lines, set) = await database.ReadSnapshotAsync(
             async (c, tx) =>
             {
-                var fresh = read ?? await LineTotalsReader.ReadAsync(c, tx, rules.Id, null, q.ProcessType, fromDay, toDay, q.Metric == MetricFamily.ModelLatency, ct).ConfigureAwait(false);
+                var fresh = read ?? await LineTotalsReader.ReadAsync(c, tx, rules.Id, q.ProcessType, fromDay, toDay, q.Metric == MetricFamily.ModelLatency, ct).ConfigureAwait(false);
                 tLines = Stopwatch.GetTimestamp();
                 return (fresh, await policies.InForceAsync(c, rules.Id, q.Metric, now).ConfigureAwait(false));
             },
@@ -81,8 +81,9 @@ public sealed class BenchmarkQuery(HubDatabase database, PolicyStore policies, N
                 PrivacySpend? spend = null;
                 if (rules.DifferentialPrivacy)
                 {
-                    var spent = await PrivacyLedger.SpentAsync(c, tx, rules.Id, q.KeyId, period).ConfigureAwait(false);
+                    var (spent, _) = await PrivacyLedger.SpentAsync(c, tx, rules.Id, q.Analyst, period).ConfigureAwait(false);
                     var cost = epsilon * published.Count;
+                    var delta = PrivacyLedger.CellDelta(rules) * published.Count;
                     if (spent + cost > rules.EpsilonBudget + 1e-9)
                     {
                         return new Outcome(reasons, null, Math.Max(0, rules.EpsilonBudget - spent), cost);
@@ -90,10 +91,10 @@ public sealed class BenchmarkQuery(HubDatabase database, PolicyStore policies, N
 
                     if (cost > 0)
                     {
-                        await PrivacyLedger.SpendAsync(c, tx, rules.Id, q.KeyId, period, queryId, cost, now).ConfigureAwait(false);
+                        await PrivacyLedger.SpendAsync(c, tx, rules.Id, q.Analyst, period, queryId, cost, delta, now).ConfigureAwait(false);
                     }
 
-                    spend = new PrivacySpend("laplace", epsilon, cost, Math.Max(0, rules.EpsilonBudget - spent - cost), rules.EpsilonBudget, period);
+                    spend = new PrivacySpend(rules.Mechanism, epsilon, cost, Math.Max(0, rules.EpsilonBudget - spent - cost), rules.EpsilonBudget, period, PrivacyLedger.CellDelta(rules), delta);
                 }
                 else
                 {
@@ -120,7 +121,7 @@ public sealed class BenchmarkQuery(HubDatabase database, PolicyStore policies, N
                 },
                 ct).ConfigureAwait(false);
             throw new HubProblemException(403, "Privacy budget exceeded",
-                $"this query needs ε={outcome.Needed.ToString("0.###", CultureInfo.InvariantCulture)} but key '{q.KeyId}' has ε={outcome.Left.ToString("0.###", CultureInfo.InvariantCulture)} " +
+                $"this query needs ε={outcome.Needed.ToString("0.###", CultureInfo.InvariantCulture)} but analyst '{q.Analyst}' has ε={outcome.Left.ToString("0.###", CultureInfo.InvariantCulture)} " +
                 $"of {rules.EpsilonBudget.ToString("0.###", CultureInfo.InvariantCulture)} left in alliance '{rules.Id}' for {period}.");
         }
 
@@ -152,7 +153,7 @@ public sealed class BenchmarkQuery(HubDatabase database, PolicyStore policies, N
         }
 
         var (low, high) = MetricFamilies.Range(metric);
-        var histogram = Distribution.NoisyHistogram(values, low, high, epsilon, noise);
+        var histogram = Distribution.NoisyHistogram(values, low, high, rules, epsilon, noise);
         return new BenchmarkCell(cell.ProductFamily, true, null, (long)Math.Round(Math.Max(0, histogram.Sum())), null, Named(Distribution.FromHistogram(histogram, low, high)));
     }
 

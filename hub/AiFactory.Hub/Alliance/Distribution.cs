@@ -22,11 +22,11 @@ public static class Distribution
     }
 
     /// <summary>
-    /// The ε-differentially private histogram: every company's value, clipped to [low, high], counts 1 in one of
+    /// The differentially private histogram: every company's value, clipped to [low, high], counts 1 in one of
     /// <see cref="Bins"/> bins, so adding or removing a company changes one count by 1 (sensitivity 1), and every bin
-    /// gets Laplace noise of scale 1/ε.
+    /// gets the alliance's noise for ε (<see cref="NoiseMechanism"/>).
     /// </summary>
-    public static double[] NoisyHistogram(IReadOnlyList<double> values, double low, double high, double epsilon, NoiseSource noise)
+    public static double[] NoisyHistogram(IReadOnlyList<double> values, double low, double high, AllianceSettings rules, double epsilon, NoiseSource noise)
     {
         var counts = new double[Bins];
         foreach (var v in values)
@@ -36,7 +36,7 @@ public static class Distribution
 
         for (var i = 0; i < Bins; i++)
         {
-            counts[i] += noise.Laplace(1 / epsilon);
+            counts[i] += NoiseMechanism.Draw(rules, epsilon, noise);
         }
 
         return counts;

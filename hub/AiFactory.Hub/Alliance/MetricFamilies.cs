@@ -20,7 +20,7 @@ public static class MetricFamilies
 
     public static string List => string.Join(", ", All.Select(a => a.Name));
 
-    public static IEnumerable<MetricFamily> Benchmarkable => All.Select(a => a.Family).Where(f => f != MetricFamily.Drift);
+    public static IEnumerable<MetricFamily> Families => All.Select(a => a.Family);
 
     public static string Name(MetricFamily family) => All.First(a => a.Family == family).Name;
 

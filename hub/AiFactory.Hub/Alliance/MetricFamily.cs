@@ -18,6 +18,6 @@ public enum MetricFamily
     /// <summary>The model's p95 latency in milliseconds.</summary>
     ModelLatency,
 
-    /// <summary>Model drift: policies may cover it; the hub stores no drift figure yet, so benchmarks refuse it.</summary>
+    /// <summary>Model drift: the mean over the period's station reports of each report's largest input PSI.</summary>
     Drift,
 }

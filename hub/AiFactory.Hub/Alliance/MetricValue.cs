@@ -8,13 +8,16 @@ public static class MetricValue
     /// <returns>The value, or null when the lines hold nothing to compute it from (no judged frames, no frames).</returns>
     public static double? Of(MetricFamily metric, IReadOnlyCollection<LineTotals> lines, double periodHours)
     {
-        long frames = 0, pass = 0, fail = 0, anomalies = 0;
+        long frames = 0, pass = 0, fail = 0, anomalies = 0, driftReports = 0;
+        var drift = 0.0;
         foreach (var l in lines)
         {
             frames += l.Frames;
             pass += l.Pass;
             fail += l.Fail;
             anomalies += l.Anomalies;
+            drift += l.DriftSum;
+            driftReports += l.DriftReports;
         }
 
         return metric switch
@@ -24,6 +27,7 @@ public static class MetricValue
             MetricFamily.AnomalyRate => frames == 0 ? null : (double)anomalies / frames,
             MetricFamily.Throughput => frames == 0 ? null : frames / (lines.Count * periodHours),
             MetricFamily.ModelLatency => LatencyP95(lines),
+            MetricFamily.Drift => driftReports == 0 ? null : drift / driftReports,
             _ => null,
         };
     }

@@ -15,4 +15,11 @@ public abstract class NoiseSource
         var u = NextUniform() - 0.5;
         return -scale * Math.Sign(u) * Math.Log(1 - (2 * Math.Abs(u)));
     }
+
+    /// <summary>A draw from the normal distribution centred on 0 with standard deviation <paramref name="sigma"/> (Box–Muller).</summary>
+    public double Gaussian(double sigma)
+    {
+        var radius = Math.Sqrt(-2 * Math.Log(NextUniform()));
+        return sigma * radius * Math.Cos(2 * Math.PI * NextUniform());
+    }
 }

@@ -9,9 +9,9 @@ namespace AiFactory.Hub.Alliance;
 /// </summary>
 public sealed class StandingQuery(BenchmarkQuery benchmarks)
 {
-    /// <param name="keyId">Whose privacy budget pays, under differential privacy.</param>
+    /// <param name="analyst">Whose privacy budget pays, under differential privacy.</param>
     /// <param name="actor">Who asks, for the audit log.</param>
-    public async Task<StandingResponse> RunAsync(AllianceSettings alliance, string company, string processType, DateTimeOffset from, DateTimeOffset to, string keyId, AuditActor actor, CancellationToken ct)
+    public async Task<StandingResponse> RunAsync(AllianceSettings alliance, string company, string processType, DateTimeOffset from, DateTimeOffset to, string analyst, AuditActor actor, CancellationToken ct)
     {
         var fromDay = LineDayRollup.DayStart(from);
         var toDay = LineDayRollup.DayStart(to);
@@ -20,9 +20,9 @@ public sealed class StandingQuery(BenchmarkQuery benchmarks)
         var own = lines.Where(l => string.Equals(l.Company, company, StringComparison.Ordinal)).ToList();
         var metrics = new List<StandingMetric>();
         PrivacySpend? privacy = null;
-        foreach (var metric in MetricFamilies.Benchmarkable)
+        foreach (var metric in MetricFamilies.Families)
         {
-            var request = new BenchmarkRequest(alliance, processType, metric, from, to, ByFamily: false, Epsilon: null, keyId, company);
+            var request = new BenchmarkRequest(alliance, processType, metric, from, to, ByFamily: false, Epsilon: null, analyst, company);
             var (answer, _) = await benchmarks.RunAsync(request, actor, ct, lines).ConfigureAwait(false);
             privacy = answer.Privacy ?? privacy;
             metrics.Add(new StandingMetric(MetricFamilies.Name(metric), MetricValue.Of(metric, own, (toDay - fromDay) / 3600.0), answer.Cells[0], answer.QueryId));

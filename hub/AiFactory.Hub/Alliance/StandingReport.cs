@@ -54,7 +54,7 @@ public static class StandingReport
         }
 
         sb.Append(s.Privacy is { } dp
-            ? FormattableString.Invariant($"<p class=\"note\">Alliance figures carry differential-privacy noise (Laplace, ε = {dp.EpsilonPerCell} per figure).</p>\n")
+            ? FormattableString.Invariant($"<p class=\"note\">Alliance figures carry differential-privacy noise ({dp.Mechanism}, ε = {dp.EpsilonPerCell} per figure).</p>\n")
             : "<p class=\"note\">Alliance figures come only from data whose owners' policies allow benchmarking, and only from cells with enough companies and no dominant one.</p>\n");
         return sb.Append("</body></html>\n").ToString();
     }

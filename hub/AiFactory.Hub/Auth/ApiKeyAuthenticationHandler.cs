@@ -57,7 +57,7 @@ public sealed partial class ApiKeyAuthenticationHandler(
             return Fail(problem);
         }
 
-        var caller = new HubCaller(stored.Id, role, stored.CompanyId, stored.EdgeId, stored.PlantId);
+        var caller = new HubCaller(stored.Id, role, stored.CompanyId, stored.EdgeId, stored.PlantId, stored.Owner);
         Context.Features.Set(caller);
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, stored.Id), new Claim(ClaimTypes.Role, stored.Role)], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));

@@ -49,8 +49,9 @@ internal static class AdminCommands
             }
 
             var company = a.Optional("--company");
-            return KeyText(await t.CreateUserKeyAsync(AuditActor.Cli(), company, r, a.Name, ct).ConfigureAwait(false), a.KeyFile);
-        }, withKeyFile: true, idRequired: false, extra: [role, new Option<string?>("--company") { Description = "The company the key is scoped to (not for hub-admin)" }]);
+            return KeyText(await t.CreateUserKeyAsync(AuditActor.Cli(), company, r, a.Name, a.Optional("--owner"), ct).ConfigureAwait(false), a.KeyFile);
+        }, withKeyFile: true, idRequired: false, extra: [role, new Option<string?>("--company") { Description = "The company the key is scoped to (not for hub-admin)" },
+            new Option<string?>("--owner") { Description = "The named user of the company the key belongs to (default: the key itself); one person's keys share one privacy budget" }]);
         return command;
     }
 

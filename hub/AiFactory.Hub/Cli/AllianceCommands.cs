@@ -27,16 +27,19 @@ internal static class AllianceCommands
 
         var minCompanies = new Option<int>("--min-companies") { Description = "k: companies a published cell needs", DefaultValueFactory = _ => AllianceSettings.DefaultMinCompanies };
         var maxShare = new Option<double>("--max-share") { Description = "The largest share of a cell's weight one company may hold", DefaultValueFactory = _ => AllianceSettings.DefaultMaxShare };
-        var dp = new Option<bool>("--differential-privacy") { Description = "Add Laplace noise to every published cell and keep an ε ledger" };
-        var budget = new Option<double>("--epsilon-budget") { Description = "ε per analyst key and calendar month", DefaultValueFactory = _ => AllianceSettings.DefaultEpsilonBudget };
+        var dp = new Option<bool>("--differential-privacy") { Description = "Add noise to every published cell and keep an ε ledger" };
+        var budget = new Option<double>("--epsilon-budget") { Description = "ε per analyst (a named user, across their keys) and calendar month", DefaultValueFactory = _ => AllianceSettings.DefaultEpsilonBudget };
+        var mechanism = new Option<string>("--mechanism") { Description = "laplace, or gaussian (classic calibration, needs ε below 1)", DefaultValueFactory = _ => NoiseMechanism.Laplace };
+        var delta = new Option<double>("--delta") { Description = "δ of the Gaussian mechanism per published cell", DefaultValueFactory = _ => AllianceSettings.DefaultDelta };
         var perQuery = new Option<double>("--epsilon-per-query") { Description = "ε a query spends per published cell unless it asks for another", DefaultValueFactory = _ => AllianceSettings.DefaultEpsilonPerQuery };
         var update = new Option<bool>("--update") { Description = "Change an existing alliance's settings instead of creating one" };
-        alliance.Subcommands.Add(Make(output, "create", "Create (or with --update change) an alliance and its disclosure rules.", [id, name, minCompanies, maxShare, dp, budget, perQuery, update], async (app, p, ct) =>
+        alliance.Subcommands.Add(Make(output, "create", "Create (or with --update change) an alliance and its disclosure rules.", [id, name, minCompanies, maxShare, dp, budget, perQuery, mechanism, delta, update], async (app, p, ct) =>
         {
-            var settings = new AllianceSettings(p.GetValue(id)!, p.GetValue(name) ?? p.GetValue(id)!, p.GetValue(minCompanies), p.GetValue(maxShare), p.GetValue(dp), p.GetValue(budget), p.GetValue(perQuery));
+            var settings = new AllianceSettings(p.GetValue(id)!, p.GetValue(name) ?? p.GetValue(id)!, p.GetValue(minCompanies), p.GetValue(maxShare), p.GetValue(dp), p.GetValue(budget), p.GetValue(perQuery),
+                p.GetValue(mechanism)!, p.GetValue(delta));
             var store = Service<AllianceStore>(app);
             await (p.GetValue(update) ? store.UpdateAllianceAsync(AuditActor.Cli(), settings, ct) : store.CreateAllianceAsync(AuditActor.Cli(), settings, ct)).ConfigureAwait(false);
-            return $"{(p.GetValue(update) ? "updated" : "created")} alliance '{settings.Id}' (k {settings.MinCompanies}, max share {settings.MaxShare.ToString(CultureInfo.InvariantCulture)}, differential privacy {(settings.DifferentialPrivacy ? "on" : "off")})";
+            return $"{(p.GetValue(update) ? "updated" : "created")} alliance '{settings.Id}' (k {settings.MinCompanies}, max share {settings.MaxShare.ToString(CultureInfo.InvariantCulture)}, differential privacy {(settings.DifferentialPrivacy ? settings.Mechanism : "off")})";
         }));
 
         var allianceId = Required("--alliance", "The alliance's id");
@@ -62,7 +65,7 @@ internal static class AllianceCommands
 
         var from = new Option<DateTimeOffset>("--from") { Description = "First day to recompute (UTC)", Required = true };
         var to = new Option<DateTimeOffset>("--to") { Description = "Day after the last to recompute (UTC)", Required = true };
-        alliance.Subcommands.Add(Make(output, "rollup", "Recompute the line-day sums benchmarks read, e.g. after uploads older than Hub:Alliance:RollupDays.", [from, to], async (app, p, ct) =>
+        alliance.Subcommands.Add(Make(output, "rollup", "Recompute the line-day sums benchmarks read, and the spans holding those days, e.g. after uploads older than Hub:Alliance:RollupDays.", [from, to], async (app, p, ct) =>
         {
             var rows = await Service<LineDayRollup>(app).RollAsync(p.GetValue(from), p.GetValue(to), ct).ConfigureAwait(false);
             return $"rolled up {rows} line-day rows from {p.GetValue(from):yyyy-MM-dd} to {p.GetValue(to):yyyy-MM-dd}";

@@ -16,11 +16,14 @@ public static class DashboardSession
 
     private const string CompanyClaim = "aifactory:company";
 
+    private const string OwnerClaim = "aifactory:owner";
+
     public static ClaimsPrincipal Principal(StoredKey key) => new(new ClaimsIdentity(
         [
             new Claim(ClaimTypes.NameIdentifier, key.Id),
             new Claim(ClaimTypes.Role, key.Role),
             .. key.CompanyId is { } company ? new[] { new Claim(CompanyClaim, company) } : [],
+            .. key.Owner is { } owner ? new[] { new Claim(OwnerClaim, owner) } : [],
         ],
         Scheme));
 
@@ -34,6 +37,6 @@ public static class DashboardSession
             return null;
         }
 
-        return new HubCaller(id, role, user.FindFirstValue(CompanyClaim), null, null);
+        return new HubCaller(id, role, user.FindFirstValue(CompanyClaim), null, null, user.FindFirstValue(OwnerClaim));
     }
 }

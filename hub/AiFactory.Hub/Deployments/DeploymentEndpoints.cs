@@ -73,11 +73,12 @@ public static class DeploymentEndpoints
             var wait = QueryParameters.Int(h.Request.Query, "waitSeconds", (int)options.Value.LongPoll.TotalSeconds, 0, (int)options.Value.LongPoll.TotalSeconds);
             return Results.Ok(await grains.GetGrain<IDeploymentGrain>(caller.CompanyId!).DesiredAsync(edge, caller.PlantId!, etag, TimeSpan.FromSeconds(wait)).ConfigureAwait(false));
         });
-        e.MapPost("/model-report", async (HttpContext h, string edge, EdgeModelReport body, TenancyStore tenancy, IGrainFactory grains) =>
+        e.MapPost("/model-report", async (HttpContext h, string edge, EdgeModelReport body, TenancyStore tenancy, StationDriftStore drift, IGrainFactory grains, TimeProvider time) =>
         {
             var caller = RequireEdge(h, edge);
             ReportValidator.Check(edge, body, await tenancy.StationsOfPlantAsync(caller.CompanyId!, caller.PlantId!, h.RequestAborted).ConfigureAwait(false));
             await grains.GetGrain<IDeploymentGrain>(caller.CompanyId!).ReportAsync(caller.PlantId!, body).ConfigureAwait(false);
+            await drift.RecordAsync(caller.CompanyId!, caller.PlantId!, body, time.GetUtcNow(), h.RequestAborted).ConfigureAwait(false);
             return Results.NoContent();
         });
     }

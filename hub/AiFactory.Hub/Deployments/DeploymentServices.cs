@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace AiFactory.Hub.Deployments;
 
-/// <summary>Registers deployments: options (validated at start), the store and the planner; the grain comes with the silo.</summary>
+/// <summary>Registers deployments: options (validated at start), the stores and the planner; the grain comes with the silo.</summary>
 public static class DeploymentServices
 {
     public static IServiceCollection AddDeployments(this IServiceCollection services)
@@ -12,6 +12,7 @@ public static class DeploymentServices
         services.AddSingleton<IValidateOptions<DeploymentOptions>, DeploymentOptionsValidator>();
         services.AddSingleton<DeploymentStore>();
         services.AddSingleton<DeploymentPlanner>();
+        services.AddSingleton<StationDriftStore>();
         return services;
     }
 }

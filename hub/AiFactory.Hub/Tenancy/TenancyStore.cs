@@ -77,8 +77,14 @@ public sealed class TenancyStore(HubDatabase database, TimeProvider time)
     }
 
     /// <summary>Creates a user key with a role scoped to a company (or a hub-admin key when company is null).</summary>
-    public async Task<CreatedKey> CreateUserKeyAsync(AuditActor actor, string? company, HubRole role, string name, CancellationToken ct)
+    /// <param name="owner">The named user of the company the key belongs to (null: the key is its own owner); one person's keys share one privacy budget.</param>
+    public async Task<CreatedKey> CreateUserKeyAsync(AuditActor actor, string? company, HubRole role, string name, string? owner, CancellationToken ct)
     {
+        if (owner is not null)
+        {
+            TenancyIds.Check("owner", owner);
+        }
+
         if (role == HubRole.Edge)
         {
             throw HubProblemException.BadRequest("role 'edge' is given by registering an edge, not to a user.");
@@ -101,8 +107,8 @@ public sealed class TenancyStore(HubDatabase database, TimeProvider time)
         await database.WriteAsync(
             async (c, tx) =>
             {
-                await InsertKeyAsync(c, tx, key, role, company, null, name).ConfigureAwait(false);
-                await AuditLog.WriteAsync(c, tx, Now(), actor, "key.create", company, $"key {key.Id}", null, new { keyId = key.Id, role = HubRoles.Name(role), name }).ConfigureAwait(false);
+                await InsertKeyAsync(c, tx, key, role, company, null, name, owner).ConfigureAwait(false);
+                await AuditLog.WriteAsync(c, tx, Now(), actor, "key.create", company, $"key {key.Id}", null, new { keyId = key.Id, role = HubRoles.Name(role), name, owner = owner ?? key.Id }).ConfigureAwait(false);
                 return 0;
             },
             ct).ConfigureAwait(false);
@@ -116,7 +122,7 @@ public sealed class TenancyStore(HubDatabase database, TimeProvider time)
         return await c.QuerySingleOrDefaultAsync<StoredKey>(
             """
             SELECT k.id AS Id, k.secret_hash AS SecretHash, k.role AS Role, k.company_id AS CompanyId, k.edge_id AS EdgeId,
-                   e.plant_id AS PlantId, k.revoked_utc AS RevokedUtc
+                   e.plant_id AS PlantId, k.revoked_utc AS RevokedUtc, COALESCE(k.owner, k.id) AS Owner
             FROM api_keys k LEFT JOIN edges e ON e.id = k.edge_id WHERE k.id = @keyId
             """,
             new { keyId }).ConfigureAwait(false);
@@ -265,10 +271,10 @@ public sealed class TenancyStore(HubDatabase database, TimeProvider time)
         }
     }
 
-    private Task InsertKeyAsync(DbConnection c, DbTransaction tx, (string Id, string Key, string Hash) key, HubRole role, string? company, string? edge, string name) =>
+    private Task InsertKeyAsync(DbConnection c, DbTransaction tx, (string Id, string Key, string Hash) key, HubRole role, string? company, string? edge, string name, string? owner = null) =>
         c.ExecuteAsync(
-            "INSERT INTO api_keys (id, secret_hash, role, company_id, edge_id, name, created_utc) VALUES (@id, @hash, @role, @company, @edge, @name, @t)",
-            new { id = key.Id, hash = key.Hash, role = HubRoles.Name(role), company, edge, name, t = Now() }, tx);
+            "INSERT INTO api_keys (id, secret_hash, role, company_id, edge_id, name, owner, created_utc) VALUES (@id, @hash, @role, @company, @edge, @name, @owner, @t)",
+            new { id = key.Id, hash = key.Hash, role = HubRoles.Name(role), company, edge, name, owner, t = Now() }, tx);
 
     private static bool IsUniqueViolation(DbException ex) =>
         ex.SqlState == "23505" || ex.Message.Contains("UNIQUE constraint failed", StringComparison.Ordinal);

@@ -33,7 +33,7 @@ public sealed class AllianceCliTests : IDisposable
         Assert.Equal(0, (await RunAsync("admin", "line", "--company", "acme", "--plant", "p1", "--id", "l1")).Code);
 
         Assert.Equal((0, "created process type 'welding'"), await RunAsync("alliance", "process-type", "--id", "welding", "--name", "Spot welding"));
-        Assert.Equal((0, "created alliance 'ev' (k 7, max share 0.2, differential privacy on)"),
+        Assert.Equal((0, "created alliance 'ev' (k 7, max share 0.2, differential privacy laplace)"),
             await RunAsync("alliance", "create", "--id", "ev", "--min-companies", "7", "--max-share", "0.2", "--differential-privacy"));
         Assert.Equal((0, "added company 'acme' to alliance 'ev'"), await RunAsync("alliance", "member", "--alliance", "ev", "--company", "acme"));
         Assert.Equal((0, "tagged line 'acme/p1/l1' as 'welding', family 'doors'"),
@@ -70,11 +70,11 @@ public sealed class AllianceCliTests : IDisposable
         Assert.Equal((2, "error: level 'public' is not a sharing level; use private, alliance-aggregate or named."), badLevel);
         Assert.Equal((0, "revoked the 'throughput' policy of company 'acme' in alliance 'ev'"), revoked);
         Assert.Equal((2, "error: company 'acme' has no 'throughput' policy in alliance 'ev' for the whole company."), again);
-        Assert.Equal((0, $"wrote the standing of 'acme' in 'welding' (0 of 5 metrics published) to {report}"), standing);
+        Assert.Equal((0, $"wrote the standing of 'acme' in 'welding' (0 of 6 metrics published) to {report}"), standing);
         Assert.StartsWith("<!DOCTYPE html>", await File.ReadAllTextAsync(report), StringComparison.Ordinal);
         using var db = new HubDatabase(DatabaseProvider.Sqlite, Connection);
         await using var c = await db.OpenAsync(CancellationToken.None);
-        Assert.Equal(5L, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_log WHERE via = 'cli' AND action = 'alliance.benchmark'"));
+        Assert.Equal(6L, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_log WHERE via = 'cli' AND action = 'alliance.benchmark'"));
     }
 
     [Fact]

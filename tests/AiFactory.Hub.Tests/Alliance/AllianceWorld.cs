@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using AiFactory.Contracts;
 using AiFactory.Hub.Alliance;
 using AiFactory.Hub.Storage;
 using AiFactory.Hub.Tests.Support;
@@ -22,6 +23,7 @@ internal sealed class AllianceWorld : IAsyncDisposable
 
     private readonly Dictionary<(string Company, string Role), HttpClient> _clients = [];
     private readonly Dictionary<string, long> _sequences = [];
+    private readonly Dictionary<string, (string Id, string Key)> _edges = [];
 
     private PostgresDatabase? _postgres;
 
@@ -48,6 +50,7 @@ internal sealed class AllianceWorld : IAsyncDisposable
     public async Task AddCompanyAsync(string company, DateTimeOffset day, params (string Line, string Family, long Frames, long Pass, long Fail)[] lines)
     {
         var edge = await Hub.SetupPlantAsync(company, "p1", $"{company}-e{_sequences.Count}", lines.Select(l => (l.Line, "s-" + l.Line)).ToArray());
+        _edges[company] = ($"{company}-e{_sequences.Count}", edge);
         await OkAsync(Hub.Admin.PostAsJsonAsync($"/api/v1/admin/alliances/{Alliance}/members", new { company }));
         foreach (var l in lines)
         {
@@ -71,6 +74,29 @@ internal sealed class AllianceWorld : IAsyncDisposable
         OkAsync(Key(company, "company-admin").ContinueWith(k => k.Result.PutAsJsonAsync(
             $"/api/v1/alliances/{Alliance}/companies/{company}/policies/{metric}",
             new { plant = line is null ? null : "p1", line, level, namedCompanies = named, purposes = new[] { "benchmarking" }, expires = Expiry })).Unwrap());
+
+    /// <summary>The company's first edge reports its station on <paramref name="line"/> through the API, its live inputs around <paramref name="liveMean"/>.</summary>
+    public async Task ReportDriftAsync(string company, string line, double liveMean)
+    {
+        var (id, key) = _edges[company];
+        using var edge = Hub.Client(key);
+        var station = ModelReports.Station(line, "s-" + line, "pump-anomaly", ModelReports.Run(null, "1", 10, 0), inputs: [ModelReports.Feature("pressure", liveMean)]);
+        await OkAsync(edge.PostAsJsonAsync($"/api/v1/edges/{id}/model-report", new AiFactory.Contracts.EdgeModelReport(id, "x", [station])));
+    }
+
+    /// <summary>Three member companies with a line each (acme, globex, initech), and one raw chunk of acme's station s-l1 at <see cref="T0"/> uploaded by an edge of its own.</summary>
+    public async Task AddRoomCompaniesAsync(string[] tags, params RawRow[] rows)
+    {
+        foreach (var company in new[] { "acme", "globex", "initech" })
+        {
+            await AddCompanyAsync(company, Day1, ("l1", "pumps", 100, 90, 10));
+        }
+
+        var edgeKey = await Hub.SetupPlantAsync("acme", "p1", "acme-raw", ("l1", "s-l1"));
+        using var edge = Hub.Client(edgeKey);
+        var chunk = new StationRawChunk("acme", "p1", "l1", "s-l1", tags, rows);
+        await OkAsync(edge.PostAsync("/api/v1/ingest", Json(new UplinkBatch("acme-raw", 1, 1, T0, [new UplinkRecord(1, null, null, chunk)], new OutboxReport(0, 0, null, 0, 0, 0)))));
+    }
 
     public async Task RollAsync() =>
         await Hub.Services.GetRequiredService<LineDayRollup>().RollAsync(Day1.AddDays(-1), Day1.AddDays(10), CancellationToken.None);

@@ -18,15 +18,7 @@ public sealed class DataRoomTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _w = await AllianceWorld.StartAsync();
-        await _w.AddCompanyAsync("acme", AllianceWorld.Day1, ("l1", "pumps", 100, 90, 10));
-        await _w.AddCompanyAsync("globex", AllianceWorld.Day1, ("l1", "pumps", 100, 90, 10));
-        await _w.AddCompanyAsync("initech", AllianceWorld.Day1, ("l1", "pumps", 100, 90, 10));
-        var edgeKey = await _w.Hub.SetupPlantAsync("acme", "p1", "acme-raw", ("l1", "s-l1"));
-        using var edge = _w.Hub.Client(edgeKey);
-        var chunk = new StationRawChunk("acme", "p1", "l1", "s-l1", ["pump/acc1", "pump/flow", "pump/secret"],
-            [new RawRow(T0, [0.213, 32.46, 7]), new RawRow(T0.AddSeconds(1), [null, 32.71, 8])]);
-        var response = await edge.PostAsync("/api/v1/ingest", Json(new UplinkBatch("acme-raw", 1, 1, T0, [new UplinkRecord(1, null, null, chunk)], new OutboxReport(0, 0, null, 0, 0, 0))));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await _w.AddRoomCompaniesAsync(["pump/acc1", "pump/flow", "pump/secret"], new RawRow(T0, [0.213, 32.46, 7]), new RawRow(T0.AddSeconds(1), [null, 32.71, 8]));
     }
 
     public async Task DisposeAsync() => await _w.DisposeAsync();

@@ -40,7 +40,7 @@ public sealed class PrivacyBudgetTests : IAsyncLifetime
         Assert.Equal(0.1, second.GetProperty("privacy").GetProperty("epsilonLeft").GetDouble(), 9);
         Assert.Equal(HttpStatusCode.Forbidden, third.StatusCode);
         var period = DateTimeOffset.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Contains($"this query needs ε=0.2 but key '", await third.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains($"this query needs ε=0.2 but analyst 'c1/", await third.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains($"has ε=0.1 of 0.5 left in alliance 'ev' for {period}.", await third.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, small.GetProperty("privacy").GetProperty("epsilonLeft").GetDouble(), 9);
         Assert.Equal(0.5, budget.GetProperty("epsilonSpent").GetDouble(), 9);

@@ -32,7 +32,7 @@ public sealed class StandingTests : IAsyncLifetime
         var standing = await _w.GetJsonAsync(await _w.Key("me", "plant-engineer"), Path);
 
         var metrics = standing.GetProperty("metrics").EnumerateArray().ToDictionary(m => m.GetProperty("metric").GetString()!);
-        Assert.Equal(["first-pass-yield", "defect-rate", "anomaly-rate", "throughput", "model-latency"], metrics.Keys);
+        Assert.Equal(["first-pass-yield", "defect-rate", "anomaly-rate", "throughput", "model-latency", "drift"], metrics.Keys);
         var fpy = metrics["first-pass-yield"];
         Assert.Equal(380.0 / 400, fpy.GetProperty("own").GetDouble(), 12);
         Assert.Equal(6, fpy.GetProperty("alliance").GetProperty("companies").GetInt64());
