@@ -23,6 +23,19 @@ public sealed class DashboardOptionsValidator : IValidateOptions<DashboardOption
             problems.Add($"{DashboardOptions.Section}:RenderInterval {options.RenderInterval} is outside 00:00:00..00:00:01.5 (tiles must change within 2 s of an uplink).");
         }
 
+        foreach (var (key, path) in new[] { ("KeyRingCertificatePath", options.KeyRingCertificatePath), ("KeyRingKeyPath", options.KeyRingKeyPath) })
+        {
+            if (!string.IsNullOrWhiteSpace(path) && !File.Exists(path))
+            {
+                problems.Add($"{DashboardOptions.Section}:{key} '{path}' does not exist.");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(options.KeyRingCertificatePath) && !string.IsNullOrWhiteSpace(options.KeyRingKeyPath))
+        {
+            problems.Add($"{DashboardOptions.Section}:KeyRingKeyPath is set without {DashboardOptions.Section}:KeyRingCertificatePath.");
+        }
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

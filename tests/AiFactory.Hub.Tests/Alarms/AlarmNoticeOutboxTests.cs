@@ -4,7 +4,6 @@ using AiFactory.Hub.Storage;
 using AiFactory.Hub.Tenancy;
 using AiFactory.Hub.Tests.Support;
 using AiFactory.Testing;
-using Microsoft.Data.Sqlite;
 using static AiFactory.Hub.Tests.Support.Batches;
 
 namespace AiFactory.Hub.Tests.Alarms;
@@ -139,23 +138,7 @@ public sealed class AlarmNoticeOutboxTests
 
     private static (string, long, long, long) Tuple(AlarmNoticeCounts c) => (c.Target, c.Pending, c.Failed, c.Delivered);
 
-    private static async Task<long[]> AttemptsAsync(string database) => await QueryAsync(database, "SELECT attempts FROM alarm_notices", r => r.GetInt64(0));
+    private static async Task<long[]> AttemptsAsync(string database) => await SqliteRows.ReadAsync(database, "SELECT attempts FROM alarm_notices", r => r.GetInt64(0));
 
-    private static async Task<string[]> NoticeIdsAsync(string database) => await QueryAsync(database, "SELECT id FROM alarm_notices", r => r.GetString(0));
-
-    private static async Task<T[]> QueryAsync<T>(string database, string sql, Func<SqliteDataReader, T> read)
-    {
-        await using var c = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
-        await c.OpenAsync();
-        await using var command = c.CreateCommand();
-        command.CommandText = sql;
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<T>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(read(reader));
-        }
-
-        return [.. rows];
-    }
+    private static async Task<string[]> NoticeIdsAsync(string database) => await SqliteRows.ReadAsync(database, "SELECT id FROM alarm_notices", r => r.GetString(0));
 }

@@ -10,9 +10,12 @@ internal sealed partial class DashboardSessionClient : IDisposable
 
     public DashboardSessionClient(Uri hub)
     {
+        BaseAddress = hub;
         Cookies = new CookieContainer();
         _http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = hub };
     }
+
+    public Uri BaseAddress { get; }
 
     public CookieContainer Cookies { get; }
 
