@@ -18,6 +18,12 @@ public sealed class DashboardOptions
     public TimeSpan RenderInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
+    /// The time zone (IANA id) of a session whose browser sent none at sign-in (no JavaScript). Sessions otherwise show
+    /// times in the browser's zone: on a plant PC, the plant's.
+    /// </summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>
     /// The certificate whose RSA key encrypts the data-protection keys at rest in the database: a PEM file (with
     /// <see cref="KeyRingKeyPath"/>) or a PFX/PKCS#12 file (with <see cref="KeyRingPassword"/> if it has one). Every hub on
     /// the database needs the same certificate. Unset: the keys are stored unencrypted (Data Protection warns of each).
