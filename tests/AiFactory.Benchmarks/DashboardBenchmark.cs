@@ -136,7 +136,8 @@ internal static class DashboardBenchmark
 
     /// <summary>
     /// Every process this one started except the hub and what runs under it (Playwright's driver and chromium's
-    /// processes): pinned to the browser's core, and at the lowest priority there too.
+    /// processes): pinned to the browser's core; without pinning, at the lowest priority instead (on its own core
+    /// it competes only with other work on the machine, and at nice 19 that starved its pages).
     /// </summary>
     private static void SeparateBrowser(int hubPid, bool pinned)
     {
@@ -145,6 +146,7 @@ internal static class DashboardBenchmark
         if (pinned)
         {
             CpuPinning.Pin(browser, BrowserCore);
+            return;
         }
 
         using var renice = Process.Start(new ProcessStartInfo("renice", ["-n", "19", "-p", .. browser.Select(p => p.ToString(CultureInfo.InvariantCulture))]) { RedirectStandardOutput = true })!;
