@@ -52,7 +52,8 @@ internal static class BenchmarkSuite
 
         if (only == "dashboard")
         {
-            report["dashboard"] = await DashboardBenchmark.RunAsync(seconds, int.Parse(Option(args, "--rounds") ?? "10", CultureInfo.InvariantCulture));
+            report["dashboard"] = await DashboardBenchmark.RunAsync(
+                seconds, int.Parse(Option(args, "--rounds") ?? "10", CultureInfo.InvariantCulture), int.Parse(Option(args, "--dashboards") ?? "50", CultureInfo.InvariantCulture));
             return await WriteAsync(report, output);
         }
 

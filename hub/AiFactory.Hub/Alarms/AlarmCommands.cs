@@ -8,7 +8,7 @@ namespace AiFactory.Hub.Alarms;
 /// What the API and the dashboard's forms change about alarms, with the same checks for both: rules are a company
 /// admin's (or hub admin's), acknowledgements a plant engineer's or admin's, each within the caller's company.
 /// </summary>
-public sealed class AlarmCommands(AlarmStore store, TenancyStore tenancy, IGrainFactory grains, AlarmDelivery delivery)
+public sealed class AlarmCommands(AlarmStore store, TenancyStore tenancy, IGrainFactory grains)
 {
     /// <summary>The longest acknowledgement comment kept.</summary>
     public const int MaxCommentLength = 500;
@@ -57,9 +57,7 @@ public sealed class AlarmCommands(AlarmStore store, TenancyStore tenancy, IGrain
             throw HubProblemException.BadRequest($"acknowledgement field 'comment' {(text.Length == 0 ? "is missing" : $"has {text.Length} characters")}: say why, in 1 to {MaxCommentLength} characters.");
         }
 
-        var acked = await store.AcknowledgeAsync(company, id, Who(caller), text, ct).ConfigureAwait(false);
-        delivery.Enqueue(new AlarmNotice("acknowledged", acked));
-        return acked;
+        return await store.AcknowledgeAsync(company, id, Who(caller), text, ct).ConfigureAwait(false);
     }
 
     private static string Who(HubCaller caller) => $"key {caller.KeyId} ({HubRoles.Name(caller.Role)})";

@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
-using System.Text.Json;
-using System.Threading.Channels;
+using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,48 +9,42 @@ using MQTTnet.Protocol;
 namespace AiFactory.Hub.Alarms;
 
 /// <summary>
-/// Sends each alarm notice, in order, to the webhook (HTTP POST of JSON) and to MQTT (QoS 1), each with retries and
-/// back-off. A notice that still fails is counted and logged, never retried forever: the alarm itself is in SQL and
-/// on the dashboard. Notices wait in a bounded queue; when it is full the oldest is dropped and counted.
+/// Sends the outbox's notices (<see cref="AlarmOutbox"/>) to the webhook (HTTP POST of JSON) and to MQTT (QoS 1): one
+/// loop per target takes its oldest waiting notice, claims it for <see cref="ClaimLease"/> (so among several silos one
+/// sends it), sends it and records the outcome. A failed try waits <c>RetryDelay</c>, doubling up to
+/// <c>MaxRetryDelay</c>, and the target's later notices wait behind it, so each target sees an alarm's notices in order.
+/// After <c>DeliveryAttempts</c> tries the notice is given up: counted, logged and kept as failed. Delivery is at
+/// least once (a silo killed between sending and recording sends again after the lease): receivers drop a notice id
+/// they have seen.
 /// </summary>
 public sealed partial class AlarmDelivery : BackgroundService
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly Channel<AlarmNotice> _queue;
+    private readonly AlarmOutbox _outbox;
     private readonly AlarmOptions _options;
+    private readonly TimeProvider _time;
     private readonly HttpClient _http;
+    private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<AlarmDelivery> _log;
     private readonly Meter _meter = new("AiFactory.Hub.Alarms");
     private readonly Counter<long> _sent;
     private readonly Counter<long> _failed;
+    private readonly string _instance = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private IMqttClient? _mqtt;
-    private long _delivered;
-    private long _givenUp;
 
-    public AlarmDelivery(IOptions<AlarmOptions> options, ILogger<AlarmDelivery> log)
+    public AlarmDelivery(AlarmOutbox outbox, IOptions<AlarmOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<AlarmDelivery> log)
     {
+        _lifetime = lifetime;
+        _outbox = outbox;
         _options = options.Value;
+        _time = time;
         _log = log;
         _http = new HttpClient { Timeout = _options.DeliveryTimeout };
         _sent = _meter.CreateCounter<long>("aifactory.hub.alarms.delivered", description: "Alarm notices delivered, by target");
-        _failed = _meter.CreateCounter<long>("aifactory.hub.alarms.undelivered", description: "Alarm notices given up or dropped, by target");
-        _queue = Channel.CreateBounded<AlarmNotice>(
-            new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            dropped =>
-            {
-                Interlocked.Increment(ref _givenUp);
-                _failed.Add(1, new KeyValuePair<string, object?>("target", "queue"));
-                LogDropped(_log, dropped.Alarm.Id, dropped.Event);
-            });
+        _failed = _meter.CreateCounter<long>("aifactory.hub.alarms.undelivered", description: "Alarm notices given up, by target");
     }
 
-    /// <summary>Deliveries that succeeded (a notice counts once per target).</summary>
-    public long Delivered => Interlocked.Read(ref _delivered);
-
-    /// <summary>Deliveries given up after every attempt, or dropped from a full queue.</summary>
-    public long GivenUp => Interlocked.Read(ref _givenUp);
-
-    public void Enqueue(AlarmNotice notice) => _queue.Writer.TryWrite(notice);
+    /// <summary>How long a claimed notice is this silo's alone: two sending timeouts, then another silo may take it.</summary>
+    public TimeSpan ClaimLease => _options.DeliveryTimeout * 2;
 
     public override void Dispose()
     {
@@ -61,76 +54,165 @@ public sealed partial class AlarmDelivery : BackgroundService
         base.Dispose();
     }
 
+    /// <summary>The MQTT topic of a notice: the prefix, then its company, plant, line and (station rules) station.</summary>
+    public string Topic(OutboxNotice notice) =>
+        $"{_options.MqttTopic}/{notice.CompanyId}/{notice.PlantId}/{notice.LineId}" + (notice.StationId is null ? string.Empty : "/" + notice.StationId);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
-        {
-            await foreach (var notice in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
-            {
-                var body = JsonSerializer.SerializeToUtf8Bytes(notice, Json);
-                if (_options.WebhookUrl is { } url)
-                {
-                    await TryAsync("webhook", notice, ct => PostAsync(url, body, ct), stoppingToken).ConfigureAwait(false);
-                }
-
-                if (_options.MqttHost is { } host)
-                {
-                    await TryAsync("mqtt", notice, ct => PublishAsync(host, Topic(notice.Alarm), body, ct), stoppingToken).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    /// <summary>The MQTT topic of an alarm: the prefix, then its company, plant, line and (station rules) station.</summary>
-    public string Topic(AlarmRecord alarm) =>
-        $"{_options.MqttTopic}/{alarm.CompanyId}/{alarm.PlantId}/{alarm.LineId}" + (alarm.StationId is null ? string.Empty : "/" + alarm.StationId);
-
-    private async Task TryAsync(string target, AlarmNotice notice, Func<CancellationToken, Task> send, CancellationToken stopping)
-    {
-        var wait = TimeSpan.FromMilliseconds(200);
-        for (var attempt = 1; ; attempt++)
+        // The outbox is read once the hub has started, i.e. after the migrations ran.
+        var started = new TaskCompletionSource();
+        using (_lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
         {
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                timeout.CancelAfter(_options.DeliveryTimeout);
-                await send(timeout.Token).ConfigureAwait(false);
-                Interlocked.Increment(ref _delivered);
-                _sent.Add(1, new KeyValuePair<string, object?>("target", target));
+                await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
                 return;
             }
-            catch (Exception ex) when (ex is not OutOfMemoryException && !stopping.IsCancellationRequested)
+        }
+
+        var loops = new List<Task> { PruneAsync(stoppingToken) };
+        if (_options.WebhookUrl is { } url)
+        {
+            loops.Add(RunAsync(AlarmOutbox.Webhook, (n, ct) => PostAsync(url, n, ct), stoppingToken));
+        }
+
+        if (_options.MqttHost is { } host)
+        {
+            loops.Add(RunAsync(AlarmOutbox.Mqtt, (n, ct) => PublishAsync(host, n, ct), stoppingToken));
+        }
+
+        await Task.WhenAll(loops).ConfigureAwait(false);
+    }
+
+    private async Task RunAsync(string target, Func<OutboxNotice, CancellationToken, Task> send, CancellationToken stopping)
+    {
+        await Task.Yield(); // each target's loop on its own, however quickly SQLite answers
+        while (!stopping.IsCancellationRequested)
+        {
+            var added = _outbox.NextAdded();
+            TimeSpan wait;
+            try
             {
-                if (attempt >= _options.DeliveryAttempts)
+                wait = await StepAsync(target, send, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogOutboxFailed(_log, ex, target);
+                wait = _options.PollInterval;
+            }
+
+            if (wait > TimeSpan.Zero)
+            {
+                try
                 {
-                    Interlocked.Increment(ref _givenUp);
-                    _failed.Add(1, new KeyValuePair<string, object?>("target", target));
-                    LogGivenUp(_log, ex, notice.Event, notice.Alarm.Id, target, attempt);
+                    await Task.WhenAny(added, Task.Delay(wait, _time, stopping)).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
                     return;
                 }
-
-                LogRetry(_log, notice.Event, notice.Alarm.Id, target, attempt, ex.Message);
-                await Task.Delay(wait, stopping).ConfigureAwait(false);
-                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
         }
     }
 
-    private async Task PostAsync(Uri url, byte[] body, CancellationToken ct)
+    /// <summary>Sends the target's oldest waiting notice if it is due and free; answers how long to wait before looking again.</summary>
+    private async Task<TimeSpan> StepAsync(string target, Func<OutboxNotice, CancellationToken, Task> send, CancellationToken stopping)
     {
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        using var response = await _http.PostAsync(url, content, ct).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        if (await _outbox.OldestWaitingAsync(target, stopping).ConfigureAwait(false) is not { } notice)
+        {
+            return _options.PollInterval;
+        }
+
+        var busyUntil = notice.ClaimedUntil is { } claimed && claimed > notice.NextUtc ? claimed : notice.NextUtc;
+        if (busyUntil > now)
+        {
+            return Min(busyUntil - now, _options.PollInterval);
+        }
+
+        if (!await _outbox.ClaimAsync(notice.Seq, _instance, now, now + ClaimLease, stopping).ConfigureAwait(false))
+        {
+            return _options.PollInterval;
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            timeout.CancelAfter(_options.DeliveryTimeout);
+            await send(notice, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException && stopping.IsCancellationRequested)
+        {
+            await _outbox.ReleaseAsync(notice.Seq, _instance, CancellationToken.None).ConfigureAwait(false);
+            throw new OperationCanceledException("stopping", ex, stopping);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var attempts = notice.Attempts + 1;
+            var problem = ex is OperationCanceledException ? $"no answer within {_options.DeliveryTimeout}" : ex.Message;
+            if (attempts >= _options.DeliveryAttempts)
+            {
+                await _outbox.GiveUpAsync(notice.Seq, _instance, _time.GetUtcNow(), problem, CancellationToken.None).ConfigureAwait(false);
+                _failed.Add(1, new KeyValuePair<string, object?>("target", target));
+                LogGivenUp(_log, ex, notice.Event, notice.AlarmId, notice.Id, target, attempts);
+                return TimeSpan.Zero;
+            }
+
+            var delay = Min(_options.RetryDelay * Math.Pow(2, Math.Min(attempts - 1, 30)), _options.MaxRetryDelay);
+            await _outbox.RetryLaterAsync(notice.Seq, _instance, _time.GetUtcNow() + delay, problem, CancellationToken.None).ConfigureAwait(false);
+            LogRetry(_log, notice.Event, notice.AlarmId, notice.Id, target, attempts, problem, delay);
+            return delay;
+        }
+
+        await _outbox.DeliveredAsync(notice.Seq, _instance, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        _sent.Add(1, new KeyValuePair<string, object?>("target", target));
+        return TimeSpan.Zero;
+    }
+
+    private async Task PruneAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), _time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await _outbox.PruneAsync(_time.GetUtcNow() - _options.KeepNotices, stopping).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException && !stopping.IsCancellationRequested)
+                {
+                    LogOutboxFailed(_log, ex, "prune");
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task PostAsync(Uri url, OutboxNotice notice, CancellationToken ct)
+    {
+        using var content = new StringContent(notice.Body, Encoding.UTF8, "application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+        request.Headers.Add("X-AiFactory-Notice", notice.Id);
+        using var response = await _http.SendAsync(request, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"webhook {url} answered {(int)response.StatusCode} {response.ReasonPhrase}");
         }
     }
 
-    private async Task PublishAsync(string host, string topic, byte[] body, CancellationToken ct)
+    private async Task PublishAsync(string host, OutboxNotice notice, CancellationToken ct)
     {
         if (_mqtt is not { IsConnected: true })
         {
@@ -143,9 +225,10 @@ public sealed partial class AlarmDelivery : BackgroundService
             await _mqtt.ConnectAsync(options, ct).ConfigureAwait(false);
         }
 
+        var topic = Topic(notice);
         var message = new MqttApplicationMessageBuilder()
             .WithTopic(topic)
-            .WithPayload(body)
+            .WithPayload(Encoding.UTF8.GetBytes(notice.Body))
             .WithContentType("application/json")
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
@@ -156,12 +239,14 @@ public sealed partial class AlarmDelivery : BackgroundService
         }
     }
 
-    [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "Alarm {Alarm}: the {Event} notice to {Target} failed (attempt {Attempt}): {Problem}; trying again")]
-    private static partial void LogRetry(ILogger log, string @event, string alarm, string target, int attempt, string problem);
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    [LoggerMessage(EventId = 1502, Level = LogLevel.Error, Message = "Alarm {Alarm}: gave up the {Event} notice to {Target} after {Attempts} attempts")]
-    private static partial void LogGivenUp(ILogger log, Exception ex, string @event, string alarm, string target, int attempts);
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "Alarm {Alarm}: the {Event} notice {Notice} to {Target} failed (attempt {Attempt}): {Problem}; trying again in {Delay}")]
+    private static partial void LogRetry(ILogger log, string @event, string alarm, string notice, string target, long attempt, string problem, TimeSpan delay);
 
-    [LoggerMessage(EventId = 1503, Level = LogLevel.Error, Message = "Alarm {Alarm}: the {Event} notice was dropped, the delivery queue is full")]
-    private static partial void LogDropped(ILogger log, string alarm, string @event);
+    [LoggerMessage(EventId = 1502, Level = LogLevel.Error, Message = "Alarm {Alarm}: gave up the {Event} notice {Notice} to {Target} after {Attempts} attempts; it is kept as failed")]
+    private static partial void LogGivenUp(ILogger log, Exception ex, string @event, string alarm, string notice, string target, long attempts);
+
+    [LoggerMessage(EventId = 1503, Level = LogLevel.Error, Message = "Alarm notices ({Target}): the outbox could not be read or written; trying again")]
+    private static partial void LogOutboxFailed(ILogger log, Exception ex, string target);
 }

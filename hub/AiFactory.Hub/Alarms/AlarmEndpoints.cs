@@ -9,7 +9,7 @@ namespace AiFactory.Hub.Alarms;
 
 /// <summary>
 /// The alarm API of a company (docs/hub-api.md, "Dashboard and alarms"): rules (read: any reader; change: company
-/// admin), alarms active and cleared (read), acknowledgement (plant engineer or admin).
+/// admin), alarms active and cleared (read), their notices' delivery counts (read), acknowledgement (plant engineer or admin).
 /// </summary>
 public static class AlarmEndpoints
 {
@@ -46,6 +46,11 @@ public static class AlarmEndpoints
             };
             var limit = QueryParameters.Int(h.Request.Query, "limit", 200, 1, 10_000);
             return Results.Ok(await store.ListAsync(company, active, limit, h.RequestAborted).ConfigureAwait(false));
+        });
+        c.MapGet("/alarm-notices", async (HttpContext h, string company, AlarmOutbox outbox) =>
+        {
+            h.RequireRead(company);
+            return Results.Ok(await outbox.CountsAsync(company, h.RequestAborted).ConfigureAwait(false));
         });
         c.MapPost("/alarms/{id}/ack", async (HttpContext h, string company, string id, AlarmAck body, AlarmCommands commands) =>
             Results.Ok(await commands.AcknowledgeAsync(h.Caller(), company, id, body.Comment, h.RequestAborted).ConfigureAwait(false)));

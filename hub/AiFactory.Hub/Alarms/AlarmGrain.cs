@@ -8,13 +8,12 @@ namespace AiFactory.Hub.Alarms;
 /// <summary>
 /// A rule's evaluation: its timer reads the watched value from the live grains (or SQL) every
 /// <c>Hub:Alarms:EvaluateInterval</c>, steps the rule's <see cref="AlarmCondition"/>, and on a raise or clear writes the
-/// alarm to SQL and hands the notice to delivery. The open alarm is read back on activation, so a grain rebuilt on
+/// alarm to SQL with its notices (the outbox, in the same transaction). The open alarm is read back on activation, so a grain rebuilt on
 /// another silo neither raises it again nor forgets to clear it.
 /// </summary>
 public sealed partial class AlarmGrain(
     AlarmStore store,
     AlarmProbe probe,
-    AlarmDelivery delivery,
     IOptions<AlarmOptions> options,
     [FromKeyedServices(LiveOptions.ClockKey)] TimeProvider time,
     ILogger<AlarmGrain> log) : Grain, IAlarmGrain
@@ -36,10 +35,7 @@ public sealed partial class AlarmGrain(
         if (_condition is null)
         {
             // Deleted or disabled: an alarm it left open clears now, so nothing stays active without a rule behind it.
-            if (await store.ClearAsync(this.GetPrimaryKeyString(), null, CancellationToken.None) is { } cleared)
-            {
-                delivery.Enqueue(new AlarmNotice("cleared", cleared));
-            }
+            await store.ClearAsync(this.GetPrimaryKeyString(), null, CancellationToken.None);
 
             DeactivateOnIdle();
         }
@@ -81,19 +77,17 @@ public sealed partial class AlarmGrain(
             switch (condition.Step(value, time.GetUtcNow()))
             {
                 case AlarmTransition.Raise:
-                    var (alarm, raised) = await store.RaiseAsync(rule, value!.Value, CancellationToken.None);
+                    var (_, raised) = await store.RaiseAsync(rule, value!.Value, CancellationToken.None);
                     if (raised)
                     {
                         LogRaised(log, rule.Id, AlarmKinds.Name(rule.Kind), rule.Scope.Describe(), value.Value, rule.Threshold);
-                        delivery.Enqueue(new AlarmNotice("raised", alarm));
                     }
 
                     break;
                 case AlarmTransition.Clear:
-                    if (await store.ClearAsync(rule.Id, value, CancellationToken.None) is { } cleared)
+                    if (await store.ClearAsync(rule.Id, value, CancellationToken.None) is not null)
                     {
                         LogCleared(log, rule.Id, rule.Scope.Describe(), value!.Value);
-                        delivery.Enqueue(new AlarmNotice("cleared", cleared));
                     }
 
                     break;

@@ -19,8 +19,20 @@ public sealed class AlarmOptions
     /// <summary>Topic prefix; an alarm goes to <c>{prefix}/{company}/{plant}/{line}[/{station}]</c>, QoS 1.</summary>
     public string MqttTopic { get; set; } = "aifactory/alarms";
 
-    /// <summary>Tries per notice and target before it is given up (counted and logged; the alarm itself stays in SQL).</summary>
-    public int DeliveryAttempts { get; set; } = 5;
+    /// <summary>Tries per notice and target before it is given up (counted, logged and kept as failed; the alarm itself stays in SQL).</summary>
+    public int DeliveryAttempts { get; set; } = 10;
+
+    /// <summary>The wait after a notice's first failed try; it doubles after each further one, up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two tries of one notice.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often each silo looks for notices written by other silos (its own are sent at once).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Delivered and given-up notices are forgotten after this long (the alarms themselves stay).</summary>
+    public TimeSpan KeepNotices { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>Time allowed to one webhook call or MQTT publish.</summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(5);

@@ -28,9 +28,9 @@ public sealed class AlarmOptionsValidator : IValidateOptions<AlarmOptions>
             problems.Add($"{AlarmOptions.Section}:MqttTopic '{options.MqttTopic}' must be a topic without wildcards or a trailing '/'.");
         }
 
-        if (options.DeliveryAttempts is < 1 or > 100)
+        if (options.DeliveryAttempts is < 1 or > 1000)
         {
-            problems.Add($"{AlarmOptions.Section}:DeliveryAttempts {options.DeliveryAttempts} is outside 1..100.");
+            problems.Add($"{AlarmOptions.Section}:DeliveryAttempts {options.DeliveryAttempts} is outside 1..1000.");
         }
 
         if (options.DeliveryTimeout < TimeSpan.FromMilliseconds(100) || options.DeliveryTimeout > TimeSpan.FromMinutes(1))
@@ -38,6 +38,18 @@ public sealed class AlarmOptionsValidator : IValidateOptions<AlarmOptions>
             problems.Add($"{AlarmOptions.Section}:DeliveryTimeout {options.DeliveryTimeout} is outside 00:00:00.1..00:01:00.");
         }
 
+        Between(problems, "RetryDelay", options.RetryDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
+        Between(problems, "MaxRetryDelay", options.MaxRetryDelay, options.RetryDelay, TimeSpan.FromDays(1));
+        Between(problems, "PollInterval", options.PollInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(5));
+        Between(problems, "KeepNotices", options.KeepNotices, TimeSpan.FromHours(1), TimeSpan.FromDays(3650));
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private static void Between(List<string> problems, string key, TimeSpan value, TimeSpan low, TimeSpan high)
+    {
+        if (value < low || value > high)
+        {
+            problems.Add($"{AlarmOptions.Section}:{key} {value} is outside {low}..{high}.");
+        }
     }
 }

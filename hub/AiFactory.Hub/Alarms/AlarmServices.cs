@@ -12,7 +12,9 @@ public static class AlarmServices
     {
         services.AddOptions<AlarmOptions>().BindConfiguration(AlarmOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AlarmOptions>, AlarmOptionsValidator>();
-        services.AddSingleton(sp => new AlarmStore(sp.GetRequiredService<HubDatabase>(), sp.GetRequiredKeyedService<TimeProvider>(LiveOptions.ClockKey)));
+        services.AddSingleton<AlarmOutbox>();
+        services.AddSingleton(sp => new AlarmStore(
+            sp.GetRequiredService<HubDatabase>(), sp.GetRequiredService<AlarmOutbox>(), sp.GetRequiredKeyedService<TimeProvider>(LiveOptions.ClockKey)));
         services.AddSingleton(sp => new AlarmProbe(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<HubDatabase>(), sp.GetRequiredKeyedService<TimeProvider>(LiveOptions.ClockKey)));
         services.AddSingleton<AlarmDelivery>();
         services.AddHostedService(sp => sp.GetRequiredService<AlarmDelivery>());

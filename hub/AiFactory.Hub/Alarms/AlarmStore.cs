@@ -5,8 +5,11 @@ using Dapper;
 
 namespace AiFactory.Hub.Alarms;
 
-/// <summary>Alarm rules and alarms in SQL: written when a rule changes, an alarm raises, clears or is acknowledged (never per uplink).</summary>
-public sealed class AlarmStore(HubDatabase database, TimeProvider time)
+/// <summary>
+/// Alarm rules and alarms in SQL: written when a rule changes, an alarm raises, clears or is acknowledged (never per
+/// uplink). Each alarm change writes its notices to the <see cref="AlarmOutbox"/> in the same transaction.
+/// </summary>
+public sealed class AlarmStore(HubDatabase database, AlarmOutbox outbox, TimeProvider time)
 {
     private const string RuleColumns = "id, company_id, plant_id, line_id, station_id, kind, threshold, clear_threshold, for_minutes, enabled";
 
@@ -79,11 +82,18 @@ public sealed class AlarmStore(HubDatabase database, TimeProvider time)
             Truncated(time.GetUtcNow()), value, null, null, null, null, null);
         try
         {
-            await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
-            await c.ExecuteAsync(
-                $"INSERT INTO alarms ({AlarmColumns}) VALUES (@Id, @RuleId, @CompanyId, @PlantId, @LineId, @StationId, @Kind, @Threshold, @raised, @RaisedValue, NULL, NULL, NULL, NULL, NULL)",
-                new { alarm.Id, alarm.RuleId, alarm.CompanyId, alarm.PlantId, alarm.LineId, alarm.StationId, alarm.Kind, alarm.Threshold, raised = alarm.RaisedUtc.ToUnixTimeMilliseconds(), alarm.RaisedValue })
-                .ConfigureAwait(false);
+            await database.WriteAsync(
+                async (c, tx) =>
+                {
+                    await c.ExecuteAsync(
+                        $"INSERT INTO alarms ({AlarmColumns}) VALUES (@Id, @RuleId, @CompanyId, @PlantId, @LineId, @StationId, @Kind, @Threshold, @raised, @RaisedValue, NULL, NULL, NULL, NULL, NULL)",
+                        new { alarm.Id, alarm.RuleId, alarm.CompanyId, alarm.PlantId, alarm.LineId, alarm.StationId, alarm.Kind, alarm.Threshold, raised = alarm.RaisedUtc.ToUnixTimeMilliseconds(), alarm.RaisedValue },
+                        tx).ConfigureAwait(false);
+                    await outbox.AddAsync(c, tx, "raised", alarm, alarm.RaisedUtc).ConfigureAwait(false);
+                    return 1;
+                },
+                ct).ConfigureAwait(false);
+            outbox.Added();
             return (alarm, true);
         }
         catch (DbException ex) when (ex.SqlState == "23505" || ex.Message.Contains("UNIQUE constraint failed", StringComparison.Ordinal))
@@ -102,11 +112,28 @@ public sealed class AlarmStore(HubDatabase database, TimeProvider time)
         }
 
         var now = Truncated(time.GetUtcNow());
-        await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
-        await c.ExecuteAsync(
-            "UPDATE alarms SET cleared_utc = @t, cleared_value = @value WHERE id = @id AND cleared_utc IS NULL",
-            new { t = now.ToUnixTimeMilliseconds(), value, id = open.Id }).ConfigureAwait(false);
-        return open with { ClearedUtc = now, ClearedValue = value };
+        var cleared = open with { ClearedUtc = now, ClearedValue = value };
+        var changed = await database.WriteAsync(
+            async (c, tx) =>
+            {
+                var n = await c.ExecuteAsync(
+                    "UPDATE alarms SET cleared_utc = @t, cleared_value = @value WHERE id = @id AND cleared_utc IS NULL",
+                    new { t = now.ToUnixTimeMilliseconds(), value, id = open.Id }, tx).ConfigureAwait(false);
+                if (n > 0)
+                {
+                    await outbox.AddAsync(c, tx, "cleared", cleared, now).ConfigureAwait(false);
+                }
+
+                return n;
+            },
+            ct).ConfigureAwait(false);
+        if (changed == 0)
+        {
+            return null; // another silo cleared it between the read and the update, and wrote its notice
+        }
+
+        outbox.Added();
+        return cleared;
     }
 
     /// <summary>Records who acknowledged an alarm, when and why; refuses one already acknowledged (409).</summary>
@@ -114,17 +141,29 @@ public sealed class AlarmStore(HubDatabase database, TimeProvider time)
     {
         var alarm = await AlarmAsync(company, id, ct).ConfigureAwait(false) ?? throw HubProblemException.NotFound($"alarm '{id}' does not exist in company '{company}'.");
         var now = Truncated(time.GetUtcNow());
-        await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
-        var changed = await c.ExecuteAsync(
-            "UPDATE alarms SET acked_utc = @t, acked_by = @by, ack_comment = @comment WHERE id = @id AND acked_utc IS NULL",
-            new { t = now.ToUnixTimeMilliseconds(), by, comment, id }).ConfigureAwait(false);
+        var acknowledged = alarm with { AckedUtc = now, AckedBy = by, AckComment = comment };
+        var changed = await database.WriteAsync(
+            async (c, tx) =>
+            {
+                var n = await c.ExecuteAsync(
+                    "UPDATE alarms SET acked_utc = @t, acked_by = @by, ack_comment = @comment WHERE id = @id AND acked_utc IS NULL",
+                    new { t = now.ToUnixTimeMilliseconds(), by, comment, id }, tx).ConfigureAwait(false);
+                if (n > 0)
+                {
+                    await outbox.AddAsync(c, tx, "acknowledged", acknowledged, now).ConfigureAwait(false);
+                }
+
+                return n;
+            },
+            ct).ConfigureAwait(false);
         if (changed == 0)
         {
             var acked = await AlarmAsync(company, id, ct).ConfigureAwait(false);
             throw HubProblemException.Conflict($"alarm '{id}' was already acknowledged by {acked?.AckedBy} at {acked?.AckedUtc:O}.");
         }
 
-        return alarm with { AckedUtc = now, AckedBy = by, AckComment = comment };
+        outbox.Added();
+        return acknowledged;
     }
 
     private static DateTimeOffset Truncated(DateTimeOffset t) => DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds());

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace AiFactory.Hub.Dashboard;
 
@@ -77,11 +78,16 @@ public static class DashboardEndpoints
         return app;
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext h, [FromForm] string? key, [FromForm] string? returnUrl, TenancyStore tenancy, HubMetrics metrics)
+    private static async Task<IResult> SignInAsync(
+        HttpContext h, [FromForm] string? key, [FromForm] string? timeZone, [FromForm] string? returnUrl, TenancyStore tenancy, HubMetrics metrics)
     {
         string? problem = null;
         StoredKey? stored = null;
-        if (!ApiKey.TryParse(key?.Trim(), out var id, out var secret))
+        if (!string.IsNullOrEmpty(timeZone) && !DashboardTime.TryFind(timeZone, out _))
+        {
+            problem = "timezone";
+        }
+        else if (!ApiKey.TryParse(key?.Trim(), out var id, out var secret))
         {
             problem = "malformed";
         }
@@ -104,22 +110,24 @@ public static class DashboardEndpoints
             return Results.LocalRedirect($"/ui/signin?error={problem}");
         }
 
-        await h.SignInAsync(DashboardSession.Scheme, DashboardSession.Principal(stored!), new AuthenticationProperties { IsPersistent = false }).ConfigureAwait(false);
+        await h.SignInAsync(DashboardSession.Scheme, DashboardSession.Principal(stored!, string.IsNullOrEmpty(timeZone) ? null : timeZone), new AuthenticationProperties { IsPersistent = false }).ConfigureAwait(false);
         return Results.LocalRedirect(Local(returnUrl));
     }
 
-    private static async Task<IResult> HistoryCsvAsync(HttpContext h, string company, string plant, string line, MetricsQuery metrics, TenancyStore tenancy, TimeProvider time)
+    private static async Task<IResult> HistoryCsvAsync(
+        HttpContext h, string company, string plant, string line, MetricsQuery metrics, TenancyStore tenancy, TimeProvider time, IOptions<DashboardOptions> options)
     {
         h.RequireRead(company);
         var scope = new MetricsScope(company, plant, line);
         await QueryEndpoints.RequireScopeAsync(tenancy, scope, h.RequestAborted).ConfigureAwait(false);
         var q = h.Request.Query;
-        var range = HistoryRange.Parse(q["range"], q["from"], q["to"], time.GetUtcNow());
+        var times = DashboardSession.Times(h.User, options.Value.TimeZone);
+        var range = HistoryRange.Parse(q["range"], q["from"], q["to"], time.GetUtcNow(), times);
         var result = await metrics.RunAsync(scope, range.From, range.To, range.Granularity, h.RequestAborted).ConfigureAwait(false);
-        var csv = new StringBuilder("start_utc,frames,pass,fail,anomalies,first_pass_yield,latency_p99_ms\n");
+        var csv = new StringBuilder("start_utc,start_local,frames,pass,fail,anomalies,first_pass_yield,latency_p99_ms\n");
         foreach (var p in result.Series)
         {
-            csv.Append(CultureInfo.InvariantCulture, $"{p.Start.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{p.Frames},{p.Pass},{p.Fail},{p.Anomalies},{p.FirstPassYield:0.######},{p.LatencyP99Ms:0.###}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{p.Start.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{times.Iso(p.Start)},{p.Frames},{p.Pass},{p.Fail},{p.Anomalies},{p.FirstPassYield:0.######},{p.LatencyP99Ms:0.###}\n");
         }
 
         return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", $"{company}-{plant}-{line}-{range.From.UtcDateTime:yyyyMMddTHHmm}-{range.To.UtcDateTime:yyyyMMddTHHmm}.csv");

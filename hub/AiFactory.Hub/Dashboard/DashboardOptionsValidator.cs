@@ -23,6 +23,24 @@ public sealed class DashboardOptionsValidator : IValidateOptions<DashboardOption
             problems.Add($"{DashboardOptions.Section}:RenderInterval {options.RenderInterval} is outside 00:00:00..00:00:01.5 (tiles must change within 2 s of an uplink).");
         }
 
+        if (!DashboardTime.TryFind(options.TimeZone, out _))
+        {
+            problems.Add($"{DashboardOptions.Section}:TimeZone '{options.TimeZone}' is not a time zone this machine knows (an IANA id such as Asia/Seoul).");
+        }
+
+        foreach (var (key, path) in new[] { ("KeyRingCertificatePath", options.KeyRingCertificatePath), ("KeyRingKeyPath", options.KeyRingKeyPath) })
+        {
+            if (!string.IsNullOrWhiteSpace(path) && !File.Exists(path))
+            {
+                problems.Add($"{DashboardOptions.Section}:{key} '{path}' does not exist.");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(options.KeyRingCertificatePath) && !string.IsNullOrWhiteSpace(options.KeyRingKeyPath))
+        {
+            problems.Add($"{DashboardOptions.Section}:KeyRingKeyPath is set without {DashboardOptions.Section}:KeyRingCertificatePath.");
+        }
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

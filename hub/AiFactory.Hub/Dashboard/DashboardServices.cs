@@ -1,4 +1,7 @@
 using AiFactory.Hub.Auth;
+using AiFactory.Hub.Storage;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -29,6 +32,7 @@ public static class DashboardServices
         services.AddMudServices();
         services.AddLocalization();
         services.AddCascadingAuthenticationState();
+        AddKeyRing(builder);
         services.AddSingleton<DashboardQueries>();
         services.AddScoped<DashboardSessionEvents>();
         services.AddAuthentication(o => o.DefaultScheme = Selector)
@@ -51,6 +55,22 @@ public static class DashboardServices
             o.TimeProvider = time;
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Data Protection (the session cookie's ticket, antiforgery tokens, Blazor's circuit state) with its key ring in the
+    /// hub's database, so every hub and silo on the database reads what another wrote; one application name, so hubs
+    /// installed in different folders share it; keys encrypted at rest with the key-ring certificate when configured.
+    /// </summary>
+    private static void AddKeyRing(WebApplicationBuilder builder)
+    {
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("aifactory-hub");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<HubDatabase, TimeProvider>((o, database, time) => o.XmlRepository = new KeyRingRepository(database, time));
+        var bound = builder.Configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions();
+        if (KeyRingCertificate.Load(bound) is { } certificate)
+        {
+            dataProtection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+        }
     }
 
     /// <summary>Paths the session cookie authenticates: the dashboard's pages and forms, and Blazor's circuit hub.</summary>

@@ -96,6 +96,7 @@ public static class HubApp
         services.AddSingleton<MetricsQuery>();
         services.AddSingleton<FleetQuery>();
         services.AddHostedService<HubStartup>();
+        services.AddHostedService<Dashboard.KeyRingStartup>(); // after the migrations, before Data Protection's own start
         Alliance.AllianceServices.AddAlliance(services);
         services.AddProblemDetails();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)

@@ -26,6 +26,7 @@ public static class Schema
         .. Alliance.AllianceSchema.Migrations,
         .. Models.ModelSchema.Migrations,
         .. Alarms.AlarmMigrations.All,
+        .. Dashboard.DashboardMigrations.All,
     ];
 
     private static string BuildV1()

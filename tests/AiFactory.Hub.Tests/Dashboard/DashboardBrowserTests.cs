@@ -42,6 +42,24 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     }
 
     [ChromiumFact]
+    public async Task TimesAreShown_InTheBrowsersTimeZone_SentAtSignIn()
+    {
+        await using var hub = await HubHarness.StartAsync();
+        await hub.SetupPlantAsync("acme", "p1", "e1", ("l1", "s1"));
+        await using var browser = await DashboardBrowser.LaunchAsync();
+        var page = await browser.OpenAsync(hub.Address, timeZone: "Asia/Seoul");
+
+        await DashboardBrowser.SignInAsync(page, (await hub.UserAsync("acme", "plant-engineer")).Key,
+            "/ui/companies/acme/plants/p1/lines/l1/history?range=custom&from=2026-12-07T02:00&to=2026-12-07T03:00");
+
+        await Assertions.Expect(page.GetByTestId("time-zone")).ToHaveTextAsync("Times in Asia/Seoul (UTC+09:00)");
+        await Assertions.Expect(page.GetByTestId("range")).ToContainTextAsync("(UTC+09:00) –");
+        var range = (await page.GetByTestId("range").TextContentAsync())!;
+        Assert.Matches(@"^12/7/2026 2:00:00\W+AM \(UTC\+09:00\) – 12/7/2026 3:00:00\W+AM \(UTC\+09:00\)$", range);
+        await DashboardBrowser.ScreenshotAsync(page, "9-time-zone");
+    }
+
+    [ChromiumFact]
     public async Task LiveTile_ChangesWithinTwoSecondsOfAnUplink_WithoutAReload()
     {
         await using var hub = await HubHarness.StartAsync();

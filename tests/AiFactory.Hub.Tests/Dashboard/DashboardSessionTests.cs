@@ -167,11 +167,47 @@ public sealed class DashboardSessionTests
 
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("start_utc,frames,pass,fail,anomalies,first_pass_yield,latency_p99_ms", lines[0]);
-        Assert.Equal($"{minute.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},10,8,2,1,0.8,", lines[1][..^lines[1].Split(',')[^1].Length]);
+        Assert.Equal("start_utc,start_local,frames,pass,fail,anomalies,first_pass_yield,latency_p99_ms", lines[0]);
+        Assert.Equal($"{minute.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{minute.UtcDateTime:yyyy-MM-ddTHH:mm:ss}+00:00,10,8,2,1,0.8,", lines[1][..^lines[1].Split(',')[^1].Length]);
         Assert.Equal(2, lines.Length);
         Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
         Assert.Equal("company 'acme' does not exist.", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task SessionOfASeoulBrowser_ShowsSeoulTimes_ReadsTypedTimesInSeoul_AndExportsTheirOffset()
+    {
+        await using var hub = await HubHarness.StartAsync();
+        var edge = hub.Client(await hub.SetupPlantAsync("acme", "p1", "e1", ("l1", "s1")));
+        var minute = new DateTimeOffset(2026, 12, 6, 17, 5, 0, TimeSpan.Zero); // 02:05 on the 7th in Seoul
+        (await edge.PostAsync("/api/v1/ingest", Json(Batch("e1", 1, [Summary("e1", "acme", "p1", "l1", "s1", minute, 10, 8, 2)])))).EnsureSuccessStatusCode();
+        using var browser = new DashboardSessionClient(hub.Address);
+        await browser.SignInAsync((await hub.UserAsync("acme", "plant-engineer")).Key, "Asia/Seoul");
+        const string Range = "range=custom&from=2026-12-07T02:00&to=2026-12-07T03:00";
+
+        var html = WebUtility.HtmlDecode(await (await browser.GetAsync($"/ui/companies/acme/plants/p1/lines/l1/history?{Range}")).Content.ReadAsStringAsync());
+        var csv = (await (await browser.GetAsync($"/ui/companies/acme/plants/p1/lines/l1/history.csv?{Range}")).Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        var en = System.Globalization.CultureInfo.GetCultureInfo("en");
+        Assert.Contains("Times in Asia/Seoul (UTC+09:00)", html, StringComparison.Ordinal);
+        Assert.Contains($"{new DateTime(2026, 12, 7, 2, 0, 0).ToString("G", en)} (UTC+09:00) – {new DateTime(2026, 12, 7, 3, 0, 0).ToString("G", en)} (UTC+09:00)", html, StringComparison.Ordinal);
+        Assert.Equal(2, csv.Length);
+        Assert.StartsWith("2026-12-06T17:05:00Z,2026-12-07T02:05:00+09:00,10,8,2,", csv[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignIn_WithAnUnknownTimeZone_IsRefusedWithAMessage()
+    {
+        await using var hub = await HubHarness.StartAsync();
+        await hub.SetupPlantAsync("acme", "p1", "e1", ("l1", "s1"));
+        using var browser = new DashboardSessionClient(hub.Address);
+
+        using var refused = await browser.SignInAsync((await hub.UserAsync("acme", "plant-engineer")).Key, "Mars/Olympus_Mons");
+
+        Assert.Equal("/ui/signin?error=timezone", refused.Headers.Location?.OriginalString);
+        var html = WebUtility.HtmlDecode(await (await browser.GetAsync("/ui/signin?error=timezone")).Content.ReadAsStringAsync());
+        Assert.Contains("Your browser sent a time zone this hub does not know; sign in again.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(browser.Cookies.GetCookies(hub.Address), c => c.Name == "aif-dashboard");
     }
 
     [Fact]

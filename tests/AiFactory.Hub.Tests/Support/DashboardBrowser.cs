@@ -29,10 +29,13 @@ internal sealed class DashboardBrowser : IAsyncDisposable
         return new DashboardBrowser(playwright, browser);
     }
 
-    /// <summary>A fresh browser profile (no cookies) at a 1080p control-room size, asking for <paramref name="locale"/>.</summary>
-    public async Task<IPage> OpenAsync(Uri hub, string locale = "en-US")
+    /// <summary>A fresh browser profile (no cookies) at a 1080p control-room size, asking for <paramref name="locale"/>, its clock in <paramref name="timeZone"/>.</summary>
+    public async Task<IPage> OpenAsync(Uri hub, string locale = "en-US", string timeZone = "UTC")
     {
-        var context = await _browser.NewContextAsync(new() { BaseURL = hub.ToString().TrimEnd('/'), Locale = locale, ViewportSize = new() { Width = 1920, Height = 1080 } });
+        var context = await _browser.NewContextAsync(new()
+        {
+            BaseURL = hub.ToString().TrimEnd('/'), Locale = locale, TimezoneId = timeZone, ViewportSize = new() { Width = 1920, Height = 1080 },
+        });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();
     }

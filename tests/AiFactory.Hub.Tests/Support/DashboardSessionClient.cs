@@ -10,9 +10,12 @@ internal sealed partial class DashboardSessionClient : IDisposable
 
     public DashboardSessionClient(Uri hub)
     {
+        BaseAddress = hub;
         Cookies = new CookieContainer();
         _http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = hub };
     }
+
+    public Uri BaseAddress { get; }
 
     public CookieContainer Cookies { get; }
 
@@ -28,9 +31,10 @@ internal sealed partial class DashboardSessionClient : IDisposable
 
     public Task<HttpResponseMessage> PostFormAsync(string path, IEnumerable<KeyValuePair<string, string>> fields) => _http.PostAsync(path, new FormUrlEncodedContent(fields));
 
-    /// <summary>Signs in through the sign-in page's form; answers the form's response (a redirect).</summary>
-    public async Task<HttpResponseMessage> SignInAsync(string key) =>
-        await PostFormAsync("/ui/forms/signin", [new("key", key), new("returnUrl", "/ui"), new("__RequestVerificationToken", await TokenAsync("/ui/signin"))]);
+    /// <summary>Signs in through the sign-in page's form (with the time zone a browser's script would send, if any); answers the form's response (a redirect).</summary>
+    public async Task<HttpResponseMessage> SignInAsync(string key, string timeZone = "") =>
+        await PostFormAsync(
+            "/ui/forms/signin", [new("key", key), new("timeZone", timeZone), new("returnUrl", "/ui"), new("__RequestVerificationToken", await TokenAsync("/ui/signin"))]);
 
     public void Dispose() => _http.Dispose();
 

@@ -5,17 +5,23 @@ using AiFactory.Testing;
 
 namespace AiFactory.Hub.Tests.Support;
 
-/// <summary>An HTTP listener on 127.0.0.1 that keeps every JSON body POSTed to it, answering 204.</summary>
+/// <summary>
+/// An HTTP listener on 127.0.0.1 that keeps every JSON body POSTed to it, answering 204; the first
+/// <c>failures</c> requests it answers 503 instead (and keeps them in <see cref="Refused"/>).
+/// </summary>
 internal sealed class WebhookSink : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<JsonElement> _bodies = new();
+    private readonly ConcurrentQueue<string> _refused = new();
+    private readonly ConcurrentQueue<string> _noticeHeaders = new();
     private readonly Task _serving;
+    private int _failuresLeft;
 
-    public WebhookSink()
+    public WebhookSink(int? port = null, int failures = 0)
     {
-        var port = FreePort.Next();
-        Url = new Uri($"http://127.0.0.1:{port}/alarms/");
+        Url = new Uri($"http://127.0.0.1:{port ?? FreePort.Next()}/alarms/");
+        _failuresLeft = failures;
         _listener.Prefixes.Add(Url.ToString());
         _listener.Start();
         _serving = ServeAsync();
@@ -23,7 +29,14 @@ internal sealed class WebhookSink : IDisposable
 
     public Uri Url { get; }
 
+    /// <summary>The bodies answered 204, in arrival order.</summary>
     public IReadOnlyCollection<JsonElement> Bodies => _bodies;
+
+    /// <summary>The <c>X-AiFactory-Notice</c> header of each request answered 503.</summary>
+    public IReadOnlyCollection<string> Refused => _refused;
+
+    /// <summary>The <c>X-AiFactory-Notice</c> header of each request answered 204.</summary>
+    public IReadOnlyCollection<string> NoticeHeaders => _noticeHeaders;
 
     public void Dispose()
     {
@@ -51,12 +64,23 @@ internal sealed class WebhookSink : IDisposable
                 return;
             }
 
+            var notice = context.Request.Headers["X-AiFactory-Notice"] ?? string.Empty;
             using (var body = context.Request.InputStream)
             {
-                _bodies.Enqueue((await JsonDocument.ParseAsync(body)).RootElement.Clone());
+                var json = (await JsonDocument.ParseAsync(body)).RootElement.Clone();
+                if (Interlocked.Decrement(ref _failuresLeft) >= 0)
+                {
+                    _refused.Enqueue(notice);
+                    context.Response.StatusCode = 503;
+                }
+                else
+                {
+                    _noticeHeaders.Enqueue(notice);
+                    _bodies.Enqueue(json);
+                    context.Response.StatusCode = 204;
+                }
             }
 
-            context.Response.StatusCode = 204;
             context.Response.Close();
         }
     }

@@ -4,12 +4,13 @@ using AiFactory.Hub.Tenancy;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 
 namespace AiFactory.Hub.Dashboard.Pages;
 
 /// <summary>
 /// What every signed-in page shares: the caller its session stands for, the API's company check (another company's
-/// page shows "not found", as the API answers 404), and numbers and times in the user's culture.
+/// page shows "not found", as the API answers 404), and numbers and times in the user's culture (times in the session's zone).
 /// </summary>
 public abstract class DashboardPage : ComponentBase
 {
@@ -22,11 +23,19 @@ public abstract class DashboardPage : ComponentBase
     [Inject]
     protected TenancyStore Tenancy { get; set; } = null!;
 
+    [Inject]
+    protected IOptions<DashboardOptions> Options { get; set; } = null!;
+
     protected HubCaller? Caller { get; private set; }
+
+    /// <summary>The session's time zone (its browser's), in which every time on the page is shown.</summary>
+    protected DashboardTime Times { get; private set; } = DashboardTime.Utc;
 
     protected override async Task OnInitializedAsync()
     {
-        Caller = AuthenticationState is null ? null : DashboardSession.Caller((await AuthenticationState).User);
+        var user = AuthenticationState is null ? null : (await AuthenticationState).User;
+        Caller = DashboardSession.Caller(user);
+        Times = DashboardSession.Times(user, Options.Value.TimeZone);
     }
 
     /// <summary>True when the caller may read the company (a key of it, or a hub admin); never for an edge key.</summary>
@@ -48,7 +57,7 @@ public abstract class DashboardPage : ComponentBase
 
     protected static string Number(double? value, string format = "N0") => NumberOf(value, format);
 
-    protected static string Time(DateTimeOffset? value) => value is { } v ? v.UtcDateTime.ToString("G", CultureInfo.CurrentCulture) + " UTC" : "–";
+    protected string Time(DateTimeOffset? value) => Times.Full(value);
 
-    protected static string ShortTime(DateTimeOffset value) => value.UtcDateTime.ToString("t", CultureInfo.CurrentCulture);
+    protected string ShortTime(DateTimeOffset value) => Times.TimeOfDay(value);
 }
