@@ -158,8 +158,9 @@ public sealed partial class SerialLineSource(SerialPortOptions options, ILogger?
 
     private void Lost(string why)
     {
-        Status.SetState(SourceState.Disconnected, $"serial '{Name}': '{options.Device}' {why}");
+        // Logged first: whoever sees the source disconnected (a status page, a test) finds the reason in the log too.
         LogLost(_logger, Name, options.Device, why);
+        Status.SetState(SourceState.Disconnected, $"serial '{Name}': '{options.Device}' {why}");
     }
 
     private static void Close(SerialPort port)
