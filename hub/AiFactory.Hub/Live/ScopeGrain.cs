@@ -95,7 +95,8 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
 
     public async Task SubscribeAsync(ILiveObserver observer)
     {
-        // A child registered since this grain activated shows from the first view on, before it reports.
+        // A child registered since this grain activated shows before it reports: each hub's feed subscribes when its
+        // first view opens and renews at a third of the lease, and each time the registered children are read again.
         try
         {
             AddRegistered(await store.RegisteredChildrenAsync(Scope, CancellationToken.None));
