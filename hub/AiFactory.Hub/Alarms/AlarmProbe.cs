@@ -57,12 +57,9 @@ public sealed class AlarmProbe(IGrainFactory grains, HubDatabase database, TimeP
                 continue;
             }
 
-            foreach (var feature in DriftMeasure.Of(report).Features)
+            if (StationDriftStore.Figure(report.Report) is { } psi && (worst is null || psi > worst))
             {
-                if (feature.Level != DriftMeasure.TooFewSamples && (worst is null || feature.Psi > worst))
-                {
-                    worst = feature.Psi;
-                }
+                worst = psi;
             }
         }
 
