@@ -4,6 +4,7 @@
 #   bash deploy/bench.sh inference   # ONNX Runtime, DynamicBatcher, Node.js peer  -> docs/benchmarks/inference.json
 #                                    # (it, ratio and node install Node.js and onnxruntime-node for the peer: nothing else needs them)
 #   bash deploy/bench.sh mqtt        # MQTT in -> agent (Release, child process) -> verdicts out, mosquitto on loopback -> docs/benchmarks/mqtt.json
+#   bash deploy/bench.sh mqtt-floor  # the same stream into mosquitto_sub and into do-nothing MQTTnet receivers (the agent's receive floor)
 #   bash deploy/bench.sh dashboard   # dashboard pages interactive, ingest with 0 and 50 open dashboards -> docs/benchmarks/dashboard.json
 #   bash deploy/bench.sh ingest      # hub ingest: SQLite, PostgreSQL, 2 replicas + nginx, InfluxDB direct -> docs/benchmarks/ingest.json
 #                                    # AIFACTORY_BASELINE_HUB=/path/to/aifactory-hub.dll also runs that build (e.g. main's

@@ -8,12 +8,18 @@ namespace AiFactory.Benchmarks;
 
 /// <summary>
 /// Runs every inference benchmark for each model side by side in one process and prints a table per part;
-/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|single|node|ratio|ingest|mqtt-steps|startup|alliance|deploy|dashboard] [--companies N --days N --queries N (alliance; --setup postgres)] [--agent-repo DIR --rounds N (startup: the checkout whose Release agent is timed)] [--model pump-anomaly|steel-defects] [--edges N] [--batch N] [--setup sqlite|postgres|shared|nginx|cluster|influx|live (ingest); batching_on,batching_off,batching_on_packed,batching_on_packed_no_hold (mqtt-steps)] [--rates 1000,20000 (mqtt-steps)] [--warmup S (ingest: seconds of ingest before the measured ones, default 30)] [--baseline-hub PATH/aifactory-hub.dll (ingest: another build, e.g. main's stateless hub, run on PostgreSQL beside this one)]
+/// `--out FILE` also writes the figures as JSON. Usage: [--models DIR] [--seconds N] [--intra-op N] [--out FILE] [--only raw|batcher|single|node|ratio|ingest|mqtt-steps|mqtt-floor|startup|alliance|deploy|dashboard] [--companies N --days N --queries N (alliance; --setup postgres)] [--agent-repo DIR --rounds N (startup: the checkout whose Release agent is timed)] [--model pump-anomaly|steel-defects] [--edges N] [--batch N] [--setup sqlite|postgres|shared|nginx|cluster|influx|live (ingest); batching_on,batching_off,batching_on_packed,batching_on_packed_no_hold (mqtt-steps)] [--rates 1000,20000 (mqtt-steps, mqtt-floor; 0 = unpaced)] [--warmup S (ingest: seconds of ingest before the measured ones, default 30)] [--baseline-hub PATH/aifactory-hub.dll (ingest: another build, e.g. main's stateless hub, run on PostgreSQL beside this one)]
 /// </summary>
 internal static class BenchmarkSuite
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is ["--mqtt-client-floor", var port, var topic, var kind])
+        {
+            // The child process of `--only mqtt-floor`.
+            return await Mqtt.FloorClient.RunAsync(int.Parse(port, CultureInfo.InvariantCulture), topic, kind);
+        }
+
         var models = Option(args, "--models") ?? FindModels();
         var seconds = double.Parse(Option(args, "--seconds") ?? "2", CultureInfo.InvariantCulture);
         var only = Option(args, "--only");
@@ -54,6 +60,12 @@ internal static class BenchmarkSuite
         {
             report["dashboard"] = await DashboardBenchmark.RunAsync(
                 seconds, int.Parse(Option(args, "--rounds") ?? "10", CultureInfo.InvariantCulture), int.Parse(Option(args, "--dashboards") ?? "50", CultureInfo.InvariantCulture));
+            return await WriteAsync(report, output);
+        }
+
+        if (only == "mqtt-floor")
+        {
+            report["mqtt_floor"] = await Mqtt.MqttFloorBenchmark.RunAsync(seconds, Option(args, "--rates"));
             return await WriteAsync(report, output);
         }
 

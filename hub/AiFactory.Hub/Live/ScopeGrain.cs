@@ -17,6 +17,13 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
     private readonly KpiSeries _total = new();
     private readonly HashSet<long> _dirty = [];
     private readonly List<LiveEvent> _newEvents = [];
+
+    // Each child's live figures as the last snapshot computed them, for the minute they were computed in: a snapshot
+    // recomputes (60 minute totals summed per child) only the children that reported since, or all when the minute
+    // turns. A line grain with an open view is snapshotted every push interval, but few of its children change in one.
+    private readonly Dictionary<string, ChildLive> _childLive = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _childChanged = new(StringComparer.Ordinal);
+    private long _childLiveMinute = long.MinValue;
     private EventLog _events = null!;
     private ObserverManager<ILiveObserver> _observers = null!;
     private PushSchedule _push = null!;
@@ -70,6 +77,8 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
         {
             _children[report.ChildId] = series = new KpiSeries();
         }
+
+        _childChanged.Add(report.ChildId);
 
         foreach (var (minute, totals) in report.Minutes)
         {
@@ -170,12 +179,25 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
         var minute = KpiSeries.MinuteOf(now);
         Trim(minute);
         var kpis = _total.Kpis(minute);
+        if (minute != _childLiveMinute)
+        {
+            _childLive.Clear();
+            _childLiveMinute = minute;
+        }
+
         var children = new List<ChildLive>(_children.Count);
         foreach (var (id, series) in _children.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
-            var lastMinute = series.Window(minute, 1);
-            children.Add(new ChildLive(id, KpiSeries.Status(lastMinute), Latest(series), lastMinute, series.Window(minute, KpiSeries.WindowMinutes)));
+            if (_childChanged.Contains(id) || !_childLive.TryGetValue(id, out var child))
+            {
+                var lastMinute = series.Window(minute, 1);
+                _childLive[id] = child = new ChildLive(id, KpiSeries.Status(lastMinute), Latest(series), lastMinute, series.Window(minute, KpiSeries.WindowMinutes));
+            }
+
+            children.Add(child);
         }
+
+        _childChanged.Clear();
 
         var (online, total) = EdgeCounts();
         return new LiveSnapshot(

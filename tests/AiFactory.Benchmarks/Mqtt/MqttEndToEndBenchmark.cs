@@ -111,24 +111,7 @@ internal static class MqttEndToEndBenchmark
         var messagesBefore = verdicts.Messages;
         verdicts.StartWindow();
         var start = Stopwatch.GetTimestamp();
-        var until = start + (long)(seconds * Stopwatch.Frequency);
-        long sent = 0;
-        long now;
-        while ((now = Stopwatch.GetTimestamp()) < until)
-        {
-            // Paced: every ~1 ms, the samples that have come due since the last burst (rate/1000 of them), each its
-            // own PUBLISH, in one send. Unpaced: bursts of 64 as fast as the broker takes them.
-            var due = rate > 0 ? (long)((now - start) * rate / Stopwatch.Frequency) - sent : 64;
-            if (due <= 0)
-            {
-                Thread.Sleep(1);
-                continue;
-            }
-
-            publisher.Send(sent, (int)Math.Min(due, 4096));
-            sent += Math.Min(due, 4096);
-        }
-
+        var sent = publisher.SendPaced(rate, seconds, start);
         var window = Stopwatch.GetElapsedTime(start).TotalSeconds;
         // Let what is in flight arrive: up to 2 s after the last sample, or as soon as every sample is answered.
         var drainUntil = Stopwatch.GetTimestamp() + (2 * Stopwatch.Frequency);
@@ -199,7 +182,7 @@ internal static class MqttEndToEndBenchmark
     }
 
     /// <summary>Publishes pump samples, each its own MQTT message, the ones sent together in one send.</summary>
-    private sealed class SamplePublisher(int port, string clientId) : IDisposable
+    internal sealed class SamplePublisher(int port, string clientId) : IDisposable
     {
         private static readonly byte[] Topic = Encoding.UTF8.GetBytes(AgentProcess.SampleTopic);
         private readonly LoadClient _client = new(port, clientId);
@@ -214,6 +197,32 @@ internal static class MqttEndToEndBenchmark
             }
 
             _client.Flush();
+        }
+
+        /// <summary>
+        /// Publishes for <paramref name="seconds"/> from <paramref name="start"/> (a Stopwatch timestamp); answers how many.
+        /// Paced: every ~1 ms, the samples that have come due since the last burst (rate/1000 of them), each its own
+        /// PUBLISH, in one send. Unpaced (<paramref name="rate"/> 0): bursts of 64 as fast as the broker takes them.
+        /// </summary>
+        public long SendPaced(double rate, double seconds, long start)
+        {
+            var until = start + (long)(seconds * Stopwatch.Frequency);
+            long sent = 0;
+            long now;
+            while ((now = Stopwatch.GetTimestamp()) < until)
+            {
+                var due = rate > 0 ? (long)((now - start) * rate / Stopwatch.Frequency) - sent : 64;
+                if (due <= 0)
+                {
+                    Thread.Sleep(1);
+                    continue;
+                }
+
+                Send(sent, (int)Math.Min(due, 4096));
+                sent += Math.Min(due, 4096);
+            }
+
+            return sent;
         }
 
         public void Dispose() => _client.Dispose();

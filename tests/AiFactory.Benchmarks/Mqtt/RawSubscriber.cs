@@ -31,6 +31,8 @@ internal sealed class RawSubscriber : IDisposable
 
     public long Lines => Interlocked.Read(ref _lines);
 
+    public int ProcessId => _process.Id;
+
     public void Dispose()
     {
         if (!_process.HasExited)

@@ -84,6 +84,16 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             worst = b > 1 && shown > worst ? shown : worst;
         }
 
+        // The tile's other parts redraw themselves too: its status chip turns to defects, its Pareto chart appears.
+        var tile = page.GetByTestId("tile-s1");
+        await Assertions.Expect(tile.Locator("[data-status]")).ToHaveAttributeAsync("data-status", "ok");
+        await Assertions.Expect(tile.Locator("svg")).ToHaveCountAsync(0);
+        (await edge.PostAsync("/api/v1/ingest", Json(Batch("e1", 5, [Summary("e1", "acme", "p1", "l1", "s1", DateTimeOffset.UtcNow, 10, 7, 3, classes: new Dictionary<string, long> { ["scratch"] = 3, ["ok"] = 7 })])))).EnsureSuccessStatusCode();
+        await Assertions.Expect(tile.Locator("[data-status]")).ToHaveAttributeAsync("data-status", "failing", new() { Timeout = 5_000 });
+        await Assertions.Expect(tile.GetByText("Classes, largest first (1 h)")).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Assertions.Expect(tile.Locator("svg").First).ToBeVisibleAsync();
+        await Assertions.Expect(frames).ToHaveTextAsync("50");
+
         output.WriteLine($"slowest tile update after the ack (batches 2-4): {worst.TotalMilliseconds:F0} ms");
         await DashboardBrowser.ScreenshotAsync(page, "4-live-tile");
         Assert.True(worst < TimeSpan.FromSeconds(2), $"a tile changed {worst.TotalMilliseconds:F0} ms after the uplink's ack");

@@ -146,6 +146,47 @@ public sealed class LiveGrainTests(LiveGrainTests.ClusterFixture fixture) : ICla
         LiveAssert.EqualsSql(await Live.Metrics.RunAsync(new MetricsScope(Company, "p1", "l1"), from, to, 60, CancellationToken.None), (await line.SnapshotAsync()).Kpis.OneHour, "line l1");
     }
 
+    [Fact]
+    public async Task LineSnapshot_KeepsAStationThatDidNotReport_UpdatesOneThatDid_AndMovesAllOnWhenTheMinuteTurns()
+    {
+        // A snapshot reuses each station's figures until that station reports again or the minute turns.
+        const string Company = "reuse";
+        await Live.SetupPlantAsync(Company, "p1", "reuse-e1", ("l1", "s1"), ("l1", "s2"));
+        var now = Live.Clock.GetUtcNow();
+        var edge = Live.Grains.GetGrain<IEdgeGrain>("reuse-e1");
+        var line = Live.Grains.GetGrain<ILineGrain>($"{Company}/p1/l1");
+        await edge.ApplyAsync(new(Batch("reuse-e1", 1, [Summary("reuse-e1", Company, "p1", "l1", "s1", now, 10, 10, 0), Summary("reuse-e1", Company, "p1", "l1", "s2", now, 10, 9, 1)])));
+        var first = await SnapshotWhenAsync(line, s => s.Kpis.OneHour.Frames == 20, "both stations' frames");
+        Assert.Equal([("s1", "ok", 10L, 10L), ("s2", "failing", 10L, 10L)], first.Children.Select(c => (c.Id, c.Status, c.OneMinute.Frames, c.OneHour.Frames)));
+
+        await edge.ApplyAsync(new(Batch("reuse-e1", 3, [Summary("reuse-e1", Company, "p1", "l1", "s1", now, 5, 4, 1)])));
+        var second = await SnapshotWhenAsync(line, s => s.Kpis.OneHour.Frames == 25, "s1's second summary");
+        Assert.Equal([("s1", "failing", 15L, 15L), ("s2", "failing", 10L, 10L)], second.Children.Select(c => (c.Id, c.Status, c.OneMinute.Frames, c.OneHour.Frames)));
+
+        // The next minute: neither reported in it, so both are idle over one minute and keep their hour.
+        Live.Clock.Advance(TimeSpan.FromMinutes(1));
+        var third = await line.SnapshotAsync();
+        Assert.Equal([("s1", "idle", 0L, 15L), ("s2", "idle", 0L, 10L)], third.Children.Select(c => (c.Id, c.Status, c.OneMinute.Frames, c.OneHour.Frames)));
+        var (from, to) = LiveAssert.Window(Live.Clock.GetUtcNow(), 60);
+        LiveAssert.EqualsSql(await Live.Metrics.RunAsync(new MetricsScope(Company, "p1", "l1", "s1"), from, to, 60, CancellationToken.None), third.Children[0].OneHour, "station s1");
+    }
+
+    private static async Task<LiveSnapshot> SnapshotWhenAsync(ILiveScopeGrain scope, Func<LiveSnapshot, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var snapshot = await scope.SnapshotAsync();
+            if (condition(snapshot))
+            {
+                return snapshot;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no snapshot with {what} within 10 s");
+            await Task.Delay(20);
+        }
+    }
+
     private static HubCaller EdgeCaller(string edge, string company) => new(edge, HubRole.Edge, company, edge, "p1");
 
     private List<ILiveScopeGrain> Scopes(string company) =>
