@@ -58,7 +58,13 @@ public sealed partial class RunFullDiskTests : IAsyncLifetime
         disk.Free();
         var (drainExit, drained) = await CliRunner.RunAsync("run", "--config", config, "--duration", "3");
         Assert.True(drainExit == 0, drained);
-        Assert.Equal(0, _hub.Duplicates);
+        // An upload the hub applied while the disk was full may have left its records in the outbox: deleting them
+        // after the acknowledgement fails too (SQLite needs room even to delete), the step is logged as failed
+        // ("outbox: SQLite Error 13 ... full") and keeps every record, and the next start sends them again. The hub
+        // skips them as already applied (at least once from the edge, applied once at the hub). Without such a
+        // failure, nothing may be sent twice.
+        var ackNotRecorded = LogText(log).Contains("outbox: SQLite Error 13", StringComparison.Ordinal);
+        Assert.True(_hub.Duplicates == 0 || ackNotRecorded, $"{_hub.Duplicates} record(s) sent twice, though no acknowledgement failed to be recorded:\n{LogText(log)}");
         Assert.Matches(@"; 0 records \(0 bytes\) wait in the outbox; 0 dropped, 0 refused, 0 dead-lettered, 0 quarantined", drained);
     }
 
