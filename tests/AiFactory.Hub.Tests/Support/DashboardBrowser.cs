@@ -47,7 +47,10 @@ internal sealed class DashboardBrowser : IAsyncDisposable
         await page.WaitForURLAsync("**/ui/signin**");
         await page.GetByTestId("key").FillAsync(key);
         await page.GetByTestId("signin").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/ui/signin", StringComparison.Ordinal));
+        // Until the page it returns to has its document (what the tests then look for has timeouts of its own): not its
+        // "load" event within the context's 15 s, which twice in clean-clone runs of every test did not come while the
+        // hub's Orleans tests held both cores, though the page was there ("NetworkIdle" had fired).
+        await page.WaitForURLAsync(url => !url.Contains("/ui/signin", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 45_000 });
     }
 
     public static async Task ScreenshotAsync(IPage page, string name)
