@@ -24,10 +24,18 @@ public sealed class PymodbusServer : IDisposable
     {
         var script = Path.Combine(RepoPaths.Root, "tests", "AiFactory.Testing", "peers", "modbus_server.py");
         _process = Process.Start(new ProcessStartInfo("/usr/bin/python3") { ArgumentList = { script, Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }, RedirectStandardError = true, RedirectStandardOutput = true })!;
-        _process.ErrorDataReceived += (_, _) => { };
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && errors.Count < 50)
+            {
+                errors.Enqueue(line);
+            }
+        };
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        // Python starting and importing pymodbus took over 20 s once while the whole test run held both cores.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
             try
@@ -36,8 +44,14 @@ public sealed class PymodbusServer : IDisposable
                 client.Connect(IPAddress.Loopback, Port);
                 return;
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            catch (SocketException ex)
             {
+                if (_process.HasExited || DateTime.UtcNow >= deadline)
+                {
+                    var state = _process.HasExited ? $"exited with {_process.ExitCode}" : "still not listening after 60 s";
+                    throw new InvalidOperationException($"the pymodbus server on 127.0.0.1:{Port} {state}; its stderr: {string.Join(" | ", errors)}", ex);
+                }
+
                 Thread.Sleep(50);
             }
         }
