@@ -20,6 +20,12 @@ internal sealed class RetryingSender(HttpClient client, string edgeId, long sent
 
     public int Retries { get; private set; }
 
+    /// <summary>How long one batch may go unacknowledged before the test fails (an edge itself would go on).</summary>
+    public TimeSpan Patience { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>How long one POST may take before it is abandoned and sent again.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The replicas (X-AiFactory-Hub) that acknowledged batches.</summary>
     public HashSet<string> ServedBy { get; } = [];
 
@@ -45,31 +51,50 @@ internal sealed class RetryingSender(HttpClient client, string edgeId, long sent
 
     private async Task DeliverAsync(UplinkBatch batch, CancellationToken ct)
     {
+        // An edge retries for ever; a test must not: a hub that never acknowledges fails the test, naming its last answer.
+        var deadline = DateTime.UtcNow + Patience;
+        var lastAnswer = "no answer yet";
         while (true)
         {
             ct.ThrowIfCancellationRequested();
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException(
+                    $"{edgeId}: records {batch.FirstSequence}..{batch.LastSequence} not acknowledged within {Patience.TotalSeconds:0} s over {Retries} tries; the last answer: {lastAnswer}");
+            }
+
             try
             {
-                using var response = await client.PostAsync("/api/v1/ingest", Batches.Json(batch, gzip: true), ct);
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                attempt.CancelAfter(AttemptTimeout);
+                using var response = await client.PostAsync("/api/v1/ingest", Batches.Json(batch, gzip: true), attempt.Token);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    var ack = (await response.Content.ReadFromJsonAsync<UplinkAck>(ct))!;
+                    var ack = (await response.Content.ReadFromJsonAsync<UplinkAck>(attempt.Token))!;
                     if (ack.LastSequence >= batch.LastSequence)
                     {
                         ServedBy.UnionWith(response.Headers.TryGetValues("X-AiFactory-Hub", out var v) ? v : []);
                         return;
                     }
+
+                    lastAnswer = $"200, acknowledged up to {ack.LastSequence}";
                 }
                 else if ((int)response.StatusCode < 500)
                 {
                     throw new InvalidOperationException($"the hub refused a valid batch: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
                 }
+                else
+                {
+                    lastAnswer = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}";
+                }
             }
-            catch (HttpRequestException)
+            catch (HttpRequestException e)
             {
+                lastAnswer = e.Message;
             }
-            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
+                lastAnswer = $"no answer within {AttemptTimeout.TotalSeconds:0} s";
             }
 
             Retries++;
