@@ -47,7 +47,7 @@ internal static class LiveFanOutBenchmark
         var elapsed = clock.Elapsed.TotalSeconds;
         var cpu = ProcessCpu.Since(cpu0, [hubPid]);
 
-        // Let the last pushes arrive (a stage passes changes on at least every Hub:Live:PushInterval), then close.
+        // Let the last pushes arrive (stages pass changes on every Hub:Live:PushInterval, views get them every ViewInterval), then close.
         await Task.Delay(TimeSpan.FromSeconds(3));
         await stop.CancelAsync();
         await Task.WhenAll(views);

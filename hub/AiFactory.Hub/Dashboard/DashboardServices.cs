@@ -34,6 +34,7 @@ public static class DashboardServices
         services.AddCascadingAuthenticationState();
         AddKeyRing(builder);
         services.AddSingleton<DashboardQueries>();
+        services.AddSingleton<LiveTicker>();
         services.AddScoped<DashboardSessionEvents>();
         services.AddAuthentication(o => o.DefaultScheme = Selector)
             .AddPolicyScheme(Selector, "API key or dashboard session", o =>

@@ -5,6 +5,9 @@ namespace AiFactory.Hub.Live;
 /// <summary>
 /// A scope's last hour as minute totals keyed by the minute's start (Unix seconds, as SQL's 1-minute buckets), from
 /// which the rolling windows are summed. Minutes older than the hour are dropped.
+/// A window's minutes before the current one are summed once per minute and kept: a window is then that sum plus the
+/// current minute, so a live view's snapshot ten times a second does not add up an hour of minutes each time. A change
+/// to a minute before the current one (a late report, a rebuild) drops the kept sums that contain it.
 /// </summary>
 public sealed class KpiSeries
 {
@@ -12,6 +15,9 @@ public sealed class KpiSeries
     public const int WindowMinutes = 60;
 
     private readonly SortedDictionary<long, MinuteTotals> _minutes = [];
+
+    // Per window length (minutes): the current minute it was summed for, and the sum of the minutes before it.
+    private readonly Dictionary<int, (long CurrentMinute, MinuteTotals Sum)> _closed = [];
 
     public IReadOnlyDictionary<long, MinuteTotals> Minutes => _minutes;
 
@@ -24,8 +30,10 @@ public sealed class KpiSeries
     /// <summary>The first minute of the hour that ends with <paramref name="currentMinute"/>.</summary>
     public static long OldestKept(long currentMinute) => currentMinute - ((WindowMinutes - 1) * 60);
 
+    /// <summary>The minute's totals, created when missing, for the caller to add to.</summary>
     public MinuteTotals At(long minute)
     {
+        Touched(minute);
         if (!_minutes.TryGetValue(minute, out var totals))
         {
             _minutes[minute] = totals = new MinuteTotals();
@@ -36,7 +44,11 @@ public sealed class KpiSeries
 
     public MinuteTotals? Get(long minute) => _minutes.GetValueOrDefault(minute);
 
-    public void Set(long minute, MinuteTotals totals) => _minutes[minute] = totals;
+    public void Set(long minute, MinuteTotals totals)
+    {
+        Touched(minute);
+        _minutes[minute] = totals;
+    }
 
     public void Trim(long currentMinute)
     {
@@ -52,14 +64,10 @@ public sealed class KpiSeries
     /// <summary>The <paramref name="minutes"/> minutes that end with the current one.</summary>
     public LiveKpi Window(long currentMinute, int minutes)
     {
-        var sum = new MinuteTotals();
-        var from = currentMinute - ((minutes - 1) * 60);
-        foreach (var (minute, totals) in _minutes)
+        var sum = minutes > 1 ? Closed(currentMinute, minutes).Clone() : new MinuteTotals();
+        if (_minutes.TryGetValue(currentMinute, out var current))
         {
-            if (minute >= from && minute <= currentMinute)
-            {
-                sum.Add(totals);
-            }
+            sum.Add(current);
         }
 
         double? p99 = null;
@@ -80,6 +88,50 @@ public sealed class KpiSeries
         return new LiveKpi(
             minutes, sum.Frames, sum.Pass, sum.Fail, Ratio(sum.Pass, sum.Pass + sum.Fail), sum.Anomalies, Ratio(sum.Anomalies, sum.Frames),
             (double)sum.Frames / minutes, p99, classes, rates);
+    }
+
+    /// <summary>The sum of the window's minutes before the current one, summed again only when the minute turned or one of them changed.</summary>
+    private MinuteTotals Closed(long currentMinute, int minutes)
+    {
+        if (_closed.TryGetValue(minutes, out var kept) && kept.CurrentMinute == currentMinute)
+        {
+            return kept.Sum;
+        }
+
+        var sum = new MinuteTotals();
+        var from = currentMinute - ((minutes - 1) * 60);
+        foreach (var (minute, totals) in _minutes)
+        {
+            if (minute >= currentMinute)
+            {
+                break;
+            }
+
+            if (minute >= from)
+            {
+                sum.Add(totals);
+            }
+        }
+
+        _closed[minutes] = (currentMinute, sum);
+        return sum;
+    }
+
+    /// <summary>A minute may change: the kept sums that contain it are summed again when next asked for.</summary>
+    private void Touched(long minute)
+    {
+        if (_closed.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (length, kept) in _closed)
+        {
+            if (minute < kept.CurrentMinute && minute >= kept.CurrentMinute - ((length - 1) * 60))
+            {
+                _closed.Remove(length);
+            }
+        }
     }
 
     /// <summary>The scope's status from its last minute: idle without frames, anomalous, failing, else ok.</summary>

@@ -31,6 +31,9 @@ public sealed partial class LiveFeed : ILiveObserver
 
     public string Scope => _grain.GetPrimaryKeyString();
 
+    /// <summary>The last snapshot the grain sent; null before the first.</summary>
+    public LiveSnapshot? Latest => Volatile.Read(ref _latest);
+
     public int Views
     {
         get
@@ -46,7 +49,7 @@ public sealed partial class LiveFeed : ILiveObserver
     {
         lock (_gate)
         {
-            _latest = snapshot;
+            Volatile.Write(ref _latest, snapshot);
             foreach (var view in _views)
             {
                 view.Writer.TryWrite(snapshot);

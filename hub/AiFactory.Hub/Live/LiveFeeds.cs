@@ -24,7 +24,7 @@ public sealed class LiveFeeds(IGrainFactory grains, IOptions<LiveOptions> option
             }
 
             var reader = feed.Join(out var channel);
-            return new LiveView(reader, () => Leave(key, feed, channel));
+            return new LiveView(reader, () => Leave(key, feed, channel), () => feed.Latest);
         }
     }
 

@@ -17,6 +17,13 @@ public sealed class LiveOptions
     /// </summary>
     public TimeSpan PushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// A scope's live views (dashboard pages, SSE streams) get a new snapshot at most this often; the first change after
+    /// a quiet spell goes at once. Stages still pass changes on every <see cref="PushInterval"/>: only the snapshots,
+    /// which cost the hub per scope with views, are spaced out. A value below the push interval means the push interval.
+    /// </summary>
+    public TimeSpan ViewInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>A view with subscribers is republished this often without changes, so its rolling windows move on.</summary>
     public TimeSpan SnapshotRefresh { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -13,6 +13,11 @@ public sealed class LiveOptionsValidator : IValidateOptions<LiveOptions>
             problems.Add($"{LiveOptions.Section}:PushInterval {options.PushInterval} is outside 00:00:00.001..00:00:10.");
         }
 
+        if (options.ViewInterval < TimeSpan.Zero || options.ViewInterval > TimeSpan.FromSeconds(10))
+        {
+            problems.Add($"{LiveOptions.Section}:ViewInterval {options.ViewInterval} is outside 00:00:00..00:00:10.");
+        }
+
         if (options.SnapshotRefresh < options.PushInterval || options.SnapshotRefresh > TimeSpan.FromMinutes(1))
         {
             problems.Add($"{LiveOptions.Section}:SnapshotRefresh {options.SnapshotRefresh} is outside PushInterval..00:01:00.");

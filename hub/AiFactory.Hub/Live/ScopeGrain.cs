@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AiFactory.Hub.Queries;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,8 +9,8 @@ namespace AiFactory.Hub.Live;
 /// <summary>
 /// What a line, plant and company grain share: each holds the last hour of every child per minute (whole totals as
 /// the child last reported them, so a report repeated or crossing a rebuild changes nothing twice), its own minutes
-/// as their sum, and its latest events. Rebuilt from SQL on activation; what changed goes to the parent and to the
-/// subscribed live views at most once per push interval.
+/// as their sum, and its latest events. Rebuilt from SQL on activation; what changed goes to the parent at most once
+/// per push interval, and to the subscribed live views at most once per view interval.
 /// </summary>
 public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> options, TimeProvider time, ILogger log) : Grain, ILiveScopeGrain
 {
@@ -28,6 +29,9 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
     private ObserverManager<ILiveObserver> _observers = null!;
     private PushSchedule _push = null!;
     private bool _reportDue;
+    private TimeSpan _viewInterval;
+    private long _lastViewPush;
+    private bool _viewPushedOnce;
 
     protected MetricsScope Scope { get; private set; } = null!;
 
@@ -43,6 +47,7 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
         _events = new EventLog(options.Value.EventsKept);
         var timer = this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         _push = new PushSchedule(timer, options.Value.PushInterval);
+        _viewInterval = options.Value.ViewInterval > options.Value.PushInterval ? options.Value.ViewInterval : options.Value.PushInterval;
         var now = KpiSeries.MinuteOf(time.GetUtcNow());
         var state = await store.ScopeAsync(Scope, KpiSeries.OldestKept(now), options.Value.EventsKept, cancellationToken);
         foreach (var (child, series) in state.Children)
@@ -231,9 +236,21 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
         _push.Pushing();
         if (_observers.Count > 0)
         {
-            var snapshot = Snapshot();
-            await _observers.Notify(o => o.OnSnapshotAsync(snapshot));
-            _push.Again(options.Value.SnapshotRefresh);
+            // Views get a snapshot at most once per view interval (the first after a quiet spell at once); a change
+            // that comes sooner is shown with the next one, for which the timer is armed.
+            var since = Stopwatch.GetElapsedTime(_lastViewPush);
+            if (!_viewPushedOnce || since >= _viewInterval)
+            {
+                _viewPushedOnce = true;
+                _lastViewPush = Stopwatch.GetTimestamp();
+                var snapshot = Snapshot();
+                await _observers.Notify(o => o.OnSnapshotAsync(snapshot));
+                _push.Again(options.Value.SnapshotRefresh);
+            }
+            else
+            {
+                _push.Again(_viewInterval - since);
+            }
         }
 
         var parent = Parent();

@@ -29,6 +29,11 @@ public sealed class DashboardSessionTests
         using var home = await browser.GetAsync("/ui");
         Assert.Equal((HttpStatusCode.Redirect, "/ui/companies/acme"), (home.StatusCode, home.Headers.Location?.AbsolutePath));
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/ui/companies/acme/plants/p1/lines/l1/history")).StatusCode);
+
+        // A live page may not be framed by another origin (clickjacking), compression of its circuit or not.
+        using var line = await browser.GetAsync("/ui/companies/acme/plants/p1/lines/l1");
+        Assert.Equal(HttpStatusCode.OK, line.StatusCode);
+        Assert.Contains("frame-ancestors 'self'", string.Join(";", line.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -13,6 +13,8 @@ public sealed class LiveOptionsValidatorTests
         { "Hub:Live:PushInterval 00:00:00 is outside", o => o.PushInterval = TimeSpan.Zero },
         { "Hub:Live:PushInterval 00:00:11 is outside", o => o.PushInterval = TimeSpan.FromSeconds(11) },
         { "Hub:Live:SnapshotRefresh 00:00:00.0500000 is outside PushInterval", o => o.SnapshotRefresh = TimeSpan.FromMilliseconds(50) },
+        { "Hub:Live:ViewInterval -00:00:01 is outside 00:00:00..00:00:10", o => o.ViewInterval = TimeSpan.FromSeconds(-1) },
+        { "Hub:Live:ViewInterval 00:00:11 is outside", o => o.ViewInterval = TimeSpan.FromSeconds(11) },
         { "Hub:Live:ObserverLease 00:00:00.5000000 is outside", o => o.ObserverLease = TimeSpan.FromMilliseconds(500) },
         { "Hub:Live:EventsKept 0 is outside 1..1000", o => o.EventsKept = 0 },
     };
