@@ -70,7 +70,8 @@ public sealed class AlarmHubTests
         var quality = new[] { new Contracts.DataQualityCounters("temp", 2, 0, 0, 0, 0) };
         (await edge.PostAsync("/api/v1/ingest", Json(Batch("e1", 1, [Summary("e1", "acme", "p1", "l1", "s1", now, 10, 5, 5, anomalies: 5, quality: quality)], new Contracts.OutboxReport(500, 1, now, 0, 0, 0))))).EnsureSuccessStatusCode();
 
-        await WaitUntilAsync(async () => (await ActiveAsync(admin)).Count == 2, "the anomaly-rate and backlog alarms");
+        await WaitUntilAsync(async () => (await ActiveAsync(admin)).Count == 2, "the anomaly-rate and backlog alarms", async () =>
+            $"active {string.Join(", ", (await ActiveAsync(admin)).Select(a => a.Kind))}; line {await admin.GetStringAsync("/api/v1/companies/acme/plants/p1/lines/l1/metrics?from=" + Uri.EscapeDataString(now.AddMinutes(-2).ToString("O")) + "&to=" + Uri.EscapeDataString(now.AddMinutes(2).ToString("O")))}");
         var raised = (await ActiveAsync(admin)).Single(a => a.Kind == "anomaly-rate");
         (await admin.PostAsJsonAsync($"/api/v1/companies/acme/alarms/{raised.Id}/ack", new { comment = "checked" })).EnsureSuccessStatusCode();
         // The current minute, as in the test above: a run slow enough to cross a minute must still clear.
@@ -170,12 +171,31 @@ public sealed class AlarmHubTests
     private static async Task<List<AlarmRecord>> ActiveAsync(HttpClient client) =>
         (await client.GetFromJsonAsync<List<AlarmRecord>>("/api/v1/companies/acme/alarms?state=active"))!;
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    /// <summary>
+    /// Waits up to 60 s (a grain activated on PostgreSQL under the whole suite's load once took longer than 20 s to
+    /// raise); a miss names what the hub showed last.
+    /// </summary>
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, Func<Task<string>>? shown = null)
     {
-        var deadline = DateTime.UtcNow + Eventually.Patience;
+        var patience = TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + patience;
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"{what} not reached within {Eventually.Patience.TotalSeconds} s");
+            if (DateTime.UtcNow >= deadline)
+            {
+                string seen;
+                try
+                {
+                    seen = shown is null ? "-" : await shown();
+                }
+                catch (HttpRequestException ex)
+                {
+                    seen = ex.Message;
+                }
+
+                Assert.Fail($"{what} not reached within {patience.TotalSeconds} s; the hub showed: {seen}");
+            }
+
             await Task.Delay(50);
         }
     }
