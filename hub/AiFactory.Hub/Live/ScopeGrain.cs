@@ -47,7 +47,8 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
         _events = new EventLog(options.Value.EventsKept);
         var timer = this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         _push = new PushSchedule(timer, options.Value.PushInterval);
-        _viewInterval = options.Value.ViewInterval > options.Value.PushInterval ? options.Value.ViewInterval : options.Value.PushInterval;
+        // Zero unless views are to be spaced out beyond the push interval (then every flush with views shows them).
+        _viewInterval = options.Value.ViewInterval > options.Value.PushInterval ? options.Value.ViewInterval : TimeSpan.Zero;
         var now = KpiSeries.MinuteOf(time.GetUtcNow());
         var state = await store.ScopeAsync(Scope, KpiSeries.OldestKept(now), options.Value.EventsKept, cancellationToken);
         foreach (var (child, series) in state.Children)
@@ -239,7 +240,7 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
             // Views get a snapshot at most once per view interval (the first after a quiet spell at once); a change
             // that comes sooner is shown with the next one, for which the timer is armed.
             var since = Stopwatch.GetElapsedTime(_lastViewPush);
-            if (!_viewPushedOnce || since >= _viewInterval)
+            if (_viewInterval == TimeSpan.Zero || !_viewPushedOnce || since >= _viewInterval)
             {
                 _viewPushedOnce = true;
                 _lastViewPush = Stopwatch.GetTimestamp();
