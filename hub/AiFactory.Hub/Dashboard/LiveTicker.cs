@@ -44,7 +44,7 @@ public sealed partial class LiveTicker : IDisposable
             ObjectDisposedException.ThrowIf(_stop.IsCancellationRequested, this);
             _subscriptions.Add(subscription);
             _roundStale = true;
-            _loop ??= RunAsync();
+            _loop ??= PageTicker.RunAsync(_period, TickAll, _stop.Token);
         }
 
         _ = subscription.ShowFirstAsync();
@@ -84,30 +84,23 @@ public sealed partial class LiveTicker : IDisposable
         }
     }
 
-    private async Task RunAsync()
+    /// <summary>One tick: every open subscription looks at its scope's latest snapshot.</summary>
+    private Task TickAll()
     {
-        using var timer = new PeriodicTimer(_period);
-        try
+        foreach (var subscription in Round())
         {
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            try
             {
-                foreach (var subscription in Round())
-                {
-                    try
-                    {
-                        subscription.Tick();
-                    }
-                    catch (Exception ex) when (ex is not OutOfMemoryException)
-                    {
-                        // One page's trouble must not stop the others' updates.
-                        LogTickFailed(_log, ex);
-                    }
-                }
+                subscription.Tick();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // One page's trouble must not stop the others' updates.
+                LogTickFailed(_log, ex);
             }
         }
-        catch (OperationCanceledException)
-        {
-        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>The subscriptions of this tick; the array is copied only after one was added or removed.</summary>
