@@ -8,6 +8,7 @@ using AiFactory.Hub.Tenancy;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -85,6 +86,9 @@ public static class DashboardEndpoints
                 return id;
             }));
 
+        LineLiveStream.Map(app);
+        app.MapGet("/ui/fragments/pareto", (HttpContext h) =>
+            new RazorComponentResult<ParetoChart>(new Dictionary<string, object?> { [nameof(ParetoChart.Classes)] = ParetoChart.Parse(h.Request.Query) })).RequireAuthorization();
         app.MapGet("/ui/companies/{company}/plants/{plant}/lines/{line}/history.csv", HistoryCsvAsync).RequireAuthorization().AddEndpointFilter<RouteIdFilter>();
         return app;
     }

@@ -35,6 +35,7 @@ public static class DashboardServices
         AddKeyRing(builder);
         services.AddSingleton<DashboardQueries>();
         services.AddSingleton<LiveTicker>();
+        services.AddSingleton<LineDetails>();
         services.AddScoped<DashboardSessionEvents>();
         services.AddAuthentication(o => o.DefaultScheme = Selector)
             .AddPolicyScheme(Selector, "API key or dashboard session", o =>

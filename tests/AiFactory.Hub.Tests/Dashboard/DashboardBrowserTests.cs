@@ -101,6 +101,71 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     }
 
     [ChromiumFact]
+    public async Task EightLiveLineTabs_InOneBrowser_AllUpdate_AndComeBackAfterTheirSocketDrops()
+    {
+        // A browser opens at most six HTTP/1.1 connections to a host: live pages held open by a stream each would stop
+        // the seventh tab. The line pages' WebSockets are not counted against that limit.
+        await using var hub = await HubHarness.StartAsync();
+        var lines = Enumerable.Range(1, 8).Select(i => ($"l{i}", "s1")).ToArray();
+        var edge = hub.Client(await hub.SetupPlantAsync("acme", "p1", "e1", lines));
+        await using var browser = await DashboardBrowser.LaunchAsync();
+        var first = await browser.OpenAsync(hub.Address);
+        await DashboardBrowser.SignInAsync(first, (await hub.UserAsync("acme", "plant-engineer")).Key, "/ui/companies/acme/plants/p1/lines/l1");
+        var tabs = new List<IPage> { first };
+        var sockets = new List<IWebSocketRoute>();
+        for (var i = 2; i <= lines.Length; i++)
+        {
+            var tab = await first.Context.NewPageAsync();
+            if (i == lines.Length)
+            {
+                // The last tab's sockets pass through the test, which can drop one as a network blip would.
+                await tab.RouteWebSocketAsync(new Regex("/live$"), socket =>
+                {
+                    socket.ConnectToServer();
+                    lock (sockets)
+                    {
+                        sockets.Add(socket);
+                    }
+                });
+            }
+
+            await tab.GotoAsync($"/ui/companies/acme/plants/p1/lines/l{i}");
+            tabs.Add(tab);
+        }
+
+        (await edge.PostAsync("/api/v1/ingest", Json(Batch("e1", 1, lines.Select(l => (object)Summary("e1", "acme", "p1", l.Item1, "s1", DateTimeOffset.UtcNow, 10, 10, 0)))))).EnsureSuccessStatusCode();
+        foreach (var tab in tabs)
+        {
+            await Assertions.Expect(tab.GetByTestId("tile-s1").Locator("[data-kpi=frames]")).ToHaveTextAsync("10", new() { Timeout = 10_000 });
+        }
+
+        // The last tab's socket drops: the tab says so, opens another, and goes on updating with the others.
+        var live = tabs[^1].GetByTestId("live-line");
+        await Assertions.Expect(live).ToHaveAttributeAsync("data-live-state", "open");
+        IWebSocketRoute dropped;
+        lock (sockets)
+        {
+            dropped = Assert.Single(sockets);
+        }
+
+        await dropped.CloseAsync(new() { Code = 4000, Reason = "test: network blip" });
+        await Assertions.Expect(live).ToHaveAttributeAsync("data-live-state", "reconnecting", new() { Timeout = 10_000 });
+        (await edge.PostAsync("/api/v1/ingest", Json(Batch("e1", 1 + lines.Length, lines.Select(l => (object)Summary("e1", "acme", "p1", l.Item1, "s1", DateTimeOffset.UtcNow, 10, 10, 0)))))).EnsureSuccessStatusCode();
+        foreach (var tab in tabs)
+        {
+            await Assertions.Expect(tab.GetByTestId("tile-s1").Locator("[data-kpi=frames]")).ToHaveTextAsync("20", new() { Timeout = 20_000 });
+        }
+
+        await Assertions.Expect(live).ToHaveAttributeAsync("data-live-state", "open");
+        lock (sockets)
+        {
+            Assert.Equal(2, sockets.Count);
+        }
+
+        await DashboardBrowser.ScreenshotAsync(tabs[^1], "4b-eighth-tab");
+    }
+
+    [ChromiumFact]
     public async Task Alarm_FromASimulatedAnomaly_IsAcknowledgedWithAComment_ThenClears()
     {
         await using var hub = await HubHarness.StartAsync(extra: ["--Hub:Alarms:EvaluateInterval=00:00:00.2"]);
