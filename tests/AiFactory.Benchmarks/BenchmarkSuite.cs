@@ -14,6 +14,12 @@ internal static class BenchmarkSuite
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is ["--line-sockets", var hubAddress, var engineerKey, var pages])
+        {
+            // The child process of `--only dashboard`'s phases with the browsers elsewhere.
+            return await LineSocketClients.RunAsync(new Uri(hubAddress), engineerKey, int.Parse(pages, CultureInfo.InvariantCulture));
+        }
+
         if (args is ["--mqtt-client-floor", var port, var topic, var kind])
         {
             // The child process of `--only mqtt-floor`.

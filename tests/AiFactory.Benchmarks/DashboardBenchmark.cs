@@ -17,7 +17,10 @@ namespace AiFactory.Benchmarks;
 /// Playwright's driver) is pinned to core 0 and the hub with this load generator to core 1, in every phase: only the
 /// hub's own work for 50 dashboards (circuits, renders, SignalR, their SQL reads) differs between the phases. Each
 /// phase is run twice: edges sending back to back (the ingest rate the hub's core allows) and paced at a fixed rate
-/// well below it (the hub's CPU seconds per second then show what 50 dashboards cost it at that rate).
+/// well below it (the hub's CPU seconds per second then show what 50 dashboards cost it at that rate). Then three
+/// more rounds with the pages' browsers "elsewhere": chromium closed, and the 50 line pages' live sockets (and the
+/// charts their script fetches) held by <see cref="LineSocketClients"/>, a process on the browser's core that asks of
+/// the hub exactly what the pages' script does, with no rendering beside the hub.
 /// </summary>
 internal static class DashboardBenchmark
 {
@@ -32,6 +35,9 @@ internal static class DashboardBenchmark
     private const int BrowserCore = 0;
 
     private const int HubCore = 1;
+
+    /// <summary>Rounds of the phases with the pages' browsers elsewhere (each: without pages, then with them).</summary>
+    private const int ElsewhereRounds = 3;
 
     /// <summary>Each edge's last sequence sent in a measured phase (each edge's own range, above the set-up batches).</summary>
     private static readonly long[] Sequences = new long[Edges];
@@ -130,6 +136,46 @@ internal static class DashboardBenchmark
             }
         }
 
+        // The same ingest with the pages' browsers on other machines, as on a plant: the 50 pages' live sockets (and the
+        // charts their script fetches) held by a process of this benchmark pinned to the browser's core, with no
+        // chromium rendering beside the hub. Three rounds, each a phase without and one with the pages.
+        foreach (var page in pages)
+        {
+            await page.Context.CloseAsync();
+        }
+
+        pages.Clear();
+        await first.Context.CloseAsync();
+        var elsewhere = new List<Dictionary<string, object>>();
+        for (var round = 0; round < ElsewhereRounds; round++)
+        {
+            foreach (var open in new[] { 0, dashboards })
+            {
+                using var clients = open == 0 ? null : new SocketClients(hub.Address, engineer, open, pinned);
+                foreach (var paced in new double?[] { null, PacedRate })
+                {
+                    var phase = await IngestAsync(hub, edgeKeys, open, seconds, paced);
+                    phase["browsers"] = "elsewhere";
+                    elsewhere.Add(phase);
+                }
+
+                if (clients is not null)
+                {
+                    elsewhere[^1]["pages_got"] = clients.Stop();
+                }
+            }
+        }
+
+        double Elsewhere(int open, bool paced, string key) =>
+            elsewhere.Where(p => (int)p["dashboards"] == open && p.ContainsKey("paced_summaries_per_s") == paced).Average(p => (double)p[key]);
+        var perRound = Enumerable.Range(0, ElsewhereRounds).Select(r =>
+        {
+            var without = (double)elsewhere[4 * r]["summaries_per_s"];
+            var with = (double)elsewhere[(4 * r) + 2]["summaries_per_s"];
+            return Math.Round(100 * (1 - (with / without)), 1);
+        }).ToList();
+        var paceCost = Enumerable.Range(0, ElsewhereRounds).Select(r => Math.Round((double)elsewhere[(4 * r) + 3]["hub_cpu_s_per_s"] - (double)elsewhere[(4 * r) + 1]["hub_cpu_s_per_s"], 3)).ToList();
+
         double Mean(int open, bool paced, string key, bool busyCore = false) =>
             phases.Where(p => (int)p["dashboards"] == open && p.ContainsKey("paced_summaries_per_s") == paced && p.ContainsKey("browser_core_busy") == busyCore).Average(p => (double)p[key]);
         return new Dictionary<string, object>
@@ -145,6 +191,13 @@ internal static class DashboardBenchmark
             ["ingest_slowdown_browser_core_busy_without_dashboards_percent"] = pinned ? Math.Round(100 * (1 - (Mean(0, false, "summaries_per_s", busyCore: true) / Mean(0, false, "summaries_per_s"))), 1) : "not measured (no pinning)",
             ["hub_cpu_ms_per_1000_summaries_flat_out_without_with"] = $"{Mean(0, false, "hub_cpu_ms_per_1000_summaries"):0.0} / {Mean(dashboards, false, "hub_cpu_ms_per_1000_summaries"):0.0}",
             ["hub_cpu_s_per_s_paced_without_with"] = $"{Mean(0, true, "hub_cpu_s_per_s"):0.000} / {Mean(dashboards, true, "hub_cpu_s_per_s"):0.000}",
+            ["elsewhere_ingest_phases"] = elsewhere,
+            ["elsewhere_ingest_slowdown_percent"] = Math.Round(100 * (1 - (Elsewhere(dashboards, false, "summaries_per_s") / Elsewhere(0, false, "summaries_per_s"))), 1),
+            ["elsewhere_ingest_slowdown_per_round_percent"] = perRound,
+            ["elsewhere_ingest_slowdown_median_percent"] = perRound.Order().ElementAt(perRound.Count / 2),
+            ["elsewhere_hub_cpu_ms_per_1000_summaries_flat_out_without_with"] = $"{Elsewhere(0, false, "hub_cpu_ms_per_1000_summaries"):0.0} / {Elsewhere(dashboards, false, "hub_cpu_ms_per_1000_summaries"):0.0}",
+            ["elsewhere_hub_cpu_s_per_s_paced_without_with"] = $"{Elsewhere(0, true, "hub_cpu_s_per_s"):0.000} / {Elsewhere(dashboards, true, "hub_cpu_s_per_s"):0.000}",
+            ["elsewhere_hub_cpu_s_per_s_paced_cost_per_round"] = paceCost,
             ["load_1m_before_after"] = $"{load:0.0} / {LoadAverage.OneMinute():0.0}",
             ["summaries_before_measuring"] = ack,
         };
@@ -391,5 +444,58 @@ internal static class DashboardBenchmark
     {
         var response = await client.PostAsJsonAsync(path, body);
         return response.IsSuccessStatusCode ? response : throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary><see cref="LineSocketClients"/> as a child process, on the browser's core when pinning.</summary>
+    private sealed class SocketClients : IDisposable
+    {
+        private readonly Process _process;
+        private bool _stopped;
+
+        public SocketClients(Uri hub, string key, int pages, bool pinned)
+        {
+            var start = new ProcessStartInfo(pinned ? "/usr/bin/taskset" : "dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true };
+            if (pinned)
+            {
+                start.ArgumentList.Add("-c");
+                start.ArgumentList.Add(BrowserCore.ToString(CultureInfo.InvariantCulture));
+                start.ArgumentList.Add("dotnet");
+            }
+
+            foreach (var a in new[] { typeof(LineSocketClients).Assembly.Location, "--line-sockets", hub.ToString(), key, pages.ToString(CultureInfo.InvariantCulture) })
+            {
+                start.ArgumentList.Add(a);
+            }
+
+            _process = Process.Start(start) ?? throw new InvalidOperationException("the line pages' socket clients did not start");
+            if (_process.StandardOutput.ReadLine() != "ready")
+            {
+                throw new InvalidOperationException($"the line pages' socket clients did not open their {pages} pages");
+            }
+        }
+
+        /// <summary>Closes the pages; answers what they got ("N messages, M charts").</summary>
+        public string Stop()
+        {
+            _stopped = true;
+            _process.StandardInput.Close();
+            var got = _process.StandardOutput.ReadLine() ?? "nothing reported";
+            if (!_process.WaitForExit(15_000))
+            {
+                _process.Kill(true);
+            }
+
+            return got;
+        }
+
+        public void Dispose()
+        {
+            if (!_stopped)
+            {
+                Stop();
+            }
+
+            _process.Dispose();
+        }
     }
 }

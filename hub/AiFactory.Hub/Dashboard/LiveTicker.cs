@@ -33,7 +33,8 @@ public sealed partial class LiveTicker : IDisposable
     /// <summary>Opens a live view of a line, plant or company (already checked against the caller) for a page.</summary>
     /// <param name="scope">The scope.</param>
     /// <param name="onSnapshot">Shows a snapshot; not called again until the returned task completes.</param>
-    public LiveSubscription Start(MetricsScope scope, Func<LiveSnapshot, Task> onSnapshot) => Start(_feeds.Open(scope), onSnapshot);
+    /// <remarks>The scope's grain is asked for a snapshot at most once a tick: more would never be shown.</remarks>
+    public LiveSubscription Start(MetricsScope scope, Func<LiveSnapshot, Task> onSnapshot) => Start(_feeds.Open(scope, _period), onSnapshot);
 
     /// <summary>Shows a view already opened (the subscription disposes it).</summary>
     public LiveSubscription Start(LiveView view, Func<LiveSnapshot, Task> onSnapshot)

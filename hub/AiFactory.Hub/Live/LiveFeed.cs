@@ -15,14 +15,17 @@ public sealed partial class LiveFeed : ILiveObserver
     private readonly ILiveScopeGrain _grain;
     private readonly IGrainFactory _grains;
     private readonly TimeSpan _renewEvery;
+    private readonly TimeSpan _interval;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
     private ILiveObserver? _reference;
     private LiveSnapshot? _latest;
     private Task _renewing = Task.CompletedTask;
 
-    public LiveFeed(ILiveScopeGrain grain, IGrainFactory grains, TimeSpan lease, ILogger log)
+    /// <param name="interval">The pace its views need: a snapshot at most this often while the scope changes (zero: every change).</param>
+    public LiveFeed(ILiveScopeGrain grain, IGrainFactory grains, TimeSpan lease, TimeSpan interval, ILogger log)
     {
+        _interval = interval;
         _grain = grain;
         _grains = grains;
         _renewEvery = lease / 3;
@@ -118,7 +121,7 @@ public sealed partial class LiveFeed : ILiveObserver
         {
             try
             {
-                await _grain.SubscribeAsync(_reference!).ConfigureAwait(false);
+                await _grain.SubscribeAsync(_reference!, _interval).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException && !ct.IsCancellationRequested)
             {

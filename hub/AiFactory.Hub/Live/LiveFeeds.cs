@@ -4,21 +4,30 @@ using Microsoft.Extensions.Options;
 
 namespace AiFactory.Hub.Live;
 
-/// <summary>The live feeds of this process, one per scope with views open here; a feed ends with its last view.</summary>
+/// <summary>
+/// The live feeds of this process, one per scope and pace with views open here; a feed ends with its last view. The
+/// API's streams want every change (pace zero); dashboard pages, which look at most every
+/// <c>Hub:Dashboard:RenderInterval</c>, subscribe at that pace, so a scope grain with only pages open snapshots
+/// itself for them that often instead of every push interval (issue 15's "50 open dashboards" benchmark).
+/// </summary>
 public sealed class LiveFeeds(IGrainFactory grains, IOptions<LiveOptions> options, ILogger<LiveFeed> log)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, LiveFeed> _feeds = new(StringComparer.Ordinal);
 
-    /// <summary>Opens a view of a line, plant or company (already checked against the caller's key).</summary>
-    public LiveView Open(MetricsScope scope)
+    /// <summary>Opens a view of a line, plant or company (already checked against the caller's key) with every change.</summary>
+    public LiveView Open(MetricsScope scope) => Open(scope, TimeSpan.Zero);
+
+    /// <summary>Opens a view that needs a snapshot at most every <paramref name="interval"/> while the scope changes.</summary>
+    public LiveView Open(MetricsScope scope, TimeSpan interval)
     {
-        var key = ScopeKeys.Of(scope);
+        interval = interval > TimeSpan.Zero ? interval : TimeSpan.Zero;
+        var key = ScopeKeys.Of(scope) + "@" + interval.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture);
         lock (_gate)
         {
             if (!_feeds.TryGetValue(key, out var feed))
             {
-                feed = new LiveFeed(Grain(scope), grains, options.Value.ObserverLease, log);
+                feed = new LiveFeed(Grain(scope), grains, options.Value.ObserverLease, interval, log);
                 _feeds[key] = feed;
                 feed.Start();
             }

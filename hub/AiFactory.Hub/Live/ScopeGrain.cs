@@ -26,12 +26,13 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
     private readonly HashSet<string> _childChanged = new(StringComparer.Ordinal);
     private long _childLiveMinute = long.MinValue;
     private EventLog _events = null!;
-    private ObserverManager<ILiveObserver> _observers = null!;
+    private ObserverManager<Viewer> _observers = null!;
     private PushSchedule _push = null!;
     private bool _reportDue;
     private TimeSpan _viewInterval;
-    private long _lastViewPush;
-    private bool _viewPushedOnce;
+
+    // Changes taken in so far: a viewer is sent a snapshot when it has not seen the latest (or for a refresh).
+    private long _changes;
 
     protected MetricsScope Scope { get; private set; } = null!;
 
@@ -43,7 +44,7 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
     {
         await ActivationLock.LeaveAsync();
         Scope = ScopeKeys.Parse(this.GetPrimaryKeyString());
-        _observers = new ObserverManager<ILiveObserver>(options.Value.ObserverLease, log);
+        _observers = new ObserverManager<Viewer>(options.Value.ObserverLease, log);
         _events = new EventLog(options.Value.EventsKept);
         var timer = this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         _push = new PushSchedule(timer, options.Value.PushInterval);
@@ -108,7 +109,7 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
 
     public Task<LiveSnapshot> SnapshotAsync() => Task.FromResult(Snapshot());
 
-    public async Task SubscribeAsync(ILiveObserver observer)
+    public async Task SubscribeAsync(ILiveObserver observer, TimeSpan interval)
     {
         // A child registered since this grain activated shows before it reports: each hub's feed subscribes when its
         // first view opens and renews at a third of the lease, and each time the registered children are read again.
@@ -121,7 +122,11 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
             LogRegisteredFailed(log, ex, this.GetPrimaryKeyString());
         }
 
-        _observers.Subscribe(observer, observer);
+        // A renewal keeps the viewer's pace; the snapshot it is sent now counts as its latest.
+        var viewer = _observers.Observers.TryGetValue(observer, out var known) ? known : new Viewer(observer);
+        viewer.Interval = interval > TimeSpan.Zero ? interval : TimeSpan.Zero;
+        viewer.Shown(Stopwatch.GetTimestamp(), _changes);
+        _observers.Subscribe(observer, viewer);
         _push.Again(options.Value.SnapshotRefresh);
         await observer.OnSnapshotAsync(Snapshot());
     }
@@ -161,6 +166,7 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
     /// <summary>Something changed: publish, and report to the parent, when the push schedule allows.</summary>
     protected void Changed()
     {
+        _changes++;
         _reportDue = true;
         _push.Changed();
     }
@@ -237,21 +243,7 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
         _push.Pushing();
         if (_observers.Count > 0)
         {
-            // Views get a snapshot at most once per view interval (the first after a quiet spell at once); a change
-            // that comes sooner is shown with the next one, for which the timer is armed.
-            var since = Stopwatch.GetElapsedTime(_lastViewPush);
-            if (_viewInterval == TimeSpan.Zero || !_viewPushedOnce || since >= _viewInterval)
-            {
-                _viewPushedOnce = true;
-                _lastViewPush = Stopwatch.GetTimestamp();
-                var snapshot = Snapshot();
-                await _observers.Notify(o => o.OnSnapshotAsync(snapshot));
-                _push.Again(options.Value.SnapshotRefresh);
-            }
-            else
-            {
-                _push.Again(_viewInterval - since);
-            }
+            await ShowViewersAsync();
         }
 
         var parent = Parent();
@@ -275,6 +267,62 @@ public abstract partial class ScopeGrain(LiveStore store, IOptions<LiveOptions> 
             LogPushFailed(log, ex, this.GetPrimaryKeyString());
             Changed();
         }
+    }
+
+    /// <summary>
+    /// Sends the snapshot to the viewers due one: those that have not seen the latest change once their interval (at
+    /// least the view interval) has passed since their last, and any after a refresh without changes. The timer is armed
+    /// for the next viewer due, so a change that came too soon for a viewer reaches it when its interval is up.
+    /// </summary>
+    private async Task ShowViewersAsync()
+    {
+        var now = Stopwatch.GetTimestamp();
+        var refresh = options.Value.SnapshotRefresh;
+        var next = TimeSpan.MaxValue;
+        List<Viewer>? due = null;
+        foreach (var viewer in _observers)
+        {
+            var since = Stopwatch.GetElapsedTime(viewer.LastShown, now);
+            var interval = viewer.Interval > _viewInterval ? viewer.Interval : _viewInterval;
+            var wait = viewer.SeenChanges != _changes ? interval - since : refresh - since;
+            if (wait <= TimeSpan.Zero)
+            {
+                (due ??= []).Add(viewer);
+                wait = refresh;
+            }
+
+            next = wait < next ? wait : next;
+        }
+
+        if (due is not null)
+        {
+            var snapshot = Snapshot();
+            foreach (var viewer in due)
+            {
+                viewer.Shown(now, _changes);
+            }
+
+            await _observers.Notify(v => v.Observer.OnSnapshotAsync(snapshot), due.Contains);
+        }
+
+        if (next != TimeSpan.MaxValue)
+        {
+            _push.Again(next);
+        }
+    }
+
+    /// <summary>A subscribed view (one hub process's feed of this scope) and its pace.</summary>
+    private sealed class Viewer(ILiveObserver observer)
+    {
+        public ILiveObserver Observer { get; } = observer;
+
+        public TimeSpan Interval { get; set; }
+
+        public long LastShown { get; private set; }
+
+        public long SeenChanges { get; private set; }
+
+        public void Shown(long at, long changes) => (LastShown, SeenChanges) = (at, changes);
     }
 
     [LoggerMessage(EventId = 1222, Level = LogLevel.Warning, Message = "{Scope} could not read its registered children; the view lists those that reported")]

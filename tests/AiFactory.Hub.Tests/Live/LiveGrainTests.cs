@@ -91,7 +91,7 @@ public sealed class LiveGrainTests(LiveGrainTests.ClusterFixture fixture) : ICla
         await Live.SetupPlantAsync(Company, "p1", "quiet-e1", ("l1", "s1"));
         var plant = Live.Grains.GetGrain<IPlantGrain>($"{Company}/p1");
         var probe = new SnapshotProbe();
-        await plant.SubscribeAsync(Live.Grains.CreateObjectReference<ILiveObserver>(probe));
+        await plant.SubscribeAsync(Live.Grains.CreateObjectReference<ILiveObserver>(probe), TimeSpan.Zero);
         var edge = Live.Grains.GetGrain<IEdgeGrain>("quiet-e1");
         var heartbeat = Batch("quiet-e1", 0, []);
 
@@ -112,6 +112,35 @@ public sealed class LiveGrainTests(LiveGrainTests.ClusterFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task APacedViewer_GetsAtMostOneSnapshotPerInterval_ThenTheLastChange_AnUnpacedOneEveryPush()
+    {
+        // Dashboard pages look at most every render interval; the API's streams want every change. Both on one line.
+        const string Company = "pace";
+        await Live.SetupPlantAsync(Company, "p1", "pace-e1", ("l1", "s1"));
+        var line = Live.Grains.GetGrain<ILineGrain>($"{Company}/p1/l1");
+        var edge = Live.Grains.GetGrain<IEdgeGrain>("pace-e1");
+        var paced = new TimedProbe();
+        var every = new TimedProbe();
+        var interval = TimeSpan.FromMilliseconds(600);
+        await line.SubscribeAsync(Live.Grains.CreateObjectReference<ILiveObserver>(paced), interval);
+        await line.SubscribeAsync(Live.Grains.CreateObjectReference<ILiveObserver>(every), TimeSpan.Zero);
+        var now = Live.Clock.GetUtcNow();
+
+        for (var b = 1; b <= 20; b++)
+        {
+            await edge.ApplyAsync(new(Batch("pace-e1", b, [Summary("pace-e1", Company, "p1", "l1", "s1", now, 1, 1, 0)])));
+            await Task.Delay(100);
+        }
+
+        await every.WaitForAsync(20);
+        await paced.WaitForAsync(20);
+        var pacedGaps = paced.Gaps();
+        Assert.All(pacedGaps, gap => Assert.True(gap > interval - TimeSpan.FromMilliseconds(150), $"a paced viewer got snapshots {gap.TotalMilliseconds:F0} ms apart: {string.Join(", ", pacedGaps.Select(g => g.TotalMilliseconds.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}"));
+        Assert.True(every.Count >= 10, $"the unpaced viewer got {every.Count} snapshots of 20 changes over 2 s");
+        Assert.True(paced.Count <= 6, $"the paced viewer got {paced.Count} snapshots over about 2 s at one per {interval.TotalMilliseconds} ms");
+    }
+
+    [Fact]
     public async Task IdleStationsAndLines_AreListedIdle_AndOneRegisteredLater_ShowsToTheNextView()
     {
         const string Company = "idle";
@@ -120,7 +149,7 @@ public sealed class LiveGrainTests(LiveGrainTests.ClusterFixture fixture) : ICla
         await Live.Grains.GetGrain<IEdgeGrain>("idle-e1").ApplyAsync(new(Batch("idle-e1", 1, [Summary("idle-e1", Company, "p1", "l1", "s1", now, 10, 9, 1)])));
         var lineProbe = new SnapshotProbe();
         var line = Live.Grains.GetGrain<ILineGrain>($"{Company}/p1/l1");
-        await line.SubscribeAsync(Live.Grains.CreateObjectReference<ILiveObserver>(lineProbe));
+        await line.SubscribeAsync(Live.Grains.CreateObjectReference<ILiveObserver>(lineProbe), TimeSpan.Zero);
 
         var shown = await lineProbe.WaitForAsync(s => s.Kpis.OneHour.Frames == 10, "the line with s1's frames");
         Assert.Equal(["s1", "s2", "s3"], shown.Children.Select(c => c.Id));
@@ -138,7 +167,7 @@ public sealed class LiveGrainTests(LiveGrainTests.ClusterFixture fixture) : ICla
         // A station registered while the line's grain is active is listed from the next view on, before it reports.
         await Live.Tenancy.CreateStationAsync(LiveCluster.SetupActor, Company, "p1", "l1", "s5", "s5", CancellationToken.None);
         var second = new SnapshotProbe();
-        await line.SubscribeAsync(Live.Grains.CreateObjectReference<ILiveObserver>(second));
+        await line.SubscribeAsync(Live.Grains.CreateObjectReference<ILiveObserver>(second), TimeSpan.Zero);
         Assert.Equal(["s1", "s2", "s3", "s5"], (await second.WaitForAsync(s => s.Children.Count == 4, "the new station listed")).Children.Select(c => c.Id));
 
         // Listing idle children changes no figure: the line still equals SQL.
@@ -205,7 +234,7 @@ public sealed class LiveGrainTests(LiveGrainTests.ClusterFixture fixture) : ICla
         await Live.SetupPlantAsync(company, "p1", edges[0], ("l1", "s1"), ("l1", "s2"), ("l2", "s3"));
         await Live.SetupPlantAsync(company, "p2", edges[1], ("l3", "s4"));
         var probe = new SnapshotProbe();
-        await Live.Grains.GetGrain<ICompanyGrain>(company).SubscribeAsync(Live.Grains.CreateObjectReference<ILiveObserver>(probe));
+        await Live.Grains.GetGrain<ICompanyGrain>(company).SubscribeAsync(Live.Grains.CreateObjectReference<ILiveObserver>(probe), TimeSpan.Zero);
         var now = Live.Clock.GetUtcNow();
         long frames = 0;
         var plants = new[] { (edges[0], "p1", new[] { ("l1", "s1"), ("l1", "s2"), ("l2", "s3") }), (edges[1], "p2", new[] { ("l3", "s4") }) };
@@ -280,5 +309,60 @@ public sealed class LiveGrainTests(LiveGrainTests.ClusterFixture fixture) : ICla
         public async Task InitializeAsync() => Live = await LiveCluster.StartAsync();
 
         public async Task DisposeAsync() => await Live.DisposeAsync();
+    }
+
+    /// <summary>Counts the snapshots an observer gets, with when each came, and waits for the frames of one.</summary>
+    private sealed class TimedProbe : ILiveObserver
+    {
+        private readonly Lock _gate = new();
+        private readonly List<(long At, long Frames)> _got = [];
+
+        public int Count
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _got.Count;
+                }
+            }
+        }
+
+        public Task OnSnapshotAsync(LiveSnapshot snapshot)
+        {
+            lock (_gate)
+            {
+                _got.Add((System.Diagnostics.Stopwatch.GetTimestamp(), snapshot.Kpis.OneHour.Frames));
+            }
+
+            return Task.CompletedTask;
+        }
+
+        /// <summary>The time between each two snapshots after the first (which comes at subscription).</summary>
+        public List<TimeSpan> Gaps()
+        {
+            lock (_gate)
+            {
+                return _got.Skip(1).Zip(_got.Skip(2)).Select(p => System.Diagnostics.Stopwatch.GetElapsedTime(p.First.At, p.Second.At)).ToList();
+            }
+        }
+
+        public async Task WaitForAsync(long frames)
+        {
+            var deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (20 * System.Diagnostics.Stopwatch.Frequency);
+            while (true)
+            {
+                lock (_gate)
+                {
+                    if (_got.Count > 0 && _got[^1].Frames == frames)
+                    {
+                        return;
+                    }
+                }
+
+                Assert.True(System.Diagnostics.Stopwatch.GetTimestamp() < deadline, $"no snapshot with {frames} frames within 20 s");
+                await Task.Delay(20);
+            }
+        }
     }
 }
