@@ -17,7 +17,7 @@ namespace AiFactory.Benchmarks;
 /// Playwright's driver) is pinned to core 0 and the hub with this load generator to core 1, in every phase: only the
 /// hub's own work for 50 dashboards (circuits, renders, SignalR, their SQL reads) differs between the phases. Each
 /// phase is run twice: edges sending back to back (the ingest rate the hub's core allows) and paced at a fixed rate
-/// well below it (the hub's CPU seconds per second then show what 50 dashboards cost it at that rate). Then three
+/// well below it (the hub's CPU seconds per second then show what 50 dashboards cost it at that rate). Then five
 /// more rounds with the pages' browsers "elsewhere": chromium closed, and the 50 line pages' live sockets (and the
 /// charts their script fetches) held by <see cref="LineSocketClients"/>, a process on the browser's core that asks of
 /// the hub exactly what the pages' script does, with no rendering beside the hub.
@@ -37,7 +37,7 @@ internal static class DashboardBenchmark
     private const int HubCore = 1;
 
     /// <summary>Rounds of the phases with the pages' browsers elsewhere (each: without pages, then with them).</summary>
-    private const int ElsewhereRounds = 3;
+    private const int ElsewhereRounds = 5;
 
     /// <summary>Each edge's last sequence sent in a measured phase (each edge's own range, above the set-up batches).</summary>
     private static readonly long[] Sequences = new long[Edges];
@@ -138,7 +138,7 @@ internal static class DashboardBenchmark
 
         // The same ingest with the pages' browsers on other machines, as on a plant: the 50 pages' live sockets (and the
         // charts their script fetches) held by a process of this benchmark pinned to the browser's core, with no
-        // chromium rendering beside the hub. Three rounds, each a phase without and one with the pages.
+        // chromium rendering beside the hub. Five rounds, each a phase without and one with the pages.
         foreach (var page in pages)
         {
             await page.Context.CloseAsync();
