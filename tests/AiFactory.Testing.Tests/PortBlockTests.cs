@@ -63,7 +63,7 @@ public sealed class PortBlockTests : IDisposable
         var lockFile = Path.Combine(_locks, $"ports-{_reserved.First}-{_reserved.First + 7}.lock");
         using (var holder = HoldLock(lockFile))
         {
-            await Eventually.WaitFor(() => IsLocked(lockFile), "flock(1) holding the first block's lock file", TimeSpan.FromSeconds(10));
+            await Eventually.WaitFor(() => IsLocked(lockFile), "another process holding the first block's lock file", TimeSpan.FromSeconds(10));
             using var block = PortBlock.Claim(_locks, _reserved.First, 8, 2);
             Assert.Equal(_reserved.First + 8, block.First);
             holder.Kill(entireProcessTree: true);
@@ -104,9 +104,16 @@ public sealed class PortBlockTests : IDisposable
         Assert.InRange(port, 16384, 32767);
     }
 
-    /// <summary>Another process (flock(1)) holding an exclusive lock on the file until killed.</summary>
+    /// <summary>
+    /// Another process holding an exclusive lock on the file until killed: one python3 process that takes the lock
+    /// itself. (flock(1) ran sleep(1) as a child that inherited the lock; once, under the whole test run's load, the
+    /// child still held it after flock was killed and had exited.)
+    /// </summary>
     private static Process HoldLock(string file) =>
-        Process.Start(new ProcessStartInfo("flock") { ArgumentList = { "-x", file, "sleep", "60" } }) ?? throw new InvalidOperationException("flock did not start");
+        Process.Start(new ProcessStartInfo("/usr/bin/python3")
+        {
+            ArgumentList = { "-c", "import fcntl, sys, time\nf = open(sys.argv[1], 'a')\nfcntl.flock(f, fcntl.LOCK_EX)\ntime.sleep(120)", file },
+        }) ?? throw new InvalidOperationException("python3 did not start");
 
     /// <summary>True when another open file description holds the lock (flock -n fails at once).</summary>
     private static bool IsLocked(string file)
