@@ -93,17 +93,24 @@
                 state.timer = setTimeout(() => connect(root, state), 2000);
                 return;
             }
-            // Refused three times: if the page itself is no longer served as it is (signed out, session expired, line
-            // gone), reloading shows why; if the hub cannot be reached, keep trying (a control-room screen stays up).
+            // Refused three times: if the page itself is no longer served as it was (signed out or session expired: a
+            // redirect to sign in; the line gone: a page without its live places), reloading shows why; if the hub
+            // cannot be reached or answers an error for now (restarting, a proxy's 502), keep trying: a control-room
+            // screen stays up.
+            const retry = () => { state.timer = setTimeout(() => connect(root, state), 5000); };
             fetch(location.href, { credentials: "same-origin", redirect: "manual" })
-                .then(r => {
-                    if (r.type === "opaqueredirect" || !r.ok) {
-                        location.reload();
+                .then(r => r.type === "opaqueredirect" ? false : r.ok ? r.text().then(html => html.includes("data-live-source")) : true)
+                .then(same => {
+                    if (state.stopped) {
+                        return;
+                    }
+                    if (same) {
+                        retry();
                     } else {
-                        state.timer = setTimeout(() => connect(root, state), 5000);
+                        location.reload();
                     }
                 })
-                .catch(() => { state.timer = setTimeout(() => connect(root, state), 5000); });
+                .catch(retry);
         });
     }
 
