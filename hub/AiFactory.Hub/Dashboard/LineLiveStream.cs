@@ -170,7 +170,7 @@ public static class LineLiveStream
                     var key = "tile-" + station + "/pareto";
                     if (changes.ContainsKey(key))
                     {
-                        changes[key] = ParetoChart.Path(_line.Children.FirstOrDefault(c => c.Id == station)?.OneHour.DefectRatePerClass);
+                        changes[key] = ParetoChart.Path(LineTexts.Child(_line, station)?.OneHour.DefectRatePerClass);
                     }
                 }
 

@@ -47,7 +47,7 @@ public sealed class LineTexts
         var backlogText = Number(backlog);
         foreach (var station in stations)
         {
-            var live = Find(line, station);
+            var live = Child(line, station);
             var prefix = "tile-" + station + "/";
             texts[prefix + "status"] = Chip(live?.Status ?? "idle");
             texts[prefix + "fpy"] = Percent(live?.OneMinute.FirstPassYield);
@@ -105,7 +105,8 @@ public sealed class LineTexts
         where T : IComparable<T> =>
         values.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).ToList();
 
-    private static ChildLive? Find(LiveSnapshot? line, string station)
+    /// <summary>A station's figures in the line's snapshot; null when it has none.</summary>
+    public static ChildLive? Child(LiveSnapshot? line, string station)
     {
         if (line is null)
         {
@@ -125,7 +126,7 @@ public sealed class LineTexts
 
     private static string Chip(string template, string text = "") => template + "|" + text;
 
-    private string Percent(double? value) => value is { } v ? v.ToString("P1", _culture) : "–";
+    private string Percent(double? value) => Pages.DashboardPage.PercentOf(value, _culture);
 
-    private string Number(double? value, string format = "N0") => value is { } v ? v.ToString(format, _culture) : "–";
+    private string Number(double? value, string format = "N0") => Pages.DashboardPage.NumberOf(value, format, _culture);
 }

@@ -47,11 +47,11 @@ public abstract class DashboardPage : ComponentBase
 
     protected bool CanAdminister(string company) => Caller?.CanAdminister(company) == true;
 
-    /// <summary>A fraction as a percentage in the user's culture; a dash when there is none.</summary>
-    public static string PercentOf(double? value) => value is { } v ? v.ToString("P1", CultureInfo.CurrentCulture) : "–";
+    /// <summary>A fraction as a percentage in the user's culture (or <paramref name="culture"/>); a dash when there is none.</summary>
+    public static string PercentOf(double? value, IFormatProvider? culture = null) => value is { } v ? v.ToString("P1", culture ?? CultureInfo.CurrentCulture) : "–";
 
-    /// <summary>A number in the user's culture; a dash when there is none.</summary>
-    public static string NumberOf(double? value, string format = "N0") => value is { } v ? v.ToString(format, CultureInfo.CurrentCulture) : "–";
+    /// <summary>A number in the user's culture (or <paramref name="culture"/>); a dash when there is none.</summary>
+    public static string NumberOf(double? value, string format = "N0", IFormatProvider? culture = null) => value is { } v ? v.ToString(format, culture ?? CultureInfo.CurrentCulture) : "–";
 
     protected static string Percent(double? value) => PercentOf(value);
 
