@@ -33,9 +33,14 @@ public sealed class AlarmHubTests
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var rule = (await created.Content.ReadFromJsonAsync<AlarmRuleView>())!;
 
-        var now = DateTimeOffset.UtcNow;
-        (await edge.PostAsync("/api/v1/ingest", Json(Batch("e1", 1, [Summary("e1", "acme", "p1", "l1", "s1", now, 10, 5, 5, anomalies: 5)])))).EnsureSuccessStatusCode();
-        var raised = await WaitForAlarmAsync(engineer, "active");
+        AlarmRecord raised;
+        int bad;
+        await using (var feed = LineFeed.Start(edge, 1, (seq, at) => Batch("e1", seq, [Summary("e1", "acme", "p1", "l1", "s1", at, 10, 5, 5, anomalies: 5)])))
+        {
+            raised = await WaitForAlarmAsync(engineer, "active");
+            bad = await feed.StopAsync();
+        }
+
         Assert.Equal((rule.Id, "s1", "anomaly-rate", 0.5), (raised.RuleId, raised.StationId, raised.Kind, raised.RaisedValue));
 
         var ack = await engineer.PostAsJsonAsync($"/api/v1/companies/acme/alarms/{raised.Id}/ack", new { comment = "nozzle 3 cleaned" });
@@ -43,11 +48,15 @@ public sealed class AlarmHubTests
         var again = await engineer.PostAsJsonAsync($"/api/v1/companies/acme/alarms/{raised.Id}/ack", new { comment = "twice" });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
 
-        // Stamped with the minute it is now, not the first batch's: rules judge the current minute, and one without frames
-        // proves nothing, so a slow run that crossed a minute would never clear. In the same minute: 5 anomalies in 110
-        // frames, 0.045; in the next: none in 100. Either is below the clearing threshold.
-        (await edge.PostAsync("/api/v1/ingest", Json(Batch("e1", 2, [Summary("e1", "acme", "p1", "l1", "s1", DateTimeOffset.UtcNow, 100, 100, 0)])))).EnsureSuccessStatusCode();
-        var cleared = await WaitForAlarmAsync(engineer, "cleared");
+        // A good line: 100 frames, no anomaly, every 2 s. Each good batch lowers the minute's rate, which the anomalous
+        // batches earlier in the minute held at 0.5, until it is below the clearing threshold (0.1), or a new minute
+        // starts with good batches only.
+        AlarmRecord cleared;
+        await using (var feed = LineFeed.Start(edge, bad + 1, (seq, at) => Batch("e1", seq, [Summary("e1", "acme", "p1", "l1", "s1", at, 100, 100, 0)])))
+        {
+            cleared = await WaitForAlarmAsync(engineer, "cleared");
+        }
+
         Assert.Equal(raised.Id, cleared.Id);
         Assert.Equal(("nozzle 3 cleaned", true), (cleared.AckComment, cleared.AckedBy!.Contains("plant-engineer", StringComparison.Ordinal)));
         Assert.Empty(await engineer.GetFromJsonAsync<List<AlarmRecord>>("/api/v1/companies/acme/alarms?state=active") ?? []);
@@ -68,24 +77,30 @@ public sealed class AlarmHubTests
         (await admin.PostAsJsonAsync("/api/v1/companies/acme/alarm-rules", new { plant = "p1", line = "l1", kind = "outbox-backlog", threshold = 100, forMinutes = 0 })).EnsureSuccessStatusCode();
         var now = DateTimeOffset.UtcNow;
         var quality = new[] { new Contracts.DataQualityCounters("temp", 2, 0, 0, 0, 0) };
-        (await edge.PostAsync("/api/v1/ingest", Json(Batch("e1", 1, [Summary("e1", "acme", "p1", "l1", "s1", now, 10, 5, 5, anomalies: 5, quality: quality)], new Contracts.OutboxReport(500, 1, now, 0, 0, 0))))).EnsureSuccessStatusCode();
+        int bad, good;
+        await using (var feed = LineFeed.Start(edge, 1, (seq, at) => Batch("e1", seq, [Summary("e1", "acme", "p1", "l1", "s1", at, 10, 5, 5, anomalies: 5, quality: quality)], new Contracts.OutboxReport(500, 1, at, 0, 0, 0))))
+        {
+            await WaitUntilAsync(async () => (await ActiveAsync(admin)).Count == 2, "the anomaly-rate and backlog alarms", () => ShownAsync(admin, now));
+            bad = await feed.StopAsync();
+        }
 
-        await WaitUntilAsync(async () => (await ActiveAsync(admin)).Count == 2, "the anomaly-rate and backlog alarms", async () =>
-            $"active {string.Join(", ", (await ActiveAsync(admin)).Select(a => a.Kind))}; line {await admin.GetStringAsync("/api/v1/companies/acme/plants/p1/lines/l1/metrics?from=" + Uri.EscapeDataString(now.AddMinutes(-2).ToString("O")) + "&to=" + Uri.EscapeDataString(now.AddMinutes(2).ToString("O")))}");
         var raised = (await ActiveAsync(admin)).Single(a => a.Kind == "anomaly-rate");
         (await admin.PostAsJsonAsync($"/api/v1/companies/acme/alarms/{raised.Id}/ack", new { comment = "checked" })).EnsureSuccessStatusCode();
-        // The current minute, as in the test above: a run slow enough to cross a minute must still clear.
-        (await edge.PostAsync("/api/v1/ingest", Json(Batch("e1", 2, [Summary("e1", "acme", "p1", "l1", "s1", DateTimeOffset.UtcNow, 100, 100, 0)], new Contracts.OutboxReport(0, 0, null, 0, 0, 0))))).EnsureSuccessStatusCode();
-        await WaitUntilAsync(async () => (await ActiveAsync(admin)).Count == 0, "both alarms cleared");
+        await using (var feed = LineFeed.Start(edge, bad + 1, (seq, at) => Batch("e1", seq, [Summary("e1", "acme", "p1", "l1", "s1", at, 100, 100, 0)], new Contracts.OutboxReport(0, 0, null, 0, 0, 0))))
+        {
+            await WaitUntilAsync(async () => (await ActiveAsync(admin)).Count == 0, "both alarms cleared", () => ShownAsync(admin, now));
+            good = await feed.StopAsync();
+        }
 
         var cleared = await admin.GetFromJsonAsync<List<AlarmRecord>>("/api/v1/companies/acme/alarms?state=cleared");
         Assert.Equal(2, cleared!.Count);
         Assert.Equal("checked", cleared.Single(a => a.Id == raised.Id).AckComment);
         var queries = hub.Services.GetRequiredService<AiFactory.Hub.Dashboard.DashboardQueries>();
         var line = new AiFactory.Hub.Queries.MetricsScope("acme", "p1", "l1");
-        Assert.Equal(2, (await queries.DataQualityAsync(line, now.AddMinutes(-15), CancellationToken.None))["s1"]);
+        Assert.Equal(2 * bad, (await queries.DataQualityAsync(line, now.AddMinutes(-15), CancellationToken.None))["s1"]);
         var minutes = await queries.MinutesAsync(line with { StationId = "s1" }, now.AddHours(-1), CancellationToken.None);
-        Assert.Equal((110L, 105L, 5L, 5L), (minutes.Sum(m => m.Frames), minutes.Sum(m => m.Pass), minutes.Sum(m => m.Fail), minutes.Sum(m => m.Anomalies)));
+        Assert.Equal(((10L * bad) + (100L * good), (5L * bad) + (100L * good), 5L * bad, 5L * bad),
+            (minutes.Sum(m => m.Frames), minutes.Sum(m => m.Pass), minutes.Sum(m => m.Fail), minutes.Sum(m => m.Anomalies)));
     }
 
     [Fact]
@@ -168,6 +183,9 @@ public sealed class AlarmHubTests
             raised.Single(a => a.RuleId == rules["edge-offline"]).RaisedValue));
     }
 
+    private static async Task<string> ShownAsync(HttpClient admin, DateTimeOffset now) =>
+        $"active {string.Join(", ", (await ActiveAsync(admin)).Select(a => a.Kind))}; line {await admin.GetStringAsync("/api/v1/companies/acme/plants/p1/lines/l1/metrics?from=" + Uri.EscapeDataString(now.AddMinutes(-2).ToString("O")) + "&to=" + Uri.EscapeDataString(now.AddMinutes(5).ToString("O")))}";
+
     private static async Task<List<AlarmRecord>> ActiveAsync(HttpClient client) =>
         (await client.GetFromJsonAsync<List<AlarmRecord>>("/api/v1/companies/acme/alarms?state=active"))!;
 
@@ -212,5 +230,57 @@ public sealed class AlarmHubTests
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(detail, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    /// <summary>
+    /// An edge's line reporting as a real one does: a batch stamped now, then another every 2 s, until stopped. Rate
+    /// rules judge the current minute, and a minute without frames proves neither side, so one batch sent just before
+    /// a minute's turn (a run slowed by the whole suite's load) would never raise or clear its alarm.
+    /// </summary>
+    private sealed class LineFeed : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private Task<int> _sending = Task.FromResult(0);
+
+        public static LineFeed Start(HttpClient edge, long firstSequence, Func<long, DateTimeOffset, UplinkBatch> batch)
+        {
+            var feed = new LineFeed();
+            feed._sending = feed.SendAsync(edge, firstSequence, batch);
+            return feed;
+        }
+
+        /// <summary>Stops sending; the number of batches the hub took.</summary>
+        public async Task<int> StopAsync()
+        {
+            await _stop.CancelAsync();
+            return await _sending;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync();
+            _stop.Dispose();
+        }
+
+        private async Task<int> SendAsync(HttpClient edge, long sequence, Func<long, DateTimeOffset, UplinkBatch> batch)
+        {
+            var sent = 0;
+            while (!_stop.IsCancellationRequested)
+            {
+                // Not cancelled mid-request: a batch the hub applied but the test did not count would break the totals.
+                (await edge.PostAsync("/api/v1/ingest", Json(batch(sequence++, DateTimeOffset.UtcNow)), CancellationToken.None)).EnsureSuccessStatusCode();
+                sent++;
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2), _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            return sent;
+        }
     }
 }

@@ -9,11 +9,14 @@ so address 200 answers an Illegal Data Address exception. Input register 0 = 7. 
 RTU slave 2: holding register 0 = 42, input register 0 = 4242.
 Any other slave id gets no answer (a timeout for the client).
 Usage: modbus_server.py PORT | modbus_server.py --rtu DEVICE
+Exits 98 when PORT is taken.
 """
+import asyncio
+import errno
 import sys
 
 from pymodbus.datastore import ModbusSequentialDataBlock, ModbusServerContext, ModbusSlaveContext
-from pymodbus.server import StartSerialServer, StartTcpServer
+from pymodbus.server import StartAsyncTcpServer, StartSerialServer
 from pymodbus.transaction import ModbusRtuFramer
 
 holding = [0x4148, 0x0000, 0xFFFE, 0x1234, 0x5678, 0x3412] + [0] * 94
@@ -36,4 +39,15 @@ if sys.argv[1] == "--rtu":
         context=ModbusServerContext(slaves={1: store, 2: second}, single=False),
         framer=ModbusRtuFramer, port=sys.argv[2], baudrate=19200, parity="N", stopbits=1, bytesize=8, timeout=0.05)
 else:
-    StartTcpServer(context=ModbusServerContext(slaves={1: store}, single=False), address=("127.0.0.1", int(sys.argv[1])))
+    # pymodbus's StartTcpServer runs the listener in a task nobody awaits: a port already taken only logs nothing and
+    # the process waits for ever. Awaited here, a failed bind exits 98 and says so.
+    async def serve(port):
+        server = await StartAsyncTcpServer(
+            context=ModbusServerContext(slaves={1: store}, single=False), address=("127.0.0.1", port), defer_start=True)
+        await server.serve_forever()
+
+    try:
+        asyncio.run(serve(int(sys.argv[1])))
+    except OSError as error:
+        print(f"modbus_server.py: cannot listen on 127.0.0.1:{sys.argv[1]}: {error}", file=sys.stderr, flush=True)
+        sys.exit(98 if error.errno == errno.EADDRINUSE else 1)
