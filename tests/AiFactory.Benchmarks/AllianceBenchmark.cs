@@ -108,8 +108,8 @@ internal static class AllianceBenchmark
         var phaseRow = new Dictionary<string, object>
         {
             ["lines_read_per_query"] = phases[0].LinesRead, ["policies_in_force"] = phases[0].PoliciesInForce, ["lines_allowed"] = phases[0].LinesAllowed,
-            ["read_ms_p50"] = Median(phases.Select(p => p.ReadMs)), ["policy_load_ms_p50"] = Median(phases.Select(p => p.PolicyLoadMs)),
-            ["policy_check_ms_p50"] = Median(phases.Select(p => p.PolicyCheckMs)), ["decide_and_record_ms_p50"] = Median(phases.Select(p => p.DecideAndRecordMs)),
+            ["read_ms_p50"] = Medians.Of(phases.Select(p => p.ReadMs)), ["policy_load_ms_p50"] = Medians.Of(phases.Select(p => p.PolicyLoadMs)),
+            ["policy_check_ms_p50"] = Medians.Of(phases.Select(p => p.PolicyCheckMs)), ["decide_and_record_ms_p50"] = Medians.Of(phases.Select(p => p.DecideAndRecordMs)),
             ["load_1min"] = LoadAverage.OneMinute(),
         };
         Console.WriteLine(string.Join("  ", phaseRow.Select(p => $"{p.Key}={Convert.ToString(p.Value, CultureInfo.InvariantCulture)}")));
@@ -134,12 +134,6 @@ internal static class AllianceBenchmark
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(dir, recursive: true);
         return 0;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return Math.Round(sorted[sorted.Length / 2], 2);
     }
 
     /// <summary>Companies c0000…, plant p1, lines l0–l9 with one station each; line l tagged with process type l mod 5 and one of four families; alliances 'bench' (k 5) and 'bench-dp' (Laplace, ε budget 10,000) of every company; policies: every company shares every metric with the alliance except every tenth, which keeps throughput private, and every seventh keeps its line l0 private.</summary>

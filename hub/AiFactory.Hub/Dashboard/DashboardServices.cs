@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,8 @@ public static class DashboardServices
         services.AddMudServices();
         services.AddLocalization();
         services.AddCascadingAuthenticationState();
+        // Instead of Blazor's own (registered by AddInteractiveServerComponents): it checks a live page's key again as it stays open.
+        services.AddScoped<AuthenticationStateProvider, DashboardAuthenticationStateProvider>();
         AddKeyRing(builder);
         services.AddSingleton<DashboardQueries>();
         services.AddSingleton<LiveTicker>();

@@ -15,8 +15,7 @@ public sealed class DashboardSessionEvents(TenancyStore tenancy, HubMetrics metr
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
         var caller = DashboardSession.Caller(context.Principal);
-        var key = caller is null ? null : await tenancy.FindKeyAsync(caller.KeyId, context.HttpContext.RequestAborted).ConfigureAwait(false);
-        if (caller is null || key is null || key.RevokedUtc is not null || key.Role != HubRoles.Name(caller.Role) || key.CompanyId != caller.CompanyId)
+        if (caller is null || !await DashboardSession.StandsAsync(tenancy, caller, context.HttpContext.RequestAborted).ConfigureAwait(false))
         {
             metrics.AuthFailed();
             context.RejectPrincipal();

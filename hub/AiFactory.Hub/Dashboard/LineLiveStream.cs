@@ -30,6 +30,9 @@ public static class LineLiveStream
     /// <summary>How often the hub pings a quiet page's socket, so proxies and the browser see it alive.</summary>
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
+    /// <summary>The close reason (status 1008, policy violation) when the session's key no longer stands; the page's script reloads on 1008.</summary>
+    public const string SessionEnded = "the session ended: its key was revoked or changed";
+
     public static string Path(string company, string plant, string line) => DashboardPaths.Line(company, plant, line) + "/live";
 
     public static void Map(WebApplication app) =>
@@ -39,7 +42,7 @@ public static class LineLiveStream
         HttpContext h, string company, string plant, string line, TenancyStore tenancy, LiveTicker ticker, LineDetails details,
         IOptions<DashboardOptions> options, IStringLocalizer<Text> text, IHostApplicationLifetime lifetime)
     {
-        h.RequireRead(company);
+        var caller = h.RequireRead(company);
         var scope = new MetricsScope(company, plant, line);
         await QueryEndpoints.RequireScopeAsync(tenancy, scope, h.RequestAborted).ConfigureAwait(false);
         if (!h.WebSockets.IsWebSocketRequest)
@@ -65,6 +68,16 @@ public static class LineLiveStream
             using var plantView = ticker.Start(new MetricsScope(company, plant), page.PlantAsync);
             var refresh = PageTicker.RunAsync(options.Value.DetailsRefresh, async () =>
             {
+                // A request's key is checked as it comes; a socket's goes on being checked: a key revoked (or changed)
+                // since ends the page's stream within a refresh, and its script reloads the page, which asks to sign in.
+                if (!await DashboardSession.StandsAsync(tenancy, caller, end.Token).ConfigureAwait(false))
+                {
+                    await page.CloseAsync(WebSocketCloseStatus.PolicyViolation, SessionEnded).ConfigureAwait(false);
+                    // The page answers the close, which ends the stream; one that does not is cut off.
+                    end.CancelAfter(TimeSpan.FromSeconds(5));
+                    return;
+                }
+
                 var (b, q) = await details.ReadAsync(scope).ConfigureAwait(false);
                 await page.DetailsAsync(b, q).ConfigureAwait(false);
             }, end.Token);
@@ -74,7 +87,7 @@ public static class LineLiveStream
         }
         finally
         {
-            await page.CloseAsync().ConfigureAwait(false);
+            await page.CloseAsync(WebSocketCloseStatus.NormalClosure, null).ConfigureAwait(false);
         }
     }
 
@@ -118,8 +131,8 @@ public static class LineLiveStream
 
         public Task DetailsAsync(long? backlog, IReadOnlyDictionary<string, long> quality) => ChangeAsync(() => (_backlog, _quality) = (backlog, quality));
 
-        /// <summary>After this, nothing more is sent; the socket is closed if the page did not close it.</summary>
-        public async Task CloseAsync()
+        /// <summary>After this, nothing more is sent; the socket is closed (with <paramref name="status"/>) if it is not yet.</summary>
+        public async Task CloseAsync(WebSocketCloseStatus status, string? reason)
         {
             await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             try
@@ -128,7 +141,7 @@ public static class LineLiveStream
                 if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                 {
                     using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+                    await socket.CloseOutputAsync(status, reason, timeout.Token).ConfigureAwait(false);
                 }
             }
             catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)

@@ -83,8 +83,15 @@
             root.setAttribute("data-live-state", "open");
             apply(root, state, JSON.parse(e.data));
         });
-        socket.addEventListener("close", () => {
+        socket.addEventListener("close", e => {
             if (state.stopped) {
+                return;
+            }
+            if (e.code === 1008) {
+                // The hub ended the stream because the session's key was revoked or changed: the page itself now
+                // redirects to sign in.
+                state.stopped = true;
+                location.reload();
                 return;
             }
             root.setAttribute("data-live-state", "reconnecting");

@@ -101,6 +101,29 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     }
 
     [ChromiumFact]
+    public async Task AKeyRevoked_WhileItsLivePagesAreOpen_SendsThemToSignIn()
+    {
+        await using var hub = await HubHarness.StartAsync(extra: ["--Hub:Dashboard:DetailsRefresh=00:00:00.5"]);
+        await hub.SetupPlantAsync("acme", "p1", "e1", ("l1", "s1"));
+        var engineer = await hub.UserAsync("acme", "plant-engineer");
+        await using var browser = await DashboardBrowser.LaunchAsync();
+        var line = await browser.OpenAsync(hub.Address);
+        await DashboardBrowser.SignInAsync(line, engineer.Key, "/ui/companies/acme/plants/p1/lines/l1");
+        await Assertions.Expect(line.GetByTestId("tile-s1").Locator("[data-kpi=frames]")).ToHaveTextAsync("0");
+        // The company page is a Blazor circuit, the line page a socket of its own: each is checked as it stays open.
+        var company = await line.Context.NewPageAsync();
+        await company.GotoAsync("/ui/companies/acme");
+        await Assertions.Expect(company.GetByTestId("line-l1")).ToBeVisibleAsync();
+
+        (await hub.Admin.PostAsync($"/api/v1/admin/keys/{engineer.KeyId}/revoke", null)).EnsureSuccessStatusCode();
+
+        // Nobody touches the pages: both reload into the sign-in page.
+        var signIn = new System.Text.RegularExpressions.Regex("/ui/signin\\?ReturnUrl=");
+        await Assertions.Expect(line).ToHaveURLAsync(signIn, new() { Timeout = 10_000 });
+        await Assertions.Expect(company).ToHaveURLAsync(signIn, new() { Timeout = 10_000 });
+    }
+
+    [ChromiumFact]
     public async Task EightLiveLineTabs_InOneBrowser_AllUpdate_AndComeBackAfterTheirSocketDrops()
     {
         // A browser opens at most six HTTP/1.1 connections to a host: live pages held open by a stream each would stop

@@ -115,6 +115,34 @@ public sealed class LineLiveStreamTests
         Assert.Contains("pareto chart: class 'a' has share 'many'", await bad.Content.ReadAsStringAsync(timeout.Token), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AKeyRevokedWhileItsPageIsOpen_EndsTheStream_AndTheSocketIsRefusedAfter()
+    {
+        await using var hub = await HubHarness.StartAsync(extra: ["--Hub:Dashboard:DetailsRefresh=00:00:00.2"]);
+        await hub.SetupPlantAsync("acme", "p1", "e1", ("l1", "s1"));
+        var engineer = await hub.UserAsync("acme", "plant-engineer");
+        using var browser = new DashboardSessionClient(hub.Address);
+        await browser.SignInAsync(engineer.Key);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var socket = await ConnectAsync(hub.Address, browser.Cookies, Live, timeout.Token);
+        await NextAsync(socket, timeout.Token);
+
+        // Some refreshes pass with the key standing: the stream stays open.
+        await Task.Delay(TimeSpan.FromSeconds(1), timeout.Token);
+        Assert.Equal(WebSocketState.Open, socket.State);
+        (await hub.Admin.PostAsync($"/api/v1/admin/keys/{engineer.KeyId}/revoke", null)).EnsureSuccessStatusCode();
+
+        var closed = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            while (true)
+            {
+                await NextAsync(socket, timeout.Token);
+            }
+        });
+        Assert.Equal($"the line's socket closed: PolicyViolation {AiFactory.Hub.Dashboard.LineLiveStream.SessionEnded}", closed.Message);
+        Assert.NotEqual(HttpStatusCode.SwitchingProtocols, await RefusedAsync(hub.Address, browser.Cookies, Live, null, timeout.Token));
+    }
+
     private static async Task<ClientWebSocket> ConnectAsync(Uri hub, CookieContainer cookies, string path, CancellationToken ct)
     {
         var socket = new ClientWebSocket();
