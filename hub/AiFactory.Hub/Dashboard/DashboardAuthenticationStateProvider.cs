@@ -1,3 +1,4 @@
+using AiFactory.Hub.Auth;
 using AiFactory.Hub.Tenancy;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
@@ -14,8 +15,11 @@ namespace AiFactory.Hub.Dashboard;
 public sealed class DashboardAuthenticationStateProvider(ILoggerFactory logs, TenancyStore tenancy, IOptions<DashboardOptions> options)
     : RevalidatingServerAuthenticationStateProvider(logs)
 {
+    private readonly ILogger _log = logs.CreateLogger<DashboardAuthenticationStateProvider>();
+
     protected override TimeSpan RevalidationInterval => options.Value.DetailsRefresh;
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
-        DashboardSession.Caller(authenticationState.User) is not { } caller || await DashboardSession.StandsAsync(tenancy, caller, cancellationToken).ConfigureAwait(false);
+        DashboardSession.Caller(authenticationState.User) is not { } caller
+        || await KeyRecheck.StillStandsAsync(tenancy, caller, _log, "a live page (Blazor circuit)", cancellationToken).ConfigureAwait(false);
 }

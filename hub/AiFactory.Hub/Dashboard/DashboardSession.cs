@@ -36,16 +36,6 @@ public static class DashboardSession
     public static DashboardTime Times(ClaimsPrincipal? user, string fallback) =>
         new(DashboardTime.TryFind(user?.FindFirstValue(TimeZoneClaim), out var zone) || DashboardTime.TryFind(fallback, out zone) ? zone : TimeZoneInfo.Utc);
 
-    /// <summary>
-    /// Whether the session's key still stands as it was signed in with: not revoked or gone, of the same role and
-    /// company. Checked on every request, and by pages that stay open (a live line's socket) as they go on.
-    /// </summary>
-    public static async Task<bool> StandsAsync(TenancyStore tenancy, HubCaller caller, CancellationToken ct)
-    {
-        var key = await tenancy.FindKeyAsync(caller.KeyId, ct).ConfigureAwait(false);
-        return key is not null && key.RevokedUtc is null && key.Role == HubRoles.Name(caller.Role) && key.CompanyId == caller.CompanyId;
-    }
-
     /// <summary>The caller a session stands for; null for a principal that is not a dashboard session.</summary>
     public static HubCaller? Caller(ClaimsPrincipal? user)
     {

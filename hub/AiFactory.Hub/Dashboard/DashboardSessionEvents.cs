@@ -15,7 +15,7 @@ public sealed class DashboardSessionEvents(TenancyStore tenancy, HubMetrics metr
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
         var caller = DashboardSession.Caller(context.Principal);
-        if (caller is null || !await DashboardSession.StandsAsync(tenancy, caller, context.HttpContext.RequestAborted).ConfigureAwait(false))
+        if (caller is null || !await tenancy.KeyStandsAsync(caller, context.HttpContext.RequestAborted).ConfigureAwait(false))
         {
             metrics.AuthFailed();
             context.RejectPrincipal();

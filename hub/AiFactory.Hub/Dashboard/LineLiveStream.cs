@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AiFactory.Hub.Dashboard;
@@ -25,7 +26,7 @@ namespace AiFactory.Hub.Dashboard;
 /// A WebSocket rather than server-sent events: a browser opens at most six HTTP/1.1 connections to a host, so a seventh
 /// tab of live pages on a plain-HTTP hub would wait; WebSockets are not counted against that limit.
 /// </summary>
-public static class LineLiveStream
+public static partial class LineLiveStream
 {
     /// <summary>How often the hub pings a quiet page's socket, so proxies and the browser see it alive.</summary>
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
@@ -40,7 +41,7 @@ public static class LineLiveStream
 
     private static async Task StreamAsync(
         HttpContext h, string company, string plant, string line, TenancyStore tenancy, LiveTicker ticker, LineDetails details,
-        IOptions<DashboardOptions> options, IStringLocalizer<Text> text, IHostApplicationLifetime lifetime)
+        IOptions<DashboardOptions> options, IStringLocalizer<Text> text, IHostApplicationLifetime lifetime, ILoggerFactory logs)
     {
         var caller = h.RequireRead(company);
         var scope = new MetricsScope(company, plant, line);
@@ -66,11 +67,13 @@ public static class LineLiveStream
         {
             using var lineView = ticker.Start(scope, page.LineAsync);
             using var plantView = ticker.Start(new MetricsScope(company, plant), page.PlantAsync);
+            var log = logs.CreateLogger(typeof(LineLiveStream).FullName!);
+            var where = $"the live page of line {company}/{plant}/{line}";
             var refresh = PageTicker.RunAsync(options.Value.DetailsRefresh, async () =>
             {
                 // A request's key is checked as it comes; a socket's goes on being checked: a key revoked (or changed)
                 // since ends the page's stream within a refresh, and its script reloads the page, which asks to sign in.
-                if (!await DashboardSession.StandsAsync(tenancy, caller, end.Token).ConfigureAwait(false))
+                if (!await KeyRecheck.StillStandsAsync(tenancy, caller, log, where, end.Token).ConfigureAwait(false))
                 {
                     await page.CloseAsync(WebSocketCloseStatus.PolicyViolation, SessionEnded).ConfigureAwait(false);
                     // The page answers the close, which ends the stream; one that does not is cut off.
@@ -78,8 +81,16 @@ public static class LineLiveStream
                     return;
                 }
 
-                var (b, q) = await details.ReadAsync(scope).ConfigureAwait(false);
-                await page.DetailsAsync(b, q).ConfigureAwait(false);
+                try
+                {
+                    var (b, q) = await details.ReadAsync(scope).ConfigureAwait(false);
+                    await page.DetailsAsync(b, q).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    // The page keeps its stream and its last backlog and data quality; the next refresh reads them again.
+                    LogDetailsFailed(log, ex, where);
+                }
             }, end.Token);
             await ReceiveUntilClosedAsync(socket, end.Token).ConfigureAwait(false);
             await end.CancelAsync().ConfigureAwait(false);
@@ -206,4 +217,7 @@ public static class LineLiveStream
             }
         }
     }
+
+    [LoggerMessage(EventId = 1533, Level = LogLevel.Warning, Message = "Could not read the backlog and data quality of {Page}; it keeps the last and reads them again at the next refresh")]
+    private static partial void LogDetailsFailed(ILogger log, Exception ex, string page);
 }

@@ -7,13 +7,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AiFactory.Hub.Live;
 
 /// <summary>
 /// Live views as server-sent events: <c>GET …/live</c> of a company, plant or line answers a stream of
 /// <c>snapshot</c> events (the current one first), fed by the scope's grain. Keys and roles are checked as on every
-/// read: another company's key gets 404, an edge key 403.
+/// read: another company's key gets 404, an edge key 403; and again as the stream goes on (a revoked key ends it).
 /// </summary>
 public static class LiveEndpoints
 {
@@ -31,25 +33,60 @@ public static class LiveEndpoints
     private static async Task<IResult> StreamAsync(HttpContext h, MetricsScope scope, TenancyStore tenancy, LiveFeeds feeds)
     {
         var stopping = h.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        h.RequireRead(scope.CompanyId);
+        var caller = h.RequireRead(scope.CompanyId);
         await QueryEndpoints.RequireScopeAsync(tenancy, scope, h.RequestAborted).ConfigureAwait(false);
+        var recheck = new Recheck(
+            tenancy, caller, h.RequestServices.GetRequiredService<IOptions<LiveOptions>>().Value.SnapshotRefresh,
+            h.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LiveEndpoints).FullName!), $"the live stream {h.Request.Path}");
 
         // nginx passes events on as they come instead of buffering the stream.
         h.Response.Headers["X-Accel-Buffering"] = "no";
-        return TypedResults.ServerSentEvents(SnapshotsAsync(feeds, scope, stopping, h.RequestAborted), eventType: "snapshot");
+        return TypedResults.ServerSentEvents(SnapshotsAsync(feeds, scope, recheck, stopping, h.RequestAborted), eventType: "snapshot");
     }
 
-    /// <summary>Snapshots until the client leaves or the hub stops (then the stream ends, so shutdown does not wait on it).</summary>
-    private static async IAsyncEnumerable<LiveSnapshot> SnapshotsAsync(LiveFeeds feeds, MetricsScope scope, CancellationToken stopping, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>
+    /// Snapshots until the client leaves, the hub stops (then the stream ends, so shutdown does not wait on it), or the
+    /// caller's key no longer stands: it is checked again every <c>Hub:Live:SnapshotRefresh</c>, and a stream whose key
+    /// was revoked ends (the client's next request is refused, 401).
+    /// </summary>
+    private static async IAsyncEnumerable<LiveSnapshot> SnapshotsAsync(LiveFeeds feeds, MetricsScope scope, Recheck recheck, CancellationToken stopping, [EnumeratorCancellation] CancellationToken ct)
     {
         using var view = feeds.Open(scope);
         using var end = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping);
-        while (await MoreAsync(view, end.Token).ConfigureAwait(false))
+        var checking = EndWhenKeyGoneAsync(recheck, end);
+        try
         {
-            while (view.Reader.TryRead(out var snapshot))
+            while (await MoreAsync(view, end.Token).ConfigureAwait(false))
             {
-                yield return snapshot;
+                while (view.Reader.TryRead(out var snapshot))
+                {
+                    yield return snapshot;
+                }
             }
+        }
+        finally
+        {
+            await end.CancelAsync().ConfigureAwait(false);
+            await checking.ConfigureAwait(false);
+        }
+    }
+
+    private static async Task EndWhenKeyGoneAsync(Recheck recheck, CancellationTokenSource end)
+    {
+        using var timer = new PeriodicTimer(recheck.Every);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(end.Token).ConfigureAwait(false))
+            {
+                if (!await KeyRecheck.StillStandsAsync(recheck.Tenancy, recheck.Caller, recheck.Log, recheck.What, end.Token).ConfigureAwait(false))
+                {
+                    await end.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -64,4 +101,7 @@ public static class LiveEndpoints
             return false;
         }
     }
+
+    /// <summary>What a stream needs to check its caller's key again as it goes on.</summary>
+    private sealed record Recheck(TenancyStore Tenancy, HubCaller Caller, TimeSpan Every, ILogger Log, string What);
 }

@@ -115,6 +115,17 @@ public sealed class TenancyStore(HubDatabase database, TimeProvider time)
         return new CreatedKey(key.Id, key.Key, HubRoles.Name(role), company, null);
     }
 
+    /// <summary>
+    /// Whether the caller's key still stands as it was when it was checked: not revoked or gone, of the same role and
+    /// company. Every request checks its key as it comes; what stays open (a dashboard page, a live stream) checks
+    /// again with this as it goes on.
+    /// </summary>
+    public async Task<bool> KeyStandsAsync(HubCaller caller, CancellationToken ct)
+    {
+        var key = await FindKeyAsync(caller.KeyId, ct).ConfigureAwait(false);
+        return key is not null && key.RevokedUtc is null && key.Role == HubRoles.Name(caller.Role) && key.CompanyId == caller.CompanyId;
+    }
+
     /// <summary>The key's row, or null when unknown.</summary>
     public async Task<StoredKey?> FindKeyAsync(string keyId, CancellationToken ct)
     {

@@ -67,6 +67,25 @@ public sealed class LiveHubTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ALiveStream_WhoseKeyIsRevoked_Ends_AndIsRefusedAfter()
+    {
+        await using var hub = await HubHarness.StartAsync(extra: ["--Hub:Live:SnapshotRefresh=00:00:00.5"]);
+        await hub.SetupPlantAsync("acme", "p1", "e1", ("l1", "s1"));
+        var engineer = await hub.UserAsync("acme", "plant-engineer");
+        const string Path = "/api/v1/companies/acme/plants/p1/lines/l1/live";
+        await using var line = await SseClient.OpenAsync(hub.Address, engineer.Key, Path);
+        await line.WaitForAsync(s => s.Kpis.OneHour.Frames == 0, "the empty line");
+
+        // Some checks pass with the key standing: the stream stays open.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.False(line.Ended.IsCompleted);
+        (await hub.Admin.PostAsync($"/api/v1/admin/keys/{engineer.KeyId}/revoke", null)).EnsureSuccessStatusCode();
+
+        await line.Ended.WaitAsync(TimeSpan.FromSeconds(20));
+        await AssertRefusedAsync(hub.Client(engineer.Key), Path, HttpStatusCode.Unauthorized, "revoked");
+    }
+
+    [Fact]
     public Task LiveState_AfterTheHubIsKilledAndRestarted_EqualsSql()
     {
         var dir = Directory.CreateTempSubdirectory("aifactory-live-").FullName;

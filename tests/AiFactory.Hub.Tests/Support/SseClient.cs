@@ -38,6 +38,9 @@ internal sealed class SseClient : IAsyncDisposable
         return new SseClient(http, response);
     }
 
+    /// <summary>Completes when the hub ends the stream (or the client is disposed).</summary>
+    public Task Ended => _reading;
+
     /// <summary>The next snapshot that meets <paramref name="condition"/>, and when (Stopwatch timestamp) it arrived; within 20 s.</summary>
     public async Task<(LiveSnapshot Snapshot, long At)> WaitForAsync(Func<LiveSnapshot, bool> condition, string what)
     {
@@ -87,5 +90,7 @@ internal sealed class SseClient : IAsyncDisposable
                 data.Clear();
             }
         }
+
+        _snapshots.Writer.TryComplete();
     }
 }
