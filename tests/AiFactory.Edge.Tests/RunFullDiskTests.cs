@@ -50,8 +50,13 @@ public sealed partial class RunFullDiskTests : IAsyncLifetime
         Assert.Contains("Desired state etag-full-1 applied, but its record", LogText(log), StringComparison.Ordinal);
         Assert.Contains("could not be written (is the disk full?)", LogText(log), StringComparison.Ordinal);
         var failed = long.Parse(NotStored().Match(text).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(failed >= 2, text);
-        Assert.Contains($"uplink: the outbox {Path.Combine(disk.Path, "outbox.db")} could not store {failed} station window(s), the last one at this stop (is its disk full? each is logged): they were never committed, so never sent", text, StringComparison.Ordinal);
+        Assert.True(failed >= 1, text);
+        // The window still open at the stop is stored or not, as the disk has a page free at that moment or not: a
+        // failed SQLite write gives its journal's pages back, and the agent's retried record beside its model cache
+        // frees and refills its own. Once (CI, 2026-12-07) the last window fit; the stop then says nothing of it.
+        Assert.Matches(
+            $@"uplink: the outbox {Regex.Escape(Path.Combine(disk.Path, "outbox.db"))} could not store {failed} station window\(s\)(, the last one at this stop)? \(is its disk full\? each is logged\): they were never committed, so never sent",
+            text);
         Assert.DoesNotContain("Unhandled", text, StringComparison.Ordinal);
 
         // What was committed before the disk filled is in the hub or still in the outbox, never lost or doubled.
