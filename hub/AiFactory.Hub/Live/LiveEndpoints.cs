@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using AiFactory.Hub.Auth;
+using AiFactory.Hub.Dashboard;
 using AiFactory.Hub.Queries;
 using AiFactory.Hub.Tenancy;
 using Microsoft.AspNetCore.Builder;
@@ -35,13 +36,13 @@ public static class LiveEndpoints
         var stopping = h.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         var caller = h.RequireRead(scope.CompanyId);
         await QueryEndpoints.RequireScopeAsync(tenancy, scope, h.RequestAborted).ConfigureAwait(false);
-        var recheck = new Recheck(
-            tenancy, caller, h.RequestServices.GetRequiredService<IOptions<LiveOptions>>().Value.SnapshotRefresh,
-            h.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LiveEndpoints).FullName!), $"the live stream {h.Request.Path}");
+        var log = h.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LiveEndpoints).FullName!);
+        var what = $"the live stream {h.Request.Path}";
+        var every = h.RequestServices.GetRequiredService<IOptions<LiveOptions>>().Value.SnapshotRefresh;
 
         // nginx passes events on as they come instead of buffering the stream.
         h.Response.Headers["X-Accel-Buffering"] = "no";
-        return TypedResults.ServerSentEvents(SnapshotsAsync(feeds, scope, recheck, stopping, h.RequestAborted), eventType: "snapshot");
+        return TypedResults.ServerSentEvents(SnapshotsAsync(feeds, scope, every, stop => KeyRecheck.StillStandsAsync(tenancy, caller, log, what, stop), stopping, h.RequestAborted), eventType: "snapshot");
     }
 
     /// <summary>
@@ -49,11 +50,18 @@ public static class LiveEndpoints
     /// caller's key no longer stands: it is checked again every <c>Hub:Live:SnapshotRefresh</c>, and a stream whose key
     /// was revoked ends (the client's next request is refused, 401).
     /// </summary>
-    private static async IAsyncEnumerable<LiveSnapshot> SnapshotsAsync(LiveFeeds feeds, MetricsScope scope, Recheck recheck, CancellationToken stopping, [EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<LiveSnapshot> SnapshotsAsync(
+        LiveFeeds feeds, MetricsScope scope, TimeSpan every, Func<CancellationToken, Task<bool>> keyStands, CancellationToken stopping, [EnumeratorCancellation] CancellationToken ct)
     {
         using var view = feeds.Open(scope);
         using var end = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping);
-        var checking = EndWhenKeyGoneAsync(recheck, end);
+        var checking = PageTicker.RunAsync(every, async () =>
+        {
+            if (!await keyStands(end.Token).ConfigureAwait(false))
+            {
+                await end.CancelAsync().ConfigureAwait(false);
+            }
+        }, end.Token);
         try
         {
             while (await MoreAsync(view, end.Token).ConfigureAwait(false))
@@ -71,25 +79,6 @@ public static class LiveEndpoints
         }
     }
 
-    private static async Task EndWhenKeyGoneAsync(Recheck recheck, CancellationTokenSource end)
-    {
-        using var timer = new PeriodicTimer(recheck.Every);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(end.Token).ConfigureAwait(false))
-            {
-                if (!await KeyRecheck.StillStandsAsync(recheck.Tenancy, recheck.Caller, recheck.Log, recheck.What, end.Token).ConfigureAwait(false))
-                {
-                    await end.CancelAsync().ConfigureAwait(false);
-                    return;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
     private static async Task<bool> MoreAsync(LiveView view, CancellationToken ct)
     {
         try
@@ -101,7 +90,4 @@ public static class LiveEndpoints
             return false;
         }
     }
-
-    /// <summary>What a stream needs to check its caller's key again as it goes on.</summary>
-    private sealed record Recheck(TenancyStore Tenancy, HubCaller Caller, TimeSpan Every, ILogger Log, string What);
 }
